@@ -1,0 +1,9 @@
+"""docprep: preflight for professional-title (职称) application documents.
+
+The library API: load_profile(), check_paths(), check_file(), fix_photo(). The CLI (docprep.cli) is a thin shell."""
+__version__ = "0.1.0"
+
+from .engine import Report, check_file, check_paths  # noqa: E402
+from .profiles import load_profile  # noqa: E402
+
+__all__ = ["__version__", "Report", "check_file", "check_paths", "load_profile"]

@@ -1,0 +1,20 @@
+"""The rule registry: every family module, and every rule by id. Registration is explicit: add a family here."""
+from __future__ import annotations
+
+from ..registry import Rule
+from . import files, photo
+
+FAMILIES = (files.FAMILY, photo.FAMILY)
+
+
+def _build() -> dict[str, Rule]:
+    registry: dict[str, Rule] = {}
+    for family in FAMILIES:
+        for rule in family.rules:
+            if rule.id in registry:
+                raise RuntimeError(f"rule id {rule.id} declared twice")
+            registry[rule.id] = rule
+    return registry
+
+
+REGISTRY: dict[str, Rule] = _build()

@@ -1,0 +1,426 @@
+"""ID-photo rules: file facts (format, bytes, pixels, ratio) and picture facts (background, face, sharpness, light).
+
+Each check is a plain function of a decoded `Photo` and the profile's [photo] settings."""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from ..findings import Severity
+from ..i18n import Text
+from ..imaging import Box, Photo
+from ..registry import Problem, RuleFamily
+from ..settings import Setting
+from ..sniff import extension
+
+S = Setting
+SETTINGS = {
+    "extensions": S("str-list", "allowed file extensions, lower case, without the dot"),
+    "max_pixels": S("int", "images with more pixels are refused undecoded (decompression bombs)", min=1),
+    "file_size": {
+        "min_bytes": S("int", "smallest allowed file size in bytes (inclusive)", min=0),
+        "max_bytes": S("int", "largest allowed file size in bytes (inclusive)", min=1),
+        "notice": S("str", "the platform's own words for the size window, quoted in messages", required=False),
+        "kilo": S("int", "how the notice's K is read: 1024 or 1000 bytes", choices=None, min=1000, max=1024),
+    },
+    "dimensions": {
+        "min_width": S("int", "smallest width in pixels", min=1),
+        "min_height": S("int", "smallest height in pixels", min=1),
+        "exact": S("size-list", "allowed exact [width, height] sizes; empty list = any size above the minimum",
+                   required=False),
+    },
+    "aspect_ratio": S("range", "allowed width/height, both ends included", min=0.1, max=10),
+    "background": {
+        "min_brightness": S("float", "mean grey level of the background (0-255) at least", min=0, max=255),
+        "max_tint": S("float", "mean colour distance from neutral grey (Lab a*/b* units) at most", min=0),
+        "max_uneven_fraction": S("float", "share of background pixels far from its typical tone at most", min=0, max=1),
+        "uneven_delta": S("float", "grey-level distance from the background median that counts as uneven", min=1),
+    },
+    "face": {
+        "height_ratio": S("range", "face height / photo height (detector box, brows to chin)", min=0, max=1),
+        "max_center_offset": S("float", "horizontal offset of the face centre from the photo centre, / width", min=0),
+        "min_headroom": S("float", "space above the face box, in face heights, for the hair and top margin", min=0),
+        "max_eye_offset": S("float", "offset of the eyes' midpoint from the face centre, / face width (turned head)",
+                            min=0),
+        "max_roll_degrees": S("float", "tilt of the eye line in degrees", min=0),
+    },
+    "sharpness": {
+        "min_score": S("float", "contrast-normalised Laplacian energy of the face at 128 px", min=0),
+    },
+    "exposure": {
+        "face_brightness": S("range", "mean grey level of the central face area", min=0, max=255),
+        "max_side_difference": S("float", "brightness difference between the face's halves, / face brightness", min=0),
+    },
+    "fix": {
+        "sizes": S("size-list", "output [width, height] presets for `docprep fix`, largest first"),
+        "dpi": S("int", "DPI written into the fixed JPEG", min=72, max=1200),
+        "max_upscale": S("float", "how far `fix` may enlarge the crop to reach a preset (1.0 = never)", min=1.0),
+        "quality": S("range", "JPEG quality range that `fix` searches", min=1, max=100),
+        "face_height": S("float", "face box height / output height in a fixed photo", min=0.05, max=0.9),
+        "face_center_y": S("float", "face box centre / output height in a fixed photo", min=0.1, max=0.9),
+    },
+}
+
+FAMILY = RuleFamily("photo", SETTINGS)
+E, W = Severity.ERROR, Severity.WARNING
+T = Text
+
+FAMILY.declare(
+    "photo.unreadable", E,
+    title=T("照片无法读取", "Photo cannot be read"),
+    explain=T("文件为空、被截断、已损坏，或像素数大得异常（解压炸弹），无法解码。",
+              "The file is empty, truncated, damaged, or claims an absurd pixel count (a decompression bomb)."),
+    fix=T("从原始照片重新导出 JPG，或用 `docprep fix` 从原图生成。",
+          "Export the JPG again from the original, or make one with `docprep fix` from the original picture."),
+)
+
+
+def _problem(zh: str, en: str, measured=None, expected=None, box: Box | None = None, **values) -> Problem:
+    return Problem(T(zh, en).format(**values), measured, expected, box=box.as_tuple() if box else None)
+
+
+@FAMILY.rule(
+    "photo.not-jpeg", E,
+    title=T("照片内容不是 JPEG", "Photo content is not JPEG"),
+    explain=T("平台按文件内容判断格式：把 PNG 等图片改名为 .jpg 仍会被拒绝。",
+              "The platform checks the content, not the name: a PNG renamed to .jpg is still rejected."),
+    fix=T("用 `docprep fix` 或图片软件“另存为 JPEG”，不要只改扩展名。",
+          "Use `docprep fix` or 'Save as JPEG' in an image editor; renaming is not converting."),
+)
+def not_jpeg(photo: Photo, cfg) -> Iterator[Problem]:
+    if not photo.is_jpeg:
+        yield _problem("文件内容是 {fmt}，不是 JPEG（扩展名不能代替格式转换）。请用 `docprep fix` 转换为 JPEG。",
+                       "The content is {fmt}, not JPEG (renaming does not convert). Convert it with `docprep fix`.",
+                       photo.format, "JPEG", fmt=photo.format)
+
+
+@FAMILY.rule(
+    "photo.extension", E,
+    title=T("扩展名不被接受", "Extension not accepted"),
+    explain=T("平台只接受规定扩展名（如 .jpg/.jpeg，大小写均可）的照片文件。",
+              "The platform accepts only the listed extensions (e.g. .jpg/.jpeg, any case)."),
+    fix=T("把文件另存为 JPEG，并使用 .jpg 扩展名。", "Save the file as JPEG with a .jpg extension."),
+)
+def extension_allowed(photo: Photo, cfg) -> Iterator[Problem]:
+    ext = extension(photo.name)
+    if ext not in cfg.extensions:
+        allowed = "/".join("." + e for e in cfg.extensions)
+        yield _problem("扩展名为“{ext}”，要求 {allowed}。请另存为 JPEG 并改用 .jpg 扩展名。",
+                       "The extension is '{ext}'; expected {allowed}. Save as JPEG with a .jpg extension.",
+                       "." + ext if ext else "", allowed, ext="." + ext if ext else "（无）", allowed=allowed)
+
+
+@FAMILY.rule(
+    "photo.file-size", E,
+    title=T("文件大小不符", "File size out of range"),
+    explain=T("平台限制照片文件的字节数（浙江：大于30K且小于1M，K 按 1024 字节计）。",
+              "The platform limits the photo's bytes (Zhejiang: over 30K and under 1M, with K = 1024 bytes)."),
+    fix=T("用 `docprep fix` 重新压缩；它调节 JPEG 质量和像素尺寸，不会填充无用字节。",
+          "Re-compress with `docprep fix`; it tunes JPEG quality and pixel size, never pads bytes."),
+)
+def file_size(photo: Photo, cfg) -> Iterator[Problem]:
+    size, lo, hi = len(photo.data), cfg.file_size.min_bytes, cfg.file_size.max_bytes
+    if lo <= size <= hi:
+        return
+    notice = getattr(cfg.file_size, "notice", None)
+    rule_text = T(f"（通知原文：{notice}）", f"(the notice says: {notice})") if notice else T("", "")
+    expected = [lo, hi]
+    if size < lo:
+        message = T(f"文件只有 {size:,} 字节，要求至少 {lo:,} 字节{rule_text.zh}。请用 `docprep fix` 以更高质量重新生成。",
+                    f"The file has {size:,} bytes; at least {lo:,} are required {rule_text.en}. "
+                    "Regenerate it at a higher quality with `docprep fix`.")
+        bound = lo
+    else:
+        message = T(f"文件有 {size:,} 字节，要求至多 {hi:,} 字节{rule_text.zh}。请用 `docprep fix` 压缩。",
+                    f"The file has {size:,} bytes; at most {hi:,} are allowed {rule_text.en}. Compress it with `docprep fix`.")
+        bound = hi
+    if cfg.file_size.kilo == 1024 and abs(size - bound) <= bound * (1 - 1000 / 1024):
+        # The failure is inside the gap between reading K as 1000 and as 1024 bytes: say which reading applies.
+        safe_lo, safe_hi = max(lo, round(lo * 1024 / 1000)), min(hi, round(hi * 1000 / 1024))
+        message = message + T(
+            f"注意：K/M 按 1024 计算（1K = 1,024 字节），不是 1000；稳妥起见请控制在 {safe_lo:,}～{safe_hi:,} 字节之间。",
+            f"Note: K and M are read as 1024 (1K = 1,024 bytes), not 1000; to be safe under either reading, "
+            f"aim for {safe_lo:,} to {safe_hi:,} bytes.")
+    yield Problem(message, size, expected)
+
+
+@FAMILY.rule(
+    "photo.dimensions", E,
+    title=T("像素尺寸不符", "Pixel size out of range"),
+    explain=T("照片宽高（像素）必须不小于规定值，或等于规定的固定尺寸；按 EXIF 方向摆正后测量。",
+              "Width and height in pixels must reach the minimum, or equal a fixed size; measured after EXIF rotation."),
+    fix=T("用 `docprep fix` 按规定尺寸裁剪缩放；原图太小则需要重新拍摄。",
+          "Crop and resize with `docprep fix`; if the original is too small, take the photo again."),
+)
+def dimensions(photo: Photo, cfg) -> Iterator[Problem]:
+    w, h = photo.size
+    d = cfg.dimensions
+    exact = [tuple(s) for s in getattr(d, "exact", [])]
+    if exact and (w, h) not in exact:
+        sizes = "、".join(f"{ew}×{eh}" for ew, eh in exact)
+        yield _problem("照片为 {w}×{h} 像素，要求正好为 {sizes} 像素（宽×高）。请用 `docprep fix` 生成。",
+                       "The photo is {w}×{h} px; it must be exactly {sizes_en} px (width×height). Make one with `docprep fix`.",
+                       [w, h], [list(s) for s in exact], w=w, h=h, sizes=sizes,
+                       sizes_en=" or ".join(f"{ew}×{eh}" for ew, eh in exact))
+    elif w < d.min_width or h < d.min_height:
+        yield _problem("照片为 {w}×{h} 像素，要求至少 {mw}×{mh} 像素（宽×高）。请用更大的原图重新生成，不要放大小图。",
+                       "The photo is {w}×{h} px; at least {mw}×{mh} px (width×height) is required. "
+                       "Start from a larger original; do not upscale a small one.",
+                       [w, h], [d.min_width, d.min_height], w=w, h=h, mw=d.min_width, mh=d.min_height)
+
+
+@FAMILY.rule(
+    "photo.aspect-ratio", E,
+    title=T("宽高比不符", "Aspect ratio out of range"),
+    explain=T("宽/高 必须在规定范围内（浙江 0.65～0.80，两端可取）；身份证照 358×441 的比值 0.812 超出上限。",
+              "width/height must lie in the window (Zhejiang 0.65-0.80, both ends allowed); the ID-card size 358×441 "
+              "(0.812) is over the limit."),
+    fix=T("用 `docprep fix` 按 1寸/2寸 比例重新裁剪。", "Re-crop to 1-inch/2-inch proportions with `docprep fix`."),
+)
+def aspect_ratio(photo: Photo, cfg) -> Iterator[Problem]:
+    w, h = photo.size
+    lo, hi = cfg.aspect_ratio
+    # Exact rational comparison: 0.65 and 0.80 are not exact binary fractions, and both ends are allowed.
+    if not Fraction(str(lo)) <= Fraction(w, h) <= Fraction(str(hi)):
+        yield _problem("宽高比为 {r:.3f}（{w}×{h}），要求在 {lo}～{hi} 之间。请用 `docprep fix` 重新裁剪。",
+                       "The width/height ratio is {r:.3f} ({w}×{h}); it must be between {lo} and {hi}. "
+                       "Re-crop with `docprep fix`.",
+                       round(w / h, 4), [lo, hi], r=w / h, w=w, h=h, lo=lo, hi=hi)
+
+
+@FAMILY.rule(
+    "photo.orientation", E,
+    title=T("照片依赖 EXIF 旋转", "Photo relies on EXIF rotation"),
+    explain=T("文件带有 EXIF 方向标记，手机里看是正的，但平台按存储的像素显示，照片会横躺或倒置。",
+              "The file carries an EXIF orientation tag: it looks upright on the phone, but the platform shows the "
+              "stored pixels, sideways or upside down."),
+    fix=T("用 `docprep fix` 把旋转写入像素并去掉该标记。", "Use `docprep fix` to apply the rotation to the pixels and drop the tag."),
+)
+def orientation(photo: Photo, cfg) -> Iterator[Problem]:
+    if photo.orientation != 1:
+        turn = {2: "镜像", 3: "旋转180°", 4: "上下翻转", 5: "转置", 6: "顺时针旋转90°", 7: "横向转置", 8: "逆时针旋转90°"}
+        turn_en = {2: "mirrored", 3: "rotated 180°", 4: "flipped", 5: "transposed", 6: "rotated 90° clockwise",
+                   7: "transversed", 8: "rotated 90° counter-clockwise"}
+        yield _problem("EXIF 方向标记为 {o}（需{t}才显示正确），平台会按存储像素显示。请用 `docprep fix` 摆正。",
+                       "The EXIF orientation tag is {o} (must be {t_en} to show upright); the platform shows the stored "
+                       "pixels. Straighten it with `docprep fix`.",
+                       photo.orientation, 1, o=photo.orientation, t=turn.get(photo.orientation, "变换"),
+                       t_en=turn_en.get(photo.orientation, "transformed"))
+
+
+@FAMILY.rule(
+    "photo.color-mode", E,
+    title=T("颜色模式不符", "Wrong colour mode"),
+    explain=T("证件照应为 sRGB 彩色：CMYK（印刷用）、灰度或其他色彩配置文件在网页上显示失真或被拒绝。",
+              "ID photos must be sRGB colour: CMYK (for print), grayscale or other colour profiles display wrongly or are "
+              "rejected."),
+    fix=T("用 `docprep fix` 转换为 sRGB 彩色 JPEG。", "Convert to an sRGB colour JPEG with `docprep fix`."),
+)
+def color_mode(photo: Photo, cfg) -> Iterator[Problem]:
+    if photo.mode not in ("RGB", "YCbCr"):
+        yield _problem("颜色模式为 {m}，要求 RGB 彩色（sRGB）。请用 `docprep fix` 转换。",
+                       "The colour mode is {m}; RGB colour (sRGB) is required. Convert it with `docprep fix`.",
+                       photo.mode, "RGB", m=photo.mode)
+    elif photo.icc_description and "srgb" not in photo.icc_description.lower():
+        yield _problem("嵌入的色彩配置文件是“{p}”，要求 sRGB。请用 `docprep fix` 转换。",
+                       "The embedded colour profile is '{p}'; sRGB is required. Convert it with `docprep fix`.",
+                       photo.icc_description, "sRGB", p=photo.icc_description)
+
+
+def background_mask(photo: Photo) -> tuple[np.ndarray, str]:
+    """Pixels (analysis scale) that show the background: around the head and above the shoulders, where a
+    person is not. Without a face, the top band and the upper side bands."""
+    h, w = photo.pixels.shape[:2]
+    mask = np.zeros((h, w), np.uint8)
+    if photo.faces.frontal:
+        face = photo.faces.frontal[0].scaled(photo.scale)
+        shoulders = int(min(h, face.y + face.h * 1.25))
+        mask[:shoulders] = 1
+        # the head with hair and ears: an ellipse generously larger than the detector's box
+        cv2.ellipse(mask, (int(face.cx), int(face.cy - face.h * 0.12)), (int(face.w * 0.8), int(face.h * 0.95)),
+                    0, 0, 360, 0, -1)
+        # the neck and the start of the shoulders
+        cv2.rectangle(mask, (int(face.x + face.w * 0.1), int(face.cy)), (int(face.x + face.w * 0.9), shoulders), 0, -1)
+        where = "around-head"
+    else:
+        band_h, band_w = max(1, int(h * 0.12)), max(1, int(w * 0.12))
+        mask[:band_h] = 1
+        mask[: int(h * 0.6), :band_w] = 1
+        mask[: int(h * 0.6), w - band_w:] = 1
+        where = "edges"
+    return mask.astype(bool), where
+
+
+@FAMILY.rule(
+    "photo.background", E,
+    title=T("背景不是均匀白色", "Background not plain white"),
+    explain=T("证件照要求白色背景：在人物周围（头部两侧和上方）测量背景的亮度、色偏和均匀度。",
+              "ID photos need a white background: brightness, colour tint and evenness are measured around the person "
+              "(beside and above the head)."),
+    fix=T("在白墙或白布前、光线均匀处重拍；蓝底、红底照片不能通过调色变成白底。",
+          "Retake the photo in front of a white wall or sheet in even light; a blue or red background cannot be "
+          "recoloured into white."),
+)
+def background(photo: Photo, cfg) -> Iterator[Problem]:
+    mask, where = background_mask(photo)
+    if mask.sum() < 50:
+        return
+    pixels = photo.pixels[mask]
+    gray = pixels @ np.array([0.299, 0.587, 0.114])
+    lab = cv2.cvtColor(pixels.reshape(1, -1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
+    tint = float(np.hypot(lab[:, 1].mean() - 128, lab[:, 2].mean() - 128))
+    brightness = float(gray.mean())
+    uneven = float(np.mean(np.abs(gray - np.median(gray)) > cfg.background.uneven_delta))
+    b = cfg.background
+    measured = {"brightness": round(brightness, 1), "tint": round(tint, 1), "uneven_fraction": round(uneven, 3),
+                "region": where}
+    expected = {"brightness": f">= {b.min_brightness}", "tint": f"<= {b.max_tint}",
+                "uneven_fraction": f"<= {b.max_uneven_fraction}"}
+    if tint > b.max_tint:
+        yield _problem("背景有明显颜色（色偏 {t:.1f}，要求 ≤ {mt}；平均亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
+                       "The background is coloured (tint {t:.1f}, at most {mt} allowed; brightness {br:.0f}), not white. "
+                       "Retake the photo against a white background.",
+                       measured, expected, t=tint, mt=b.max_tint, br=brightness)
+    elif brightness < b.min_brightness:
+        yield _problem("背景偏暗/偏灰（平均亮度 {br:.0f}，要求 ≥ {mb}）。请在光线充足的白色背景前重拍。",
+                       "The background is too dark or grey (mean brightness {br:.0f}; at least {mb} required). Retake "
+                       "it in good light against white.", measured, expected, br=brightness, mb=b.min_brightness)
+    elif uneven > b.max_uneven_fraction:
+        yield _problem("背景不均匀（{u:.0%} 的背景像素有阴影或杂物，要求 ≤ {mu:.0%}）。请在干净、光照均匀的白色背景前重拍。",
+                       "The background is uneven ({u:.0%} of it shows shadows or objects; at most {mu:.0%} allowed). "
+                       "Retake it against a clean, evenly lit white background.",
+                       measured, expected, u=uneven, mu=b.max_uneven_fraction)
+
+
+@FAMILY.rule(
+    "photo.face", E,
+    title=T("人脸不符合证件照要求", "Face does not meet ID-photo framing"),
+    explain=T("证件照必须只有一张正面人脸，头部大小适中、左右居中，头顶不能被裁掉。",
+              "An ID photo shows exactly one frontal face, of a suitable size, centred, with the top of the head inside."),
+    fix=T("正对镜头重拍；或用 `docprep fix` 按人脸位置重新裁剪。",
+          "Retake the photo facing the camera, or re-crop around the face with `docprep fix`."),
+)
+def face(photo: Photo, cfg) -> Iterator[Problem]:
+    f = cfg.face
+    faces = photo.faces.frontal
+    w, h = photo.size
+    if not faces:
+        if photo.faces.profile_only:
+            yield _problem("只检测到侧脸，没有正面人脸。请正对镜头重拍。",
+                           "Only a face in profile was found, no frontal face. Retake the photo facing the camera.",
+                           "profile", "frontal")
+        else:
+            yield _problem("未检测到人脸。请使用正面免冠、脸部清晰的证件照。",
+                           "No face was found. Use a frontal, bare-headed photo with the face clearly visible.", 0, 1)
+        return
+    if len(faces) > 1:
+        yield _problem("检测到 {n} 张人脸，证件照只能有一人。", "{n} faces were found; an ID photo shows one person.",
+                       len(faces), 1, n=len(faces))
+        return
+    box = faces[0]
+    ratio = box.h / h
+    lo, hi = f.height_ratio
+    if not lo <= ratio <= hi:
+        big = ratio > hi
+        yield _problem("人脸高度占照片的 {r:.0%}，要求 {lo:.0%}～{hi:.0%}（" + ("头部过大，请留出更多边距" if big else "头部过小，请裁得更近") + "）。",
+                       "The face is {r:.0%} of the photo height; {lo:.0%}-{hi:.0%} expected (" +
+                       ("head too large: leave more margin" if big else "head too small: crop closer") + ").",
+                       round(ratio, 3), [lo, hi], box, r=ratio, lo=lo, hi=hi)
+    offset = (box.cx - w / 2) / w
+    if abs(offset) > f.max_center_offset:
+        yield _problem("人脸偏离中线 {o:.0%} 的照片宽度（要求 ≤ {m:.0%}）。请用 `docprep fix` 重新居中裁剪。",
+                       "The face is {o:.0%} of the width off the centre line (at most {m:.0%}). Re-centre it with "
+                       "`docprep fix`.", round(offset, 3), f.max_center_offset, box, o=abs(offset), m=f.max_center_offset)
+    headroom = box.y / box.h
+    if headroom < f.min_headroom:
+        yield _problem("头顶上方空间只有 {r:.2f} 个脸高（要求 ≥ {m}），头顶可能被裁掉。请留出头顶空间重新裁剪。",
+                       "There are only {r:.2f} face heights above the face (at least {m}); the top of the head may be cut "
+                       "off. Re-crop leaving room above the head.", round(headroom, 3), f.min_headroom, box,
+                       r=headroom, m=f.min_headroom)
+    eyes = photo.faces.eyes
+    if len(eyes) == 2:
+        left, right = eyes
+        eye_offset = ((left.cx + right.cx) / 2 - box.cx) / box.w
+        roll = float(np.degrees(np.arctan2(right.cy - left.cy, right.cx - left.cx)))
+        if abs(eye_offset) > f.max_eye_offset:
+            yield _problem("脸部没有正对镜头（双眼中点偏离脸部中线 {o:.0%}，要求 ≤ {m:.0%}）。请正对镜头重拍。",
+                           "The face is turned away (the eyes' midpoint is {o:.0%} of the face width off centre; at most "
+                           "{m:.0%}). Retake facing the camera.", round(eye_offset, 3), f.max_eye_offset, box,
+                           o=abs(eye_offset), m=f.max_eye_offset)
+        elif abs(roll) > f.max_roll_degrees:
+            yield _problem("头部歪斜 {a:.1f}°（要求 ≤ {m}°）。请端正头部重拍。",
+                           "The head is tilted {a:.1f}° (at most {m}°). Retake with the head level.",
+                           round(roll, 1), f.max_roll_degrees, box, a=abs(roll), m=f.max_roll_degrees)
+
+
+def face_gray(photo: Photo, inner: float = 1.0) -> np.ndarray | None:
+    """The largest face as grey pixels (analysis scale), optionally only its central part."""
+    if not photo.faces.frontal:
+        return None
+    box = photo.faces.frontal[0].scaled(photo.scale)
+    mx, my = box.w * (1 - inner) / 2, box.h * (1 - inner) / 2
+    crop = photo.pixels[int(box.y + my):int(box.y + box.h - my), int(box.x + mx):int(box.x + box.w - mx)]
+    return cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.size else None
+
+
+def sharpness_score(gray: np.ndarray) -> float:
+    """Laplacian energy over intensity variance at a fixed 128 px scale: scale- and contrast-independent, so a
+    dim sharp face is not called blurry and a high-contrast blurry one is not called sharp."""
+    face128 = cv2.resize(gray, (128, 128), interpolation=cv2.INTER_AREA).astype(np.float32)
+    contrast = float(face128.var())
+    if contrast < 1:
+        return 0.0
+    return float(cv2.Laplacian(face128, cv2.CV_32F).var() / contrast)
+
+
+@FAMILY.rule(
+    "photo.sharpness", E,
+    title=T("照片模糊", "Photo is blurry"),
+    explain=T("在人脸区域测量清晰度（按对比度归一化），对焦不准、抖动或过度压缩都会导致模糊。",
+              "Sharpness is measured on the face, normalised for contrast; missed focus, shake or heavy compression "
+              "make it blurry."),
+    fix=T("对焦到人脸、保持稳定后重拍，不要把小图放大。", "Retake with focus on the face and a steady camera; do not enlarge small pictures."),
+)
+def sharpness(photo: Photo, cfg) -> Iterator[Problem]:
+    gray = face_gray(photo)
+    if gray is None:
+        return
+    score = sharpness_score(gray)
+    if score < cfg.sharpness.min_score:
+        yield _problem("人脸清晰度为 {s:.3f}，要求 ≥ {m}，照片模糊。请对焦后重拍。",
+                       "Face sharpness is {s:.3f}; at least {m} is required: the photo is blurry. Retake it in focus.",
+                       round(score, 4), cfg.sharpness.min_score, photo.faces.frontal[0], s=score,
+                       m=cfg.sharpness.min_score)
+
+
+@FAMILY.rule(
+    "photo.exposure", E,
+    title=T("面部曝光不当", "Face badly exposed"),
+    explain=T("面部过暗、过亮或左右明暗不均（阴阳脸）的照片会被退回。",
+              "Photos with a face that is too dark, too bright or lit from one side are returned."),
+    fix=T("在正面均匀的光线下重拍，避免逆光和侧光。", "Retake in even light from the front; avoid backlight and side light."),
+)
+def exposure(photo: Photo, cfg) -> Iterator[Problem]:
+    gray = face_gray(photo, inner=0.6)
+    if gray is None:
+        return
+    e = cfg.exposure
+    brightness = float(gray.mean())
+    lo, hi = e.face_brightness
+    box = photo.faces.frontal[0]
+    if brightness < lo or brightness > hi:
+        dark = brightness < lo
+        yield _problem("面部平均亮度 {b:.0f}，要求 {lo}～{hi}（" + ("过暗" if dark else "过亮") + "）。请调整光线重拍。",
+                       "Mean face brightness is {b:.0f}; {lo}-{hi} expected (" + ("too dark" if dark else "too bright") +
+                       "). Retake in better light.", round(brightness, 1), [lo, hi], box, b=brightness, lo=lo, hi=hi)
+        return
+    half = gray.shape[1] // 2
+    difference = abs(float(gray[:, :half].mean()) - float(gray[:, half:].mean())) / max(brightness, 1)
+    if difference > e.max_side_difference:
+        yield _problem("面部左右亮度相差 {d:.0%}（要求 ≤ {m:.0%}），光照不均。请在正面均匀光线下重拍。",
+                       "The two halves of the face differ in brightness by {d:.0%} (at most {m:.0%}): uneven light. "
+                       "Retake in even light from the front.", round(difference, 3), e.max_side_difference, box,
+                       d=difference, m=e.max_side_difference)

@@ -1,0 +1,145 @@
+"""The command line: parse options, call the library, render. Exit codes: 0 clean, 1 errors found, 2 usage/config/internal."""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .atomic import write_atomic
+from .checks import REGISTRY
+from .engine import Report, check_targets, discover
+from .errors import DocprepError, ExitCode
+from .findings import Severity
+from .i18n import LANGUAGES, default_language
+from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
+from .report import to_json, to_text
+
+
+def _lang_option(f):
+    return click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+                        help="Message language (default: DOCPREP_LANG, else zh).")(f)
+
+
+def _profile_option(f):
+    return click.option("--profile", "profile_ref", default=DEFAULT_PROFILE, show_default=True,
+                        help="Profile name (see `docprep profiles`) or path to a TOML file.")(f)
+
+
+def _progress(total: int, label: str):
+    """A progress bar on a terminal for long runs; nothing in pipes and CI logs."""
+    if total < 5 or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docprep")
+def cli():
+    """docprep：职称申报材料预检（证件照、扫描件）。Preflight for professional-title application documents."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_profile_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for folders with many files.")
+@_lang_option
+def check(paths, profile_ref, fmt, output, jobs, lang):
+    """Check photos and attachments (files or folders). 检查照片和附件。"""
+    lang = lang or default_language()
+    profile = load_profile(profile_ref)
+    targets = list(discover(paths, profile))
+    bar = _progress(sum(isinstance(t, Path) for t in targets), "检查中" if lang == "zh" else "Checking")
+    if bar is None:
+        report = check_targets(targets, profile, jobs=jobs)
+    else:
+        with bar:
+            report = check_targets(targets, profile, jobs=jobs, on_file=lambda _: bar.update(1))
+    rendered = to_json(report, lang) if fmt == "json" else to_text(report, lang)
+    if output:
+        write_atomic(output, rendered.encode("utf-8"))
+    else:
+        click.echo(to_text(report, lang, color=sys.stdout.isatty()) if fmt == "text" else rendered, nl=False)
+    return ExitCode.FINDINGS if report.has_errors else ExitCode.OK
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output JPEG (or folder, when SOURCE is a folder). Default: NAME-fixed.jpg beside the input.")
+@_profile_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_lang_option
+def fix(source, output, profile_ref, fmt, lang):
+    """Make a photo that passes the profile (crop, resize, sRGB JPEG in the byte window). 修正照片。"""
+    from .fix import fix_paths
+
+    lang = lang or default_language()
+    profile = load_profile(profile_ref)
+    results = fix_paths(source, output, profile)
+    report = Report(profile.name, [r.report for r in results])
+    if fmt == "json":
+        click.echo(to_json(report, lang), nl=False)
+    else:
+        for r in results:
+            click.echo(r.summary(lang))
+        click.echo(to_text(report, lang, color=sys.stdout.isatty()), nl=False)
+    return ExitCode.OK if all(r.written for r in results) and not report.has_errors else ExitCode.FINDINGS
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+@_lang_option
+def rules(rule_id, lang):
+    """List the rules, or explain one. 列出规则或解释某条规则。"""
+    lang = lang or default_language()
+    if rule_id is None:
+        for rule in REGISTRY.values():
+            click.echo(f"{rule.id:<26} {rule.severity.value:<8} {rule.title(lang)}")
+        return ExitCode.OK
+    rule = REGISTRY.get(rule_id)
+    if rule is None:
+        raise click.BadParameter(f"unknown rule id {rule_id!r}; `docprep rules` lists them", param_hint="RULE_ID")
+    labels = ("默认级别", "说明", "如何修正") if lang == "zh" else ("Default severity", "Why", "How to fix")
+    click.echo(f"{rule.id}: {rule.title(lang)}\n{labels[0]}: {rule.severity.value}\n\n"
+               f"{labels[1]}: {rule.explain(lang)}\n\n{labels[2]}: {rule.fix(lang)}")
+    return ExitCode.OK
+
+
+@cli.command()
+@_lang_option
+def profiles(lang):
+    """List the shipped profiles. 列出内置规则配置。"""
+    lang = lang or default_language()
+    for name in sorted(shipped_profiles()):
+        profile = load_profile(name)
+        marker = "*" if name == DEFAULT_PROFILE else " "
+        click.echo(f"{marker} {name:<14} {profile.description(lang)}")
+    return ExitCode.OK
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: Click's own errors and docprep's config errors exit 2, never 1 (1 means findings)."""
+    try:
+        code = cli.main(args=argv, prog_name="docprep", standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        code = ExitCode.USAGE
+    except click.ClickException as exc:
+        exc.show()
+        code = ExitCode.USAGE
+    except DocprepError as exc:
+        click.echo(f"docprep: {exc}", err=True)
+        code = exc.exit_code
+    except Exception:  # an internal error: say so, and never exit 1 (which means "findings")
+        click.echo("docprep: internal error, please report it with this trace:\n" + traceback.format_exc(), err=True)
+        code = ExitCode.USAGE
+    sys.exit(int(code or 0))

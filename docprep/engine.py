@@ -1,0 +1,221 @@
+"""Checking files: find them, read each once, decode once, run every enabled rule of its family.
+
+`check_file` is a pure function of a path and a profile, so it runs unchanged in a worker process."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import stat
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .checks import REGISTRY, photo as photo_rules
+from .errors import UsageError
+from .findings import Finding, Severity
+from .i18n import Text
+from .imaging import load_photo
+from .profiles import Profile
+from .registry import LoadFailure, Problem
+from .sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, sniff
+
+DOCUMENT_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
+_JUNK = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str  # photo | pdf | other
+    sha256: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        severities = {f.severity for f in self.findings}
+        return "error" if Severity.ERROR in severities else "warning" if Severity.WARNING in severities else "ok"
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """A printable path: names that are not valid UTF-8 (GBK on a share) keep their bytes as \\x escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def finding(profile: Profile, rule_id: str, problem: Problem) -> Finding | None:
+    rule = REGISTRY[rule_id]
+    severity = profile.severity(rule_id, rule.severity)
+    if severity is Severity.OFF:
+        return None
+    return Finding(rule_id, severity, problem.message, problem.measured, problem.expected, problem.page, problem.box)
+
+
+def _collect(profile: Profile, pairs: Iterable[tuple[str, Problem]]) -> list[Finding]:
+    return [f for f in (finding(profile, rule, problem) for rule, problem in pairs) if f is not None]
+
+
+def run_family(family, document, profile: Profile) -> list[Finding]:
+    """Every enabled rule of a family on one decoded document."""
+    cfg = profile.section(family.name)
+    pairs = []
+    for rule in family.checks:
+        if profile.severity(rule.id, rule.severity) is Severity.OFF:
+            continue
+        pairs.extend((rule.id, problem) for problem in rule.check(document, cfg))
+    return _collect(profile, pairs)
+
+
+def check_photo_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]:
+    """All photo rules on one photo's bytes (also how `fix` verifies its own output before writing it)."""
+    try:
+        photo = load_photo(name, data, profile.section("photo").max_pixels)
+    except LoadFailure as failure:
+        return _collect(profile, [(failure.rule, failure.problem)])
+    return run_family(photo_rules.FAMILY, photo, profile)
+
+
+def classify(name: str, head: bytes) -> str:
+    """photo | pdf | other, from the content first and the extension second."""
+    content = sniff(head)
+    if content in IMAGE_FORMATS:
+        return "photo"
+    if content == "PDF":
+        return "pdf"
+    ext = extension(name)
+    if ext in IMAGE_EXTENSIONS:
+        return "photo"
+    if ext in PDF_EXTENSIONS:
+        return "pdf"
+    return "other"
+
+
+def _file_problem(rule: str, zh: str, en: str) -> tuple[str, Problem]:
+    return rule, Problem(Text(zh, en))
+
+
+def _name_problems(path: Path) -> list[tuple[str, Problem]]:
+    try:
+        path.name.encode("utf-8")
+        return []
+    except UnicodeEncodeError:
+        guess = os.fsencode(path.name).decode("gbk", "replace")
+        return [_file_problem("file.name-encoding",
+                              f"文件名不是 UTF-8 编码（按 GBK 解读为“{guess}”），上传后可能显示乱码。请在本机重新命名。",
+                              f"The file name is not UTF-8 (read as GBK it says '{guess}'); it may show garbled after "
+                              "upload. Rename it on your own computer.")]
+
+
+def check_file(path: str | os.PathLike, profile: Profile) -> FileReport:
+    """Read one file once, classify it by content, and run its family's rules."""
+    path = Path(path)
+    shown = display_path(path)
+    name_problems = _name_problems(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return FileReport(shown, classify(path.name, b""), None, _collect(profile, name_problems + [_file_problem(
+            "file.unreadable", f"无法读取文件：{reason}。请检查权限或关闭占用该文件的程序后重试。",
+            f"Cannot read the file: {reason}. Check its permissions or close programs that hold it, then retry.")]))
+    kind = classify(path.name, data[:1024])
+    report = FileReport(shown, kind, hashlib.sha256(data).hexdigest(), _collect(profile, name_problems))
+    if kind == "photo":
+        report.findings += check_photo_bytes(path.name, data, profile)
+    else:
+        what = "PDF 附件的检查尚未实现" if kind == "pdf" else "既不是 JPG 照片也不是 PDF 附件"
+        what_en = "PDF attachment checks are not implemented yet" if kind == "pdf" else "neither a JPG photo nor a PDF"
+        report.findings += _collect(profile, [_file_problem(
+            "file.unsupported", f"未检查：{what}。平台只接受 JPG 照片和 PDF 附件。",
+            f"Not checked: {what_en}. The platform takes JPG photos and PDF attachments only.")])
+    return report
+
+
+def _special_report(path: Path, profile: Profile) -> FileReport | None:
+    """Links and things that are not regular files get a finding instead of being read or walked."""
+    shown = display_path(path)
+    if path.is_symlink():
+        target = display_path(os.readlink(path))
+        return FileReport(shown, "other", None, _collect(profile, [_file_problem(
+            "file.link", f"这是指向“{target}”的符号链接，未跟随检查。请放入实际文件。",
+            f"This is a symbolic link to '{target}'; it was not followed. Put the real file here.")]))
+    mode = path.stat().st_mode
+    if stat.S_ISDIR(mode) and extension(path.name) in DOCUMENT_EXTENSIONS:
+        return FileReport(shown, classify(path.name, b""), None, _collect(profile, [_file_problem(
+            "file.not-regular", f"“{path.name}”是文件夹，不是文件。请放入实际的文件，或重命名该文件夹。",
+            f"'{path.name}' is a folder, not a file. Put the real file here, or rename the folder.")]))
+    if not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
+        return FileReport(shown, "other", None, _collect(profile, [_file_problem(
+            "file.not-regular", "这不是普通文件（设备或管道），无法上传。",
+            "This is not a regular file (a device or a pipe); it cannot be uploaded.")]))
+    return None
+
+
+def discover(paths: Iterable[str | os.PathLike], profile: Profile) -> Iterator[Path | FileReport]:
+    """Files to check, in a stable order; links and odd entries come back as finished reports."""
+    for given in paths:
+        path = Path(given)
+        if not os.path.lexists(path):
+            raise UsageError(f"no such file or folder: {display_path(path)}")
+        yield from _walk(path, profile)
+
+
+def _walk(path: Path, profile: Profile) -> Iterator[Path | FileReport]:
+    try:
+        special = _special_report(path, profile)
+    except OSError as exc:
+        special = FileReport(display_path(path), "other", None, _collect(profile, [_file_problem(
+            "file.unreadable", f"无法访问：{exc.strerror}。", f"Cannot access it: {exc.strerror}.")]))
+    if special is not None:
+        yield special
+    elif path.is_dir():
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError as exc:
+            yield FileReport(display_path(path), "other", None, _collect(profile, [_file_problem(
+                "file.unreadable", f"无法打开文件夹：{exc.strerror}。", f"Cannot open the folder: {exc.strerror}.")]))
+            return
+        for entry in entries:
+            if entry.name.startswith((".", "~$")) or entry.name.lower() in _JUNK:
+                continue
+            yield from _walk(Path(entry.path), profile)
+    else:
+        yield path
+
+
+@dataclass
+class Report:
+    profile: str
+    files: list[FileReport]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.status == "error" for f in self.files)
+
+
+def check_paths(paths: Iterable[str | os.PathLike], profile: Profile, *, jobs: int = 1,
+                on_file: Callable[[FileReport], None] | None = None) -> Report:
+    """Check files and folders; with jobs > 1, files are checked in worker processes (spawned: Windows-safe)."""
+    return check_targets(list(discover(paths, profile)), profile, jobs=jobs, on_file=on_file)
+
+
+def check_targets(targets: list[Path | FileReport], profile: Profile, *, jobs: int = 1,
+                  on_file: Callable[[FileReport], None] | None = None) -> Report:
+    """Check what discover() found, keeping its order."""
+    todo = [t for t in targets if isinstance(t, Path)]
+    results: dict[Path, FileReport] = {}
+    if jobs > 1 and len(todo) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for path, report in zip(todo, pool.map(check_file, todo, [profile] * len(todo), chunksize=4)):
+                results[path] = report
+                if on_file:
+                    on_file(report)
+    else:
+        for path in todo:
+            results[path] = check_file(path, profile)
+            if on_file:
+                on_file(results[path])
+    files = [results[t] if isinstance(t, Path) else t for t in targets]
+    return Report(profile.name, files)

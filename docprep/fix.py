@@ -1,0 +1,246 @@
+"""`docprep fix` for photos: upright, crop around the face, resize to a preset, sRGB baseline JPEG in the byte
+window (by quality, then pixel size; never by padding), verified by the same checks before anything is written."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .engine import FileReport, check_photo_bytes, classify, discover, display_path, finding
+from .errors import UsageError
+from .findings import Finding, Severity
+from .i18n import Text
+from .imaging import Box, decode, find_faces, open_image
+from .atomic import write_atomic
+from .profiles import Profile
+from .registry import LoadFailure, Problem
+from .sniff import sniff
+
+# Faces in phone photos can be small: search at this long side, for faces down to this share of the short side.
+FIX_DETECTION_LONG_SIDE = 900
+FIX_MIN_FACE_FRACTION = 0.06
+
+
+@dataclass
+class Refusal(Exception):
+    rule: str
+    problem: Problem
+
+
+@dataclass
+class FixedPhoto:
+    data: bytes
+    size: tuple[int, int]
+    quality: int
+    findings: list[Finding] = field(default_factory=list)  # warnings left on the output
+
+
+def _refuse(rule: str, zh: str, en: str, measured=None, expected=None) -> Refusal:
+    return Refusal(rule, Problem(Text(zh, en), measured, expected))
+
+
+def _largest_face(rgb: np.ndarray) -> Box:
+    factor = min(1.0, FIX_DETECTION_LONG_SIDE / max(rgb.shape[:2]))
+    small = rgb if factor == 1.0 else np.asarray(Image.fromarray(rgb).reduce(max(1, int(1 / factor))))
+    factor = small.shape[1] / rgb.shape[1]
+    faces = find_faces(small, FIX_MIN_FACE_FRACTION)
+    if not faces.frontal:
+        raise _refuse("photo.face", "找不到正面人脸，无法确定裁剪位置。请使用正面免冠照片。",
+                      "No frontal face was found, so there is nowhere to crop around. Use a frontal, bare-headed photo.",
+                      0, 1)
+    if len(faces.frontal) > 1:
+        raise _refuse("photo.face", f"找到 {len(faces.frontal)} 张人脸，无法确定裁剪哪一个。请使用单人照片。",
+                      f"{len(faces.frontal)} faces were found; cannot tell which one to crop. Use a photo of one person.",
+                      len(faces.frontal), 1)
+    return faces.frontal[0].scaled(1 / factor)
+
+
+def _crop_box(face: Box, image_size: tuple[int, int], ratio: float, cfg, face_limit: float) -> tuple[int, int, int, int]:
+    """The crop (left, top, width, height) that puts the face where an ID photo has it, shrunk to fit the image."""
+    img_w, img_h = image_size
+    want_h = face.h / cfg.face_height
+    fits_h = min(face.cy / cfg.face_center_y, (img_h - face.cy) / (1 - cfg.face_center_y),
+                 2 * face.cx / ratio, 2 * (img_w - face.cx) / ratio)
+    height = min(want_h, fits_h)
+    if face.h / height > face_limit:
+        raise _refuse("photo.face",
+                      f"人脸周围留白不足：能裁出的最大区域里人脸占 {face.h / height:.0%} 高度（上限 {face_limit:.0%}）。"
+                      "请使用头部四周留有空间的照片。",
+                      f"Too little room around the head: in the largest possible crop the face is {face.h / height:.0%} "
+                      f"of the height (at most {face_limit:.0%}). Use a photo with space around the head.",
+                      round(face.h / height, 3), face_limit)
+    width = height * ratio
+    left = int(round(face.cx - width / 2))
+    top = int(round(face.cy - cfg.face_center_y * height))
+    return max(0, left), max(0, top), int(width), int(height)
+
+
+def _encode(image: Image.Image, quality: int, dpi: int, subsampling: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=False, dpi=(dpi, dpi),
+               subsampling=subsampling)
+    return out.getvalue()
+
+
+def _fit_bytes(image: Image.Image, cfg, lo: int, hi: int) -> tuple[bytes, int] | None:
+    """The highest quality whose file is at most `hi` bytes, if that file is at least `lo` bytes.
+    Chroma at full resolution (4:4:4) is tried when 4:2:0 stays under `lo` even at the top quality."""
+    q_lo, q_hi = int(cfg.quality[0]), int(cfg.quality[1])
+    for subsampling in (2, 0):
+        if len(_encode(image, q_lo, cfg.dpi, subsampling)) > hi:
+            return None
+        best_q = q_lo
+        low, high = q_lo + 1, q_hi
+        while low <= high:  # sizes grow with quality: binary search for the largest fitting one
+            mid = (low + high) // 2
+            if len(_encode(image, mid, cfg.dpi, subsampling)) <= hi:
+                best_q, low = mid, mid + 1
+            else:
+                high = mid - 1
+        data = _encode(image, best_q, cfg.dpi, subsampling)
+        if len(data) >= lo:
+            return data, best_q
+    return None
+
+
+def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
+    """Turn any readable photo into one that passes the profile, or raise Refusal saying why it cannot."""
+    photo_cfg = profile.section("photo")
+    cfg = photo_cfg.fix
+    try:
+        image = decode(open_image(name, data, photo_cfg.max_pixels), None)
+    except LoadFailure as failure:
+        raise Refusal(failure.rule, failure.problem) from None
+    rgb = np.asarray(image)
+    face = _largest_face(rgb)
+    face_limit = photo_cfg.face.height_ratio[1] * 0.95
+    size = photo_cfg.file_size
+    tried = []
+    for out_w, out_h in sorted((tuple(s) for s in cfg.sizes), key=lambda s: s[0] * s[1], reverse=True):
+        left, top, width, height = _crop_box(face, image.size, out_w / out_h, cfg, face_limit)
+        if out_h > height * cfg.max_upscale:
+            tried.append((out_w, out_h, width, height))
+            continue
+        crop = image.crop((left, top, left + width, top + height)).resize((out_w, out_h), Image.LANCZOS)
+        fitted = _fit_bytes(crop, cfg, size.min_bytes, size.max_bytes)
+        if fitted is None:
+            tried.append((out_w, out_h, width, height))
+            continue
+        out, quality = fitted
+        findings = check_photo_bytes(_jpeg_name(name), out, profile)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:
+            raise _Unfixable(errors)
+        return FixedPhoto(out, (out_w, out_h), quality, findings)
+    smallest = min(cfg.sizes, key=lambda s: s[0] * s[1])
+    crop_w, crop_h = tried[-1][2], tried[-1][3]
+    if crop_h * cfg.max_upscale < smallest[1]:
+        raise _refuse("photo.dimensions",
+                      f"人脸周围可裁出的区域只有 {crop_w}×{crop_h} 像素，最小的目标尺寸 {smallest[0]}×{smallest[1]} "
+                      f"需要放大 {smallest[1] / crop_h:.2f} 倍（上限 {cfg.max_upscale} 倍）。请使用更大、更清晰的原图。",
+                      f"The crop around the face is only {crop_w}×{crop_h} px; the smallest target {smallest[0]}×{smallest[1]} "
+                      f"would need {smallest[1] / crop_h:.2f}× enlargement (at most {cfg.max_upscale}×). Use a larger original.",
+                      [crop_w, crop_h], list(smallest))
+    raise _refuse("photo.file-size",
+                  f"在质量 {cfg.quality[0]}～{cfg.quality[1]} 的任何设置下都无法把文件大小放进 "
+                  f"{size.min_bytes:,}～{size.max_bytes:,} 字节。", f"No JPEG quality in {cfg.quality[0]}-{cfg.quality[1]} "
+                  f"brings the file into {size.min_bytes:,}-{size.max_bytes:,} bytes.", None, [size.min_bytes, size.max_bytes])
+
+
+class _Unfixable(Exception):
+    """The fixed photo still fails checks that cropping and re-encoding cannot mend (e.g. a blue background)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__([f.rule for f in findings])
+        self.findings = findings
+
+
+def _jpeg_name(name: str) -> str:
+    return Path(name).stem + ".jpg"
+
+
+@dataclass
+class FixResult:
+    source: str
+    output: str | None
+    report: FileReport
+    written: bool
+    size: tuple[int, int] | None = None
+    quality: int | None = None
+
+    def summary(self, lang: str) -> str:
+        if not self.written:
+            return (f"未生成：{self.source}（原因见下）" if lang == "zh"
+                    else f"Not written: {self.source} (reasons below)")
+        w, h = self.size
+        n = len(open(self.output, "rb").read()) if self.output else 0
+        return (f"已生成 {self.output}：{w}×{h} 像素，{n:,} 字节，JPEG 质量 {self.quality}" if lang == "zh"
+                else f"Wrote {self.output}: {w}×{h} px, {n:,} bytes, JPEG quality {self.quality}")
+
+
+def fix_file(source: Path, output: Path, profile: Profile) -> FixResult:
+    shown = display_path(source)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        problem = Problem(Text(f"无法读取文件：{exc.strerror}。", f"Cannot read the file: {exc.strerror}."))
+        return FixResult(shown, None, _refusal_report(shown, None, "file.unreadable", problem, profile), False)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        fixed = fix_photo_bytes(source.name, data, profile)
+    except Refusal as refusal:
+        return FixResult(shown, None, _refusal_report(shown, sha, refusal.rule, refusal.problem, profile), False)
+    except _Unfixable as unfixable:
+        return FixResult(shown, None, FileReport(shown, "photo", sha, unfixable.findings), False)
+    write_atomic(output, fixed.data)
+    out_report = FileReport(display_path(output), "photo", hashlib.sha256(fixed.data).hexdigest(), fixed.findings)
+    return FixResult(shown, display_path(output), out_report, True, fixed.size, fixed.quality)
+
+
+def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem, profile: Profile) -> FileReport:
+    found = finding(profile, rule, problem)
+    # A refusal is always an error, even where the profile lowered or disabled the rule for `check`.
+    forced = Finding(rule, Severity.ERROR, problem.message, problem.measured, problem.expected)
+    return FileReport(shown, "photo", sha, [forced if found is None or found.severity is not Severity.ERROR else found])
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def fix_paths(source: Path, output: Path | None, profile: Profile) -> list[FixResult]:
+    """Fix one photo (output: a file, default NAME-fixed.jpg) or every photo in a folder (output: a folder,
+    default FOLDER-fixed, same relative names). Inputs are never overwritten."""
+    if not os.path.lexists(source):
+        raise UsageError(f"no such file or folder: {display_path(source)}")
+    if source.is_dir() and not source.is_symlink():
+        out_dir = output or source.with_name(source.name + "-fixed")
+        pairs = []
+        for target in discover([source], profile):
+            if isinstance(target, Path) and classify(target.name, _head(target)) == "photo":
+                pairs.append((target, out_dir / target.relative_to(source).with_suffix(".jpg")))
+    else:
+        out = output or source.with_name(source.stem + "-fixed.jpg")
+        if out.is_dir():
+            out = out / (source.stem + ".jpg")
+        pairs = [(source, out)]
+    for src, out in pairs:
+        if _same_file(src, out) or src.resolve() == out.resolve():
+            raise UsageError(f"the output {display_path(out)} would overwrite the input; choose another -o")
+    return [fix_file(src, out, profile) for src, out in pairs]
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(1024)
+    except OSError:
+        return b""

@@ -1,0 +1,225 @@
+"""Decoding a photo once (header facts, EXIF orientation, pixels at analysis scale) and finding the face in it.
+
+Both `check` and `fix` use this module; checks then only read the decoded `Photo`."""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cv2
+import numpy as np
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .i18n import Text
+from .registry import LoadFailure, Problem
+from .sniff import IMAGE_FORMATS, sniff
+
+try:  # HEIC/HEIF from phones, where the optional plugin is installed
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - optional
+    pass
+
+EXIF_ORIENTATION = 0x0112
+# Longest side of the pixels that checks measure: the size at which a reviewer looks at an ID photo.
+ANALYSIS_LONG_SIDE = 640
+# Faces are searched on a copy this tall; the detector is scale-invariant and this keeps it fast.
+DETECTION_HEIGHT = 320
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in the displayed (orientation-applied) full-size pixel frame."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def scaled(self, factor: float) -> "Box":
+        return Box(self.x * factor, self.y * factor, self.w * factor, self.h * factor)
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        return (round(self.x, 1), round(self.y, 1), round(self.w, 1), round(self.h, 1))
+
+
+@dataclass(frozen=True)
+class Faces:
+    """What the face detector saw: frontal faces (largest first), and profile faces when no frontal one."""
+
+    frontal: tuple[Box, ...]
+    profile_only: bool
+    eyes: tuple[Box, ...]  # in the largest frontal face, when two eyes were found
+
+
+@dataclass(frozen=True)
+class Photo:
+    name: str
+    data: bytes
+    format: str  # Pillow's format name of the content
+    size: tuple[int, int]  # displayed size (after EXIF orientation)
+    stored_size: tuple[int, int]
+    orientation: int
+    mode: str
+    icc_description: str | None
+    pixels: np.ndarray  # RGB uint8, displayed orientation, at analysis scale
+    scale: float  # pixels size / displayed size
+    faces: Faces
+
+    @property
+    def is_jpeg(self) -> bool:
+        return self.format == "JPEG"
+
+
+def _fail(rule: str, zh: str, en: str, **extra) -> LoadFailure:
+    return LoadFailure(rule, Problem(Text(zh, en), **extra))
+
+
+def open_image(name: str, data: bytes, max_pixels: int) -> Image.Image:
+    """Open image bytes with the header checked (format, size) but pixels not yet decoded.
+
+    Raises LoadFailure for content that is no image, a decompression bomb, or a broken header."""
+    if not data:
+        raise _fail("photo.unreadable", "文件是空的（0 字节）。", "The file is empty (0 bytes).", measured=0)
+    kind = sniff(data[:1024])
+    if kind not in IMAGE_FORMATS:
+        what = kind or "unknown data"
+        raise _fail("photo.not-jpeg", f"文件内容不是图片（识别为：{what}），只是扩展名像照片。",
+                    f"The content is not an image (it looks like: {what}); only the extension says photo.",
+                    measured=what, expected="JPEG")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _fail("photo.unreadable", "图片像素数大得异常（疑似“解压炸弹”），已拒绝解码。",
+                    "The image claims an enormous pixel count (a decompression bomb); it was not decoded.") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise _fail("photo.unreadable", f"图片文件已损坏，无法解码（{exc}）。",
+                    f"The image file is damaged and cannot be decoded ({exc}).") from None
+    if width * height > max_pixels:
+        raise _fail("photo.unreadable",
+                    f"图片有 {width}×{height} 像素，超过上限 {max_pixels:,} 像素（疑似“解压炸弹”），已拒绝解码。",
+                    f"The image has {width}×{height} pixels, over the limit of {max_pixels:,} (a decompression bomb?); not decoded.",
+                    measured=[width, height], expected=f"<= {max_pixels} pixels")
+    return image
+
+
+def decode(image: Image.Image, long_side: int | None) -> Image.Image:
+    """Decode pixels (at reduced scale via JPEG draft mode when long_side is given), orientation applied, as RGB."""
+    try:
+        if long_side is not None and image.format == "JPEG":
+            w, h = image.size
+            factor = long_side / max(w, h)
+            if factor < 1:
+                image.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        return to_srgb(upright)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise _fail("photo.unreadable", f"图片数据不完整或已损坏，无法解码（{exc}）。",
+                    f"The image data is truncated or damaged and cannot be decoded ({exc}).") from None
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """RGB pixels in sRGB: embedded ICC profiles (CMYK, Adobe RGB) are converted, alpha goes onto white."""
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to a plain conversion below
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def icc_description(image: Image.Image) -> str | None:
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return None
+    try:
+        return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))).strip()
+    except (ImageCms.PyCMSError, OSError):
+        return "unreadable ICC profile"
+
+
+def load_photo(name: str, data: bytes, max_pixels: int) -> Photo:
+    """Decode once for every photo check: header facts, then pixels at analysis scale, then faces."""
+    image = open_image(name, data, max_pixels)
+    stored_size = image.size
+    orientation = int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
+    mode, fmt, icc = image.mode, image.format or "unknown", icc_description(image)
+    rgb = decode(image, ANALYSIS_LONG_SIDE)
+    size = stored_size[::-1] if orientation in (5, 6, 7, 8) else stored_size
+    pixels = np.asarray(rgb)
+    if max(pixels.shape[:2]) > ANALYSIS_LONG_SIDE * 1.5:
+        factor = ANALYSIS_LONG_SIDE / max(pixels.shape[:2])
+        pixels = cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    scale = pixels.shape[1] / size[0]
+    faces = find_faces(pixels)
+    return Photo(name, data, fmt, size, stored_size, orientation, mode, icc, pixels, scale,
+                 Faces(tuple(b.scaled(1 / scale) for b in faces.frontal), faces.profile_only,
+                       tuple(b.scaled(1 / scale) for b in faces.eyes)))
+
+
+@lru_cache(maxsize=None)
+def _cascade(name: str) -> cv2.CascadeClassifier:
+    """Haar cascades ship inside opencv-python-headless 4.x: nothing is downloaded."""
+    classifier = cv2.CascadeClassifier(cv2.data.haarcascades + name)
+    if classifier.empty():  # pragma: no cover - a broken OpenCV install
+        raise RuntimeError(f"OpenCV cascade {name} is missing from {cv2.data.haarcascades}")
+    return classifier
+
+
+def find_faces(rgb: np.ndarray, min_face_fraction: float = 0.12) -> Faces:
+    """Frontal faces (boxes in rgb's pixel frame), largest first; smaller ones under half the largest are
+    dropped as detector noise. Eyes of the largest face, for the frontal-pose measure."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    factor = min(1.0, DETECTION_HEIGHT / gray.shape[0])
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    small = cv2.equalizeHist(small)
+    min_side = max(24, int(min(small.shape) * min_face_fraction))
+    found = _cascade("haarcascade_frontalface_default.xml").detectMultiScale(
+        small, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
+    boxes = sorted((Box(*(float(v) / factor for v in f)) for f in found), key=lambda b: b.w * b.h, reverse=True)
+    boxes = [b for b in boxes if b.w >= boxes[0].w / 2] if boxes else []
+    if not boxes:
+        profile = _cascade("haarcascade_profileface.xml").detectMultiScale(
+            small, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
+        flipped = _cascade("haarcascade_profileface.xml").detectMultiScale(
+            cv2.flip(small, 1), scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
+        return Faces((), len(profile) + len(flipped) > 0, ())
+    return Faces(tuple(boxes), False, _find_eyes(gray, boxes[0]))
+
+
+def _find_eyes(gray: np.ndarray, face: Box) -> tuple[Box, ...]:
+    """Two eyes in the upper half of the face, left to right, or none when the detector is unsure."""
+    x0, y0 = int(face.x), int(face.y)
+    upper = gray[y0:y0 + int(face.h * 0.55), x0:x0 + int(face.w)]
+    if upper.size == 0:
+        return ()
+    min_eye = max(8, int(face.w * 0.12))
+    found = _cascade("haarcascade_eye.xml").detectMultiScale(
+        upper, scaleFactor=1.1, minNeighbors=6, minSize=(min_eye, min_eye), maxSize=(int(face.w * 0.4),) * 2)
+    if len(found) != 2:
+        return ()
+    eyes = sorted((Box(x0 + ex, y0 + ey, ew, eh) for ex, ey, ew, eh in found), key=lambda b: b.x)
+    if eyes[1].x < eyes[0].x + eyes[0].w * 0.8:  # overlapping: one eye found twice
+        return ()
+    return tuple(eyes)

@@ -1,0 +1,163 @@
+"""Profiles: a platform's rules as TOML data, with `extends`, validated on load against the families' settings."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import SimpleNamespace
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .errors import ProfileError
+from .findings import Severity
+from .i18n import Text
+from .settings import Setting, to_namespace
+
+DEFAULT_PROFILE = "zj-2021"
+_TOP_KEYS = {"description", "description_en", "extends", "rules"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    source: str
+    description: Text
+    severities: dict[str, Severity]
+    settings: dict
+
+    def section(self, family: str) -> SimpleNamespace:
+        return to_namespace(self.settings.get(family, {}))
+
+    def severity(self, rule_id: str, default: Severity) -> Severity:
+        return self.severities.get(rule_id, default)
+
+
+def shipped_profiles() -> dict[str, Path]:
+    """Profile name -> file, for the profiles inside the installed package."""
+    folder = resources.files("docprep.builtin_profiles")
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
+    """Load a shipped profile by name, or a TOML file by path, resolving `extends` and validating everything."""
+    path = _resolve(str(name_or_path), base=None)
+    merged, description = _load_chain(path, seen=())
+    _require_complete(merged, path)
+    severities = {rule: Severity(level) for rule, level in merged.pop("rules", {}).items()}
+    name = path.stem
+    return Profile(name, str(path), description, severities, merged)
+
+
+def _resolve(ref: str, base: Path | None) -> Path:
+    shipped = shipped_profiles()
+    looks_like_path = ref.endswith(".toml") or "/" in ref or "\\" in ref
+    if not looks_like_path and ref in shipped:
+        return shipped[ref]
+    candidate = Path(ref) if base is None or Path(ref).is_absolute() else base.parent / ref
+    if candidate.is_file():
+        return candidate
+    known = ", ".join(sorted(shipped))
+    raise ProfileError(f"profile {ref!r} not found: give a file path or one of: {known}")
+
+
+def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, Text]:
+    resolved = path.resolve()
+    if resolved in seen:
+        raise ProfileError(f"{path}: 'extends' loops back to itself ({' -> '.join(p.name for p in seen)})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: cannot read profile: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from exc
+    _validate_file(data, path)
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        merged, description = {}, Text("", "")
+    else:
+        merged, description = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,))
+    zh = data.pop("description", None)
+    en = data.pop("description_en", None)
+    if zh is not None or en is not None:
+        description = Text(zh or en or "", en or zh or "")
+    return _merge(merged, data), description
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
+
+
+def _schema() -> dict:
+    from .checks import FAMILIES
+
+    return {family.name: family.settings for family in FAMILIES if family.settings}
+
+
+def _rule_ids() -> set[str]:
+    from .checks import REGISTRY
+
+    return set(REGISTRY)
+
+
+def _validate_file(data: dict, path: Path) -> None:
+    """Every key known and of the right type; completeness is checked after `extends` is resolved."""
+    schema = _schema()
+    for key, value in data.items():
+        if key in ("description", "description_en", "extends"):
+            if not isinstance(value, str):
+                raise ProfileError(f"{path}: key '{key}': expected a string, got {value!r}")
+        elif key == "rules":
+            _validate_rules(value, path)
+        elif key in schema:
+            _validate_section(value, schema[key], key, path)
+        else:
+            known = ", ".join(sorted(_TOP_KEYS | set(schema)))
+            raise ProfileError(f"{path}: unknown key '{key}' (known: {known})")
+
+
+def _validate_rules(value, path: Path) -> None:
+    if not isinstance(value, dict):
+        raise ProfileError(f"{path}: key 'rules': expected a table of rule id = \"error\"|\"warning\"|\"off\"")
+    ids = _rule_ids()
+    for rule, level in value.items():
+        if rule not in ids:
+            raise ProfileError(f"{path}: key 'rules.{rule}': unknown rule id (see `docprep rules`)")
+        if level not in {s.value for s in Severity}:
+            raise ProfileError(f"{path}: key 'rules.{rule}': expected \"error\", \"warning\" or \"off\", got {level!r}")
+
+
+def _validate_section(value, schema: dict, where: str, path: Path) -> None:
+    if not isinstance(value, dict):
+        raise ProfileError(f"{path}: key '{where}': expected a table")
+    for key, item in value.items():
+        spec = schema.get(key)
+        here = f"{where}.{key}"
+        if spec is None:
+            known = ", ".join(sorted(schema))
+            raise ProfileError(f"{path}: unknown key '{here}' (known in [{where}]: {known})")
+        if isinstance(spec, dict):
+            _validate_section(item, spec, here, path)
+        else:
+            error = spec.validate(item, f"key '{here}'")
+            if error:
+                raise ProfileError(f"{path}: {error}")
+
+
+def _require_complete(merged: dict, path: Path) -> None:
+    def walk(values: dict, schema: dict, where: str) -> None:
+        for key, spec in schema.items():
+            here = f"{where}.{key}"
+            if isinstance(spec, dict):
+                walk(values.get(key, {}), spec, here)
+            elif spec.required and key not in values:
+                raise ProfileError(f"{path}: missing key '{here}' ({spec.help}); set it or extend a profile that does")
+
+    for family, schema in _schema().items():
+        walk(merged.get(family, {}), schema, family)
