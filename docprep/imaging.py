@@ -193,7 +193,6 @@ def find_faces(rgb: np.ndarray, min_face_fraction: float = 0.12) -> Faces:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     factor = min(1.0, DETECTION_HEIGHT / gray.shape[0])
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
-    small = cv2.equalizeHist(small)
     min_side = max(24, int(min(small.shape) * min_face_fraction))
     found = _cascade("haarcascade_frontalface_default.xml").detectMultiScale(
         small, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))

@@ -34,10 +34,9 @@ SETTINGS = {
     },
     "aspect_ratio": S("range", "allowed width/height, both ends included", min=0.1, max=10),
     "background": {
-        "min_brightness": S("float", "mean grey level of the background (0-255) at least", min=0, max=255),
-        "max_tint": S("float", "mean colour distance from neutral grey (Lab a*/b* units) at most", min=0),
-        "max_uneven_fraction": S("float", "share of background pixels far from its typical tone at most", min=0, max=1),
-        "uneven_delta": S("float", "grey-level distance from the background median that counts as uneven", min=1),
+        "min_brightness": S("float", "median grey level of the background (0-255) at least", min=0, max=255),
+        "max_tint": S("float", "colour distance of the median background from neutral grey (Lab a*/b*)", min=0),
+        "max_spread": S("float", "grey levels between the background's brightest and darkest areas", min=0),
     },
     "face": {
         "height_ratio": S("range", "face height / photo height (detector box, brows to chin)", min=0, max=1),
@@ -231,19 +230,17 @@ def color_mode(photo: Photo, cfg) -> Iterator[Problem]:
 
 
 def background_mask(photo: Photo) -> tuple[np.ndarray, str]:
-    """Pixels (analysis scale) that show the background: around the head and above the shoulders, where a
-    person is not. Without a face, the top band and the upper side bands."""
+    """Pixels (analysis scale) that show the background: beside and above the head, where a person is not.
+    Without a face, the top band and the upper side bands."""
     h, w = photo.pixels.shape[:2]
     mask = np.zeros((h, w), np.uint8)
     if photo.faces.frontal:
         face = photo.faces.frontal[0].scaled(photo.scale)
-        shoulders = int(min(h, face.y + face.h * 1.25))
-        mask[:shoulders] = 1
+        # down to the chin only: shoulders and collars vary too much to be sampled as background
+        mask[:int(min(h, face.y + face.h * 0.85))] = 1
         # the head with hair and ears: an ellipse generously larger than the detector's box
-        cv2.ellipse(mask, (int(face.cx), int(face.cy - face.h * 0.12)), (int(face.w * 0.8), int(face.h * 0.95)),
+        cv2.ellipse(mask, (int(face.cx), int(face.y + face.h * 0.4)), (int(face.w * 0.85), int(face.h * 1.0)),
                     0, 0, 360, 0, -1)
-        # the neck and the start of the shoulders
-        cv2.rectangle(mask, (int(face.x + face.w * 0.1), int(face.cy)), (int(face.x + face.w * 0.9), shoulders), 0, -1)
         where = "around-head"
     else:
         band_h, band_w = max(1, int(h * 0.12)), max(1, int(w * 0.12))
@@ -252,6 +249,20 @@ def background_mask(photo: Photo) -> tuple[np.ndarray, str]:
         mask[: int(h * 0.6), w - band_w:] = 1
         where = "edges"
     return mask.astype(bool), where
+
+
+def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int = 4) -> float:
+    """Grey-level spread between the background's brightest and darkest areas (medians of a cells×cells grid),
+    so stray hair at the mask's edge does not count but a shadow or an object does."""
+    h, w = gray.shape
+    medians = []
+    for row in range(cells):
+        for col in range(cells):
+            window = (slice(row * h // cells, (row + 1) * h // cells), slice(col * w // cells, (col + 1) * w // cells))
+            inside = mask[window]
+            if inside.mean() >= 0.3:
+                medians.append(float(np.median(gray[window][inside])))
+    return max(medians) - min(medians) if len(medians) > 1 else 0.0
 
 
 @FAMILY.rule(
@@ -268,31 +279,29 @@ def background(photo: Photo, cfg) -> Iterator[Problem]:
     mask, where = background_mask(photo)
     if mask.sum() < 50:
         return
-    pixels = photo.pixels[mask]
-    gray = pixels @ np.array([0.299, 0.587, 0.114])
-    lab = cv2.cvtColor(pixels.reshape(1, -1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
-    tint = float(np.hypot(lab[:, 1].mean() - 128, lab[:, 2].mean() - 128))
-    brightness = float(gray.mean())
-    uneven = float(np.mean(np.abs(gray - np.median(gray)) > cfg.background.uneven_delta))
+    gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
+    lab = cv2.cvtColor(photo.pixels[mask].reshape(1, -1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    brightness = float(np.median(gray[mask]))
+    tint = float(np.hypot(np.median(lab[:, 1]) - 128.0, np.median(lab[:, 2]) - 128.0))
+    spread = background_spread(gray, mask)
     b = cfg.background
-    measured = {"brightness": round(brightness, 1), "tint": round(tint, 1), "uneven_fraction": round(uneven, 3),
+    measured = {"brightness": round(brightness, 1), "tint": round(tint, 1), "spread": round(spread, 1),
                 "region": where}
-    expected = {"brightness": f">= {b.min_brightness}", "tint": f"<= {b.max_tint}",
-                "uneven_fraction": f"<= {b.max_uneven_fraction}"}
+    expected = {"brightness": f">= {b.min_brightness}", "tint": f"<= {b.max_tint}", "spread": f"<= {b.max_spread}"}
     if tint > b.max_tint:
-        yield _problem("背景有明显颜色（色偏 {t:.1f}，要求 ≤ {mt}；平均亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
+        yield _problem("背景有明显颜色（色偏 {t:.1f}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
                        "The background is coloured (tint {t:.1f}, at most {mt} allowed; brightness {br:.0f}), not white. "
                        "Retake the photo against a white background.",
                        measured, expected, t=tint, mt=b.max_tint, br=brightness)
     elif brightness < b.min_brightness:
-        yield _problem("背景偏暗/偏灰（平均亮度 {br:.0f}，要求 ≥ {mb}）。请在光线充足的白色背景前重拍。",
-                       "The background is too dark or grey (mean brightness {br:.0f}; at least {mb} required). Retake "
+        yield _problem("背景偏暗/偏灰（亮度 {br:.0f}，要求 ≥ {mb}）。请在光线充足的白色背景前重拍。",
+                       "The background is too dark or grey (brightness {br:.0f}; at least {mb} required). Retake "
                        "it in good light against white.", measured, expected, br=brightness, mb=b.min_brightness)
-    elif uneven > b.max_uneven_fraction:
-        yield _problem("背景不均匀（{u:.0%} 的背景像素有阴影或杂物，要求 ≤ {mu:.0%}）。请在干净、光照均匀的白色背景前重拍。",
-                       "The background is uneven ({u:.0%} of it shows shadows or objects; at most {mu:.0%} allowed). "
-                       "Retake it against a clean, evenly lit white background.",
-                       measured, expected, u=uneven, mu=b.max_uneven_fraction)
+    elif spread > b.max_spread:
+        yield _problem("背景不均匀（最亮与最暗区域相差 {s:.0f} 个灰度级，要求 ≤ {ms}），有阴影或杂物。请在干净、光照均匀的白色背景前重拍。",
+                       "The background is uneven (its brightest and darkest areas differ by {s:.0f} grey levels; at "
+                       "most {ms}): shadows or objects. Retake it against a clean, evenly lit white background.",
+                       measured, expected, s=spread, ms=b.max_spread)
 
 
 @FAMILY.rule(
