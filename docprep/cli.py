@@ -1,7 +1,6 @@
 """The command line: parse options, call the library, render. Exit codes: 0 clean, 1 errors found, 2 usage/config/internal."""
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -13,7 +12,6 @@ from .atomic import write_atomic
 from .checks import REGISTRY
 from .engine import Report, check_targets, discover
 from .errors import DocprepError, ExitCode
-from .findings import Severity
 from .i18n import LANGUAGES, default_language
 from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
 from .report import to_json, to_text

@@ -1,7 +1,7 @@
 """A finding: one rule's verdict on one file (and page), with what was measured and what was expected."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from .i18n import Text

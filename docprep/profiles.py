@@ -15,7 +15,7 @@ else:  # pragma: no cover
 from .errors import ProfileError
 from .findings import Severity
 from .i18n import Text
-from .settings import Setting, to_namespace
+from .settings import to_namespace
 
 DEFAULT_PROFILE = "zj-2021"
 _TOP_KEYS = {"description", "description_en", "extends", "rules"}
