@@ -1,6 +1,6 @@
 """docprep: preflight for professional-title (职称) application documents.
 
-The library API: load_profile(), check_paths(), check_file(), fix_photo(). The CLI (docprep.cli) is a thin shell."""
+The library API: load_profile(), check_paths(), check_file(); docprep.fix.fix_paths() and fix_photo_bytes(). The CLI (docprep.cli) is a thin shell."""
 __version__ = "0.1.0"
 
 from .engine import Report, check_file, check_paths  # noqa: E402

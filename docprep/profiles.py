@@ -79,7 +79,11 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, Text]:
     if parent_ref is None:
         merged, description = {}, Text("", "")
     else:
-        merged, description = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,))
+        try:
+            parent = _resolve(parent_ref, base=path)
+        except ProfileError as exc:  # say which file's `extends` points nowhere
+            raise ProfileError(f"{path}: key 'extends': {exc}") from None
+        merged, description = _load_chain(parent, seen + (resolved,))
     zh = data.pop("description", None)
     en = data.pop("description_en", None)
     if zh is not None or en is not None:

@@ -13,7 +13,7 @@ class Setting:
     help: str
     min: float | None = None
     max: float | None = None
-    choices: tuple[str, ...] | None = None
+    choices: tuple | None = None
     required: bool = True
 
     def validate(self, value, where: str) -> str | None:
@@ -47,7 +47,7 @@ class Setting:
             if self.max is not None and n > self.max:
                 return f"{where}: {n!r} is above the maximum {self.max}"
         if self.choices is not None and value not in self.choices:
-            return f"{where}: {value!r} is not one of {', '.join(self.choices)}"
+            return f"{where}: {value!r} is not one of {', '.join(map(str, self.choices))}"
         return None
 
 

@@ -24,7 +24,7 @@ SETTINGS = {
         "min_bytes": S("int", "smallest allowed file size in bytes (inclusive)", min=0),
         "max_bytes": S("int", "largest allowed file size in bytes (inclusive)", min=1),
         "notice": S("str", "the platform's own words for the size window, quoted in messages", required=False),
-        "kilo": S("int", "how the notice's K is read: 1024 or 1000 bytes", choices=None, min=1000, max=1024),
+        "kilo": S("int", "how the notice's K is read: 1024 or 1000 bytes", choices=(1000, 1024)),
     },
     "dimensions": {
         "min_width": S("int", "smallest width in pixels", min=1),
@@ -40,6 +40,8 @@ SETTINGS = {
     },
     "face": {
         "height_ratio": S("range", "face height / photo height (detector box, brows to chin)", min=0, max=1),
+        "max_width_ratio": S("float", "face width / photo width at most: the detector's square box stops growing "
+                             "at the photo's sides, so a head too large shows here first", min=0, max=1),
         "max_center_offset": S("float", "horizontal offset of the face centre from the photo centre, / width", min=0),
         "min_headroom": S("float", "space above the face box, in face heights, for the hair and top margin", min=0),
         "max_eye_offset": S("float", "offset of the eyes' midpoint from the face centre, / face width (turned head)",
@@ -112,6 +114,17 @@ def extension_allowed(photo: Photo, cfg) -> Iterator[Problem]:
                        "." + ext if ext else "", allowed, ext="." + ext if ext else "（无）", allowed=allowed)
 
 
+def _read_as_1000(bound: int) -> int:
+    """A byte bound written from a notice's K/M with K = 1024, read instead with K = 1000:
+    30,721 (30K + 1) -> 30,001; 1,048,575 (1M - 1) -> 999,999. Bounds that are no such figure stay as they are."""
+    for power in (3, 2, 1):
+        unit = 1024 ** power
+        count = round(bound / unit)
+        if count >= 1 and abs(bound - count * unit) <= 1:
+            return count * 1000 ** power + (bound - count * unit)
+    return bound
+
+
 @FAMILY.rule(
     "photo.file-size", E,
     title=T("文件大小不符", "File size out of range"),
@@ -138,7 +151,7 @@ def file_size(photo: Photo, cfg) -> Iterator[Problem]:
         bound = hi
     if cfg.file_size.kilo == 1024 and abs(size - bound) <= bound * (1 - 1000 / 1024):
         # The failure is inside the gap between reading K as 1000 and as 1024 bytes: say which reading applies.
-        safe_lo, safe_hi = max(lo, round(lo * 1024 / 1000)), min(hi, round(hi * 1000 / 1024))
+        safe_lo, safe_hi = max(lo, _read_as_1000(lo)), min(hi, _read_as_1000(hi))
         message = message + T(
             f"注意：K/M 按 1024 计算（1K = 1,024 字节），不是 1000；稳妥起见请控制在 {safe_lo:,}～{safe_hi:,} 字节之间。",
             f"Note: K and M are read as 1024 (1K = 1,024 bytes), not 1000; to be safe under either reading, "
@@ -330,14 +343,18 @@ def face(photo: Photo, cfg) -> Iterator[Problem]:
                        len(faces), 1, n=len(faces))
         return
     box = faces[0]
-    ratio = box.h / h
+    ratio, width_ratio = box.h / h, box.w / w
     lo, hi = f.height_ratio
-    if not lo <= ratio <= hi:
-        big = ratio > hi
-        yield _problem("人脸高度占照片的 {r:.0%}，要求 {lo:.0%}～{hi:.0%}（" + ("头部过大，请留出更多边距" if big else "头部过小，请裁得更近") + "）。",
-                       "The face is {r:.0%} of the photo height; {lo:.0%}-{hi:.0%} expected (" +
-                       ("head too large: leave more margin" if big else "head too small: crop closer") + ").",
-                       round(ratio, 3), [lo, hi], box, r=ratio, lo=lo, hi=hi)
+    if ratio < lo:
+        yield _problem("人脸高度占照片的 {r:.0%}，要求 {lo:.0%}～{hi:.0%}（头部过小，请裁得更近）。",
+                       "The face is {r:.0%} of the photo height; {lo:.0%}-{hi:.0%} expected (head too small: crop "
+                       "closer).", round(ratio, 3), [lo, hi], box, r=ratio, lo=lo, hi=hi)
+    elif ratio > hi or width_ratio > f.max_width_ratio:
+        yield _problem("人脸占照片高度的 {r:.0%}、宽度的 {wr:.0%}，要求高度 ≤ {hi:.0%}、宽度 ≤ {mw:.0%}（头部过大，请留出更多边距）。",
+                       "The face is {r:.0%} of the photo height and {wr:.0%} of its width; at most {hi:.0%} and "
+                       "{mw:.0%} (head too large: leave more margin).", {"height": round(ratio, 3),
+                       "width": round(width_ratio, 3)}, {"height": [lo, hi], "width": f"<= {f.max_width_ratio}"},
+                       box, r=ratio, wr=width_ratio, hi=hi, mw=f.max_width_ratio)
     offset = (box.cx - w / 2) / w
     if abs(offset) > f.max_center_offset:
         yield _problem("人脸偏离中线 {o:.0%} 的照片宽度（要求 ≤ {m:.0%}）。请用 `docprep fix` 重新居中裁剪。",
