@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .checks import REGISTRY, photo as photo_rules
+from .checks import REGISTRY, pdf as pdf_rules, photo as photo_rules
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
 from .imaging import load_photo
+from .pdfdoc import load_pdf
 from .profiles import Profile
 from .registry import LoadFailure, Problem
 from .sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, sniff
@@ -43,11 +44,16 @@ def display_path(path: str | os.PathLike) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+_RANK = {Severity.OFF: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
 def finding(profile: Profile, rule_id: str, problem: Problem) -> Finding | None:
     rule = REGISTRY[rule_id]
     severity = profile.severity(rule_id, rule.severity)
     if severity is Severity.OFF:
         return None
+    if problem.severity is not None and _RANK[problem.severity] < _RANK[severity]:
+        severity = problem.severity  # a problem that only earns a warning stays one
     return Finding(rule_id, severity, problem.message, problem.measured, problem.expected, problem.page, problem.box)
 
 
@@ -75,18 +81,27 @@ def check_photo_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]
     return run_family(photo_rules.FAMILY, photo, profile)
 
 
+def check_pdf_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]:
+    """All PDF rules on one attachment's bytes: parsed once, pages measured once, then closed."""
+    try:
+        document = load_pdf(name, data, profile.section("pdf"))
+    except LoadFailure as failure:
+        return _collect(profile, [(failure.rule, failure.problem)])
+    with document:
+        return run_family(pdf_rules.FAMILY, document, profile)
+
+
 def classify(name: str, head: bytes) -> str:
-    """photo | pdf | other, from the content first and the extension second."""
+    """photo | pdf | other, from the content first and the extension second; a .pdf name is always checked as a
+    PDF, so a JPEG or a web page saved as .pdf gets pdf.not-pdf rather than photo rules."""
     content = sniff(head)
+    ext = extension(name)
+    if ext in PDF_EXTENSIONS or content == "PDF":
+        return "pdf"
     if content in IMAGE_FORMATS:
         return "photo"
-    if content == "PDF":
-        return "pdf"
-    ext = extension(name)
     if ext in IMAGE_EXTENSIONS:
         return "photo"
-    if ext in PDF_EXTENSIONS:
-        return "pdf"
     return "other"
 
 
@@ -123,12 +138,12 @@ def check_file(path: str | os.PathLike, profile: Profile) -> FileReport:
     report = FileReport(shown, kind, hashlib.sha256(data).hexdigest(), _collect(profile, name_problems))
     if kind == "photo":
         report.findings += check_photo_bytes(path.name, data, profile)
+    elif kind == "pdf":
+        report.findings += check_pdf_bytes(path.name, data, profile)
     else:
-        what = "PDF 附件的检查尚未实现" if kind == "pdf" else "既不是 JPG 照片也不是 PDF 附件"
-        what_en = "PDF attachment checks are not implemented yet" if kind == "pdf" else "neither a JPG photo nor a PDF"
         report.findings += _collect(profile, [_file_problem(
-            "file.unsupported", f"未检查：{what}。平台只接受 JPG 照片和 PDF 附件。",
-            f"Not checked: {what_en}. The platform takes JPG photos and PDF attachments only.")])
+            "file.unsupported", "未检查：既不是 JPG 照片也不是 PDF 附件。平台只接受 JPG 照片和 PDF 附件。",
+            "Not checked: neither a JPG photo nor a PDF. The platform takes JPG photos and PDF attachments only.")])
     return report
 
 

@@ -17,6 +17,9 @@ class Problem:
     expected: object = None
     page: int | None = None
     box: tuple[float, float, float, float] | None = None
+    # At most this severity (e.g. a resolution that only earns a warning): the profile's level for the rule
+    # still applies when it is lower, and "off" still silences the rule.
+    severity: Severity | None = None
 
 
 class LoadFailure(Exception):

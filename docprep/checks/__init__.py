@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ..registry import Rule
-from . import files, photo
+from . import files, pdf, photo
 
-FAMILIES = (files.FAMILY, photo.FAMILY)
+FAMILIES = (files.FAMILY, photo.FAMILY, pdf.FAMILY)
 
 
 def _build() -> dict[str, Rule]:

@@ -1,0 +1,403 @@
+"""Scanned PDF attachments: is it a readable, safe PDF (structure), and is every page a usable scan (quality).
+
+Structure rules look at the whole file; scan-quality rules look at each page's measurements (docprep.pagescan),
+which the loaded `PdfDocument` makes once per page. Every check is a plain function of the document and the
+profile's [pdf] settings. The verification marks (seal, 核对无误, date) are a separate set of rules.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Severity
+from ..i18n import Text
+from ..pdfdoc import PdfDocument, PdfPage
+from ..registry import Problem, RuleFamily
+from ..settings import Setting
+
+S = Setting
+SETTINGS = {
+    "max_bytes": S("int", "largest allowed file size in bytes; 0 or absent = no limit", min=0, required=False),
+    "max_pages": S("int", "most pages allowed in one attachment; 0 or absent = no limit", min=0, required=False),
+    "max_analysed_pages": S("int", "pages measured for scan quality; a longer file is flagged and checked up to "
+                                   "here, so a huge file cannot stall a run", min=1),
+    "max_image_pixels": S("int", "page images with more pixels are refused undecoded (decompression bombs)", min=1),
+    "analysis_dpi": S("int", "resolution at which pages are measured (never above the scan's own)", min=50, max=300),
+    "resolution": {
+        "error_below_dpi": S("float", "effective resolution of the page's largest image below which it is an error",
+                             min=1),
+        "warn_below_dpi": S("float", "effective resolution below which it is a warning", min=1),
+        "min_image_coverage": S("float", "share of the page an image must cover to be judged as a scan", min=0, max=1),
+    },
+    "blank": {
+        "ink_contrast": S("float", "grey levels darker than the local paper that count as ink", min=1, max=255),
+        "max_ink_fraction": S("float", "a page with no more ink than this share of its area is blank", min=0, max=1),
+    },
+    "sharpness": {
+        "min_score": S("float", "steepest slope / local contrast at text edges (90th percentile); sharp scans "
+                                "measure 0.4-0.55", min=0, max=1),
+    },
+    "exposure": {
+        "min_paper_brightness": S("float", "grey level of the paper (0-255) at least; below, the scan is too dark",
+                                  min=0, max=255),
+        "min_ink_contrast": S("float", "grey levels between paper and the darkest text cores at least; below, the "
+                                       "scan is washed out", min=0, max=255),
+    },
+    "skew": {
+        "max_degrees": S("float", "largest tilt of the text lines allowed, in degrees (inclusive)", min=0, max=45),
+    },
+    "rotation": {
+        "sideways_ratio": S("float", "how much sharper text lines must be across one axis than the other to judge "
+                                     "the page upright or sideways", min=1),
+        "upside_down_vote": S("float", "mean upside-down probability over the sampled text lines that makes a page "
+                                       "upside down (its complement makes it upright)", min=0.5, max=1),
+    },
+    "cut_off": {
+        "edge_mm": S("float", "content within this distance of the page edge touches it", min=0.1, max=20),
+        "min_edge_share": S("float", "share of one edge that touching content must cover to count as cut off",
+                            min=0, max=1),
+    },
+    "color": {
+        "seal_required": S("bool", "pages must show a red seal, so a grayscale scan cannot prove it"),
+        "max_gray_chroma": S("float", "a colour image whose channels differ by at most this (99.9th percentile, "
+                                      "grey levels) is a grayscale scan saved as colour", min=0, max=255),
+    },
+}
+
+FAMILY = RuleFamily("pdf", SETTINGS)
+E, W = Severity.ERROR, Severity.WARNING
+T = Text
+
+
+def _problem(zh: str, en: str, measured=None, expected=None, page: PdfPage | None = None, box=None,
+             severity: Severity | None = None, **values) -> Problem:
+    return Problem(T(zh, en).format(**values), measured, expected, page=page.number if page else None, box=box,
+                   severity=severity)
+
+
+# --- structure --------------------------------------------------------------------------------------------------
+
+FAMILY.declare(
+    "pdf.not-pdf", E,
+    title=T("文件内容不是 PDF", "Content is not a PDF"),
+    explain=T("平台按内容识别 PDF：改了扩展名的网页（下载失败时保存的错误页）、JPEG 图片或 Word 文档都会被拒绝。",
+              "The platform recognises a PDF by its content: a renamed web page (an error page saved instead of a "
+              "download), a JPEG or a Word file is rejected."),
+    fix=T("用扫描软件直接保存为 PDF，或在 Word/图片查看器中“打印为 PDF”。",
+          "Save straight to PDF from the scanner software, or 'Print to PDF' from Word or an image viewer."),
+)
+FAMILY.declare(
+    "pdf.encrypted", E,
+    title=T("PDF 需要密码才能打开", "PDF needs a password to open"),
+    explain=T("设置了打开密码的 PDF，平台无法生成预览，评审专家也无法查看。",
+              "A PDF with an open password cannot be previewed by the platform or read by the reviewers."),
+    fix=T("在 PDF 软件中去掉密码后另存，或从原件重新扫描。",
+          "Remove the password in a PDF program and save a copy, or scan the original again."),
+)
+FAMILY.declare(
+    "pdf.empty", E,
+    title=T("PDF 没有页面", "PDF has no pages"),
+    explain=T("文件是合法的 PDF，但一页都没有（导出或合并失败的常见结果）。",
+              "The file is a valid PDF without a single page (a common result of a failed export or merge)."),
+    fix=T("重新扫描或导出，打开确认内容完整后再上传。", "Scan or export it again and open it to check before uploading."),
+)
+
+
+@FAMILY.rule(
+    "pdf.unreadable", E,
+    title=T("PDF 损坏或无法读取", "PDF damaged or unreadable"),
+    explain=T("文件被截断（下载、复制中断）、结构损坏，或某页的扫描图像无法解码（包括图像数据被清空：各种阅读器都能打开，"
+              "但页面显示为一片灰色或空白）。docprep 用两个解析器交叉核对，任何一个读不通都算。",
+              "The file is cut short (an interrupted download or copy), its structure is broken, or a page's scan "
+              "cannot be decoded (including image data blanked to zeros: every reader opens it, but the page shows a "
+              "grey or empty band). docprep cross-checks two parsers; a failure in either counts."),
+    fix=T("从原件重新扫描或重新导出 PDF，打开检查每一页后再上传；不要用“修复”工具处理后直接提交。",
+          "Scan or export the PDF again from the original and look at every page before uploading; do not submit "
+          "the output of a 'repair' tool unchecked."),
+)
+def unreadable(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    for damage in doc.damage:
+        yield Problem(T(f"PDF 已损坏：{damage.zh}。请从原件重新扫描或导出。",
+                        f"The PDF is damaged: {damage.en}. Scan or export it again from the original."),
+                      "damaged", "an intact PDF")
+    for page in doc.pages():
+        if page.failure is not None:
+            yield _problem("第 {n} 页无法读取：{why}。请重新扫描这一页。", "Page {n} cannot be read: {why_en}. Scan this page "
+                           "again.", "undecodable", "a decodable page", page, n=page.number, why=page.failure.zh,
+                           why_en=page.failure.en)
+
+
+@FAMILY.rule(
+    "pdf.file-size", E,
+    title=T("PDF 文件过大", "PDF file too large"),
+    explain=T("平台对单个附件的大小有上限时（由配置文件设定；浙江 2021 通知未公布上限），超过的文件无法上传。",
+              "Where the platform caps an attachment's size (set in the profile; Zhejiang's 2021 notice publishes "
+              "none), larger files cannot be uploaded."),
+    fix=T("用 200～300 dpi 彩色重新扫描（不要用 600 dpi），或用 PDF 软件适度压缩图像（压缩后印章仍要清楚）。",
+          "Scan again in colour at 200-300 dpi (not 600), or compress the images moderately in a PDF program (the "
+          "seal must stay legible)."),
+)
+def file_size(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    limit = getattr(cfg, "max_bytes", 0) or 0
+    if limit and doc.size_bytes > limit:
+        yield _problem("文件有 {size:,} 字节，上限为 {limit:,} 字节。请降低扫描分辨率或压缩图像后重新生成。",
+                       "The file has {size:,} bytes; at most {limit:,} are allowed. Scan at a lower resolution or "
+                       "compress the images.", doc.size_bytes, limit, size=doc.size_bytes, limit=limit)
+
+
+@FAMILY.rule(
+    "pdf.page-count", E,
+    title=T("页数过多", "Too many pages"),
+    explain=T("平台限制单个附件的页数时（由配置文件设定），超出的部分无法上传；页数多到 docprep 无法全部检查时也会提示。",
+              "Where the platform limits an attachment's pages (set in the profile), the rest cannot be uploaded; "
+              "docprep also says so when a file is too long for it to check every page."),
+    fix=T("按材料拆分成多个 PDF，每个附件只放一份材料。", "Split it into one PDF per document."),
+)
+def page_count(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    limit = getattr(cfg, "max_pages", 0) or 0
+    if limit and doc.page_count > limit:
+        yield _problem("PDF 有 {n} 页，上限为 {limit} 页。请拆分成多个附件。",
+                       "The PDF has {n} pages; at most {limit} are allowed. Split it into several attachments.",
+                       doc.page_count, limit, n=doc.page_count, limit=limit)
+    if doc.page_count > doc.analysed_pages:
+        yield _problem("PDF 有 {n} 页，docprep 只检查了前 {m} 页的扫描质量（配置项 max_analysed_pages）。这么长的文件不像单份材料，请拆分。",
+                       "The PDF has {n} pages; docprep checked the scan quality of the first {m} only (setting "
+                       "max_analysed_pages). A file this long is unlikely to be one document: split it.",
+                       doc.page_count, doc.analysed_pages, severity=W, n=doc.page_count, m=doc.analysed_pages)
+
+
+@FAMILY.rule(
+    "pdf.active-content", E,
+    title=T("PDF 含有脚本、启动动作或嵌入文件", "PDF carries scripts, launch actions or embedded files"),
+    explain=T("扫描件不应含有 JavaScript、启动外部程序的动作或嵌入的附件；平台的安全检查会拒收，也是常见的恶意文件特征。",
+              "A scan has no business carrying JavaScript, actions that launch programs, or embedded files; the "
+              "platform's security check rejects them, and they are a common mark of malicious files."),
+    fix=T("用“打印为 PDF”重新生成一份干净的 PDF，或从原件重新扫描。",
+          "Make a clean copy with 'Print to PDF', or scan the original again."),
+)
+def active_content(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    if doc.active_content:
+        yield _problem("PDF 含有：{what}。请用“打印为 PDF”重新生成干净的文件。",
+                       "The PDF carries {what_en}. Make a clean copy with 'Print to PDF'.",
+                       [t.en for t in doc.active_content], "none", what="；".join(t.zh for t in doc.active_content),
+                       what_en="; ".join(t.en for t in doc.active_content))
+
+
+# --- scan quality, per page -------------------------------------------------------------------------------------
+
+def _measured(doc: PdfDocument) -> Iterator[PdfPage]:
+    """Pages whose pixels were read."""
+    return (p for p in doc.pages() if p.failure is None and p.scan is not None)
+
+
+def _is_blank(page: PdfPage, cfg) -> bool:
+    s = page.scan
+    return s.ink_fraction <= cfg.blank.max_ink_fraction and s.paper >= cfg.exposure.min_paper_brightness
+
+
+def _with_content(doc: PdfDocument, cfg) -> Iterator[PdfPage]:
+    return (p for p in _measured(doc) if not _is_blank(p, cfg))
+
+
+@FAMILY.rule(
+    "pdf.low-resolution", E,
+    title=T("扫描分辨率过低", "Scan resolution too low"),
+    explain=T("按页面上最大图像的实际尺寸计算有效分辨率（忽略 1×1 的占位图）。参照《纸质档案数字化规范》DA/T 31：低于 150 dpi "
+              "文字和印章难以辨认（错误），低于 200 dpi 给出警告。",
+              "The effective resolution is computed from the largest image as placed on the page (1×1 placeholders "
+              "ignored). After the archive scanning standard DA/T 31: under 150 dpi text and seals become hard to "
+              "read (error); under 200 dpi, a warning."),
+    fix=T("用 200～300 dpi 重新扫描原件；把低分辨率图片放大后再转 PDF 并不能提高清晰度。",
+          "Scan the original again at 200-300 dpi; enlarging a low-resolution picture before converting does not "
+          "add detail."),
+)
+def low_resolution(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    r = cfg.resolution
+    for page in doc.pages():
+        image = page.image
+        if image is None or page.failure is not None or image.coverage < r.min_image_coverage:
+            continue
+        dpi = round(image.dpi, 1)  # stored matrices are single-precision: 150 may read 149.99999
+        if dpi >= r.warn_below_dpi:
+            continue
+        error = dpi < r.error_below_dpi
+        w, h = image.pixels
+        if error:
+            zh = "第 {n} 页扫描图像的有效分辨率只有 {dpi:g} dpi（{w}×{h} 像素），要求至少 {low:g} dpi。请用 200～300 dpi 重新扫描。"
+            en = ("The scan on page {n} has an effective resolution of {dpi:g} dpi ({w}×{h} px); at least {low:g} dpi "
+                  "is required. Scan again at 200-300 dpi.")
+        else:
+            zh = ("第 {n} 页扫描图像的有效分辨率为 {dpi:g} dpi（{w}×{h} 像素）：达到最低的 {low:g} dpi，但低于建议的 {rec:g} dpi，"
+                  "小字和印章可能不清楚。最好用 200～300 dpi 重新扫描。")
+            en = ("The scan on page {n} has an effective resolution of {dpi:g} dpi ({w}×{h} px): above the minimum of "
+                  "{low:g} dpi but under the recommended {rec:g} dpi, so small print and seals may blur. Scanning "
+                  "again at 200-300 dpi is better.")
+        yield _problem(zh, en, dpi, r.error_below_dpi if error else r.warn_below_dpi, page, image.box,
+                       severity=None if error else W, n=page.number, dpi=dpi, w=w, h=h, low=r.error_below_dpi,
+                       rec=r.warn_below_dpi)
+
+
+@FAMILY.rule(
+    "pdf.blank-page", E,
+    title=T("空白页", "Blank page"),
+    explain=T("页面上没有任何内容（常见于双面扫描时的空白背面）；审核时会因“有空白页”退回。",
+              "Nothing is on the page (often the empty back side from duplex scanning); reviewers return "
+              "applications with blank pages."),
+    fix=T("删除空白页后重新生成 PDF（扫描时关闭双面扫描，或在 PDF 软件中删除该页）。",
+          "Delete the blank page (switch off duplex scanning, or delete the page in a PDF program)."),
+)
+def blank_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    for page in _measured(doc):
+        if _is_blank(page, cfg):
+            yield _problem("第 {n} 页是空白页：比纸张暗 {c:g} 个灰度级以上的墨迹只占 {ink:.3%}（不超过 {limit:.3%} 即为空白）。"
+                           "如果是空白背面，请删除这一页；如果原件有内容，说明扫描过淡，请重新扫描。",
+                           "Page {n} is blank: ink at least {c:g} grey levels darker than the paper covers {ink:.3%} of "
+                           "it ({limit:.3%} or less is blank). If it is an empty back side, delete the page; if the "
+                           "original has content, the scan is far too faint: scan it again.",
+                           page.scan.ink_fraction, f"> {cfg.blank.max_ink_fraction}", page, n=page.number,
+                           ink=page.scan.ink_fraction, limit=cfg.blank.max_ink_fraction, c=cfg.blank.ink_contrast)
+
+
+@FAMILY.rule(
+    "pdf.blurry-page", E,
+    title=T("页面模糊", "Page is blurry"),
+    explain=T("在文字边缘测量清晰度：最陡的灰度变化与该处墨迹和纸张明暗差之比（与对比度、曝光无关；只看文字，噪点多的空白页不会被误判为清晰）。"
+              "对焦不准、手机抖动或扫描时原件移动都会模糊。",
+              "Sharpness is measured at text edges: the steepest grey-level slope over the local ink-to-paper "
+              "contrast (independent of contrast and exposure; text only, so a noisy blank page does not pass for "
+              "sharp). Missed focus, a shaking phone or paper moving in the scanner blur it."),
+    fix=T("把原件放平、对焦后重新扫描或拍摄，优先使用平板扫描仪。",
+          "Lay the original flat and scan or photograph it again in focus; a flatbed scanner is best."),
+)
+def blurry_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    limit = cfg.sharpness.min_score
+    for page in _with_content(doc, cfg):
+        score = page.scan.sharpness
+        if score is not None and score < limit:
+            yield _problem("第 {n} 页文字模糊：清晰度 {s:.2f}，要求至少 {m:.2f}（清晰的扫描约 0.4～0.55）。请对焦后重新扫描。",
+                           "The text on page {n} is blurred: sharpness {s:.2f}, at least {m:.2f} required (sharp scans "
+                           "measure 0.4-0.55). Scan it again in focus.", round(score, 3), limit, page,
+                           n=page.number, s=score, m=limit)
+
+
+@FAMILY.rule(
+    "pdf.exposure", E,
+    title=T("页面过暗或过淡", "Page too dark or washed out"),
+    explain=T("纸张部分过暗（曝光不足、阴影、灰底）或文字过淡（曝光过度、原件褪色、扫描仪亮度过高）都会看不清。",
+              "A dark page (under-exposed, shadowed, a grey background) or faint text (over-exposed, a faded "
+              "original, scanner brightness too high) is hard to read."),
+    fix=T("调整扫描仪的亮度/对比度，或在光线均匀处重新拍摄；不要用滤镜把整页调成纯黑白。",
+          "Adjust the scanner's brightness and contrast, or photograph it again in even light; do not force the page "
+          "to pure black and white with a filter."),
+)
+def exposure(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    e = cfg.exposure
+    for page in _measured(doc):
+        s = page.scan
+        if s.paper < e.min_paper_brightness:
+            yield _problem("第 {n} 页过暗：纸张亮度 {p:.0f}，要求至少 {m:.0f}（0 黑～255 白）。请调亮后重新扫描。",
+                           "Page {n} is too dark: the paper measures {p:.0f}, at least {m:.0f} required (0 black to "
+                           "255 white). Scan it again brighter.", {"paper": round(s.paper, 1)},
+                           {"paper": f">= {e.min_paper_brightness}"}, page, n=page.number, p=s.paper,
+                           m=e.min_paper_brightness)
+        elif not _is_blank(page, cfg) and s.ink_contrast < e.min_ink_contrast:
+            yield _problem("第 {n} 页过淡：文字比纸张只暗 {c:.0f} 个灰度级，要求至少 {m:.0f}。请调低亮度或提高对比度后重新扫描。",
+                           "Page {n} is washed out: the text is only {c:.0f} grey levels darker than the paper; at "
+                           "least {m:.0f} required. Scan it again with less brightness or more contrast.",
+                           {"ink_contrast": s.ink_contrast}, {"ink_contrast": f">= {e.min_ink_contrast}"}, page,
+                           n=page.number, c=s.ink_contrast, m=e.min_ink_contrast)
+
+
+@FAMILY.rule(
+    "pdf.skew", E,
+    title=T("页面歪斜", "Page is tilted"),
+    explain=T("由文字行的方向测量倾斜角度（在 ±15° 内搜索文字行最整齐的角度）；超过配置的上限（默认 3°）视为歪斜。",
+              "The tilt is measured from the text lines (the angle within ±15° at which they line up best); more "
+              "than the profile's limit (3° by default) is a tilted page."),
+    fix=T("把原件放正后重新扫描，或用 PDF 软件的“纠偏/拉直”功能。",
+          "Straighten the original on the scanner glass and scan again, or use a PDF program's deskew."),
+)
+def skew(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    limit = cfg.skew.max_degrees
+    for page in _with_content(doc, cfg):
+        angle = page.scan.skew
+        if angle is not None and abs(angle) > limit:
+            way, way_en = ("顺时针", "clockwise") if angle > 0 else ("逆时针", "counter-clockwise")
+            yield _problem("第 {n} 页{way}歪斜 {a:.1f}°，最多允许 {m}°。请放正原件后重新扫描。",
+                           "Page {n} is tilted {a:.1f}° {way_en}; at most {m}° is allowed. Straighten the original "
+                           "and scan again.", angle, limit, page, n=page.number, a=abs(angle), m=limit, way=way,
+                           way_en=way_en)
+
+
+@FAMILY.rule(
+    "pdf.rotation", E,
+    title=T("页面横置或倒置", "Page sideways or upside down"),
+    explain=T("横置：文字行沿页面竖向排列（比较横、竖两个方向上文字行的整齐程度）。倒置：用 rapidocr 自带的 PaddleOCR "
+              "文字方向模型逐行判断 0°/180°，多行投票；没有文字的页面不作判断。",
+              "Sideways: the text lines run up the page (text-line structure compared across both axes). Upside "
+              "down: PaddleOCR's text-direction model shipped in rapidocr judges 0° or 180° line by line, and the "
+              "lines vote; pages without text are not judged."),
+    fix=T("在 PDF 软件中把该页旋转到正向后保存，或放正原件重新扫描。",
+          "Rotate the page upright in a PDF program and save, or scan the original again the right way up."),
+)
+def rotation(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    for page in _with_content(doc, cfg):
+        s = page.scan
+        if s.turn in (90, 180, 270):
+            how = {90: ("被逆时针转了 90°（内容的顶部朝左）", "turned 90° counter-clockwise (the top of its content "
+                        "faces left)", "顺时针旋转 90°", "90° clockwise"),
+                   180: ("上下颠倒", "upside down", "旋转 180°", "180°"),
+                   270: ("被顺时针转了 90°（内容的顶部朝右）", "turned 90° clockwise (the top of its content faces "
+                         "right)", "逆时针旋转 90°", "90° counter-clockwise")}[s.turn]
+            yield _problem("第 {n} 页{state}。请把该页{turn}后保存。", "Page {n} is {state_en}. Rotate it {turn_en} and save.",
+                           s.turn, 0, page, n=page.number, state=how[0], state_en=how[1], turn=how[2],
+                           turn_en=how[3])
+        elif s.sideways:
+            yield _problem("第 {n} 页横置（文字行沿竖向排列，无法判断向哪边）。请把该页旋转 90° 到正向后保存。",
+                           "Page {n} lies sideways (its text lines run up the page; which way could not be told). "
+                           "Rotate it 90° upright and save.", "90 or 270", 0, page, n=page.number)
+
+
+_SIDES = {"top": ("上", "top"), "bottom": ("下", "bottom"), "left": ("左", "left"), "right": ("右", "right")}
+
+
+@FAMILY.rule(
+    "pdf.cut-off", W,
+    title=T("内容被截断", "Content cut off"),
+    explain=T("文字或图形压到了页面边缘：原件没有完整扫进来（放偏、拍摄时裁得太紧）。贴边的扫描仪黑边、阴影不算。",
+              "Text or graphics run into the page edge: the original was not captured whole (placed off the glass, "
+              "photographed or cropped too tight). Scanner borders and shadows along an edge do not count."),
+    fix=T("把原件完整放在扫描区域内，四周留出空白后重新扫描。",
+          "Place the whole original inside the scanning area with a margin all round and scan again."),
+)
+def cut_off(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    c = cfg.cut_off
+    for page in _with_content(doc, cfg):
+        for side, share in sorted(page.scan.cut_edges.items(), key=lambda kv: -kv[1]):
+            if share >= c.min_edge_share:
+                zh, en = _SIDES[side]
+                yield _problem("第 {n} 页内容压到了{side}边（占该边 {s:.0%}，距边缘不到 {mm} 毫米），原件可能没有扫全。请完整放入扫描区域后重新扫描。",
+                               "The content on page {n} runs into the {side_en} edge ({s:.0%} of that edge, within "
+                               "{mm} mm of it); the original may not have been captured whole. Scan it again with a "
+                               "margin.", {side: share}, f"< {c.min_edge_share}", page,
+                               page.to_points(page.scan.cut_boxes[side]), n=page.number, side=zh, side_en=en,
+                               s=share, mm=c.edge_mm)
+
+
+@FAMILY.rule(
+    "pdf.color", W,
+    title=T("灰度/黑白扫描无法显示红色公章", "Grayscale scan cannot show the red seal"),
+    explain=T("复印件上需要红色公章；灰度或黑白扫描把红章变成灰色，无法确认公章是否存在——docprep 不猜，只提示。",
+              "Copies must show the unit's red seal; a grayscale or black-and-white scan turns it grey, so the seal "
+              "cannot be verified — docprep says so instead of guessing."),
+    fix=T("用彩色模式重新扫描（200～300 dpi）。", "Scan the page again in colour (200-300 dpi)."),
+)
+def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    if not cfg.color.seal_required:
+        return
+    for page in _with_content(doc, cfg):
+        s = page.scan
+        if s.stored_gray or (s.stored_gray is False and s.chroma <= cfg.color.max_gray_chroma):
+            yield _problem("第 {n} 页是灰度或黑白扫描（颜色通道差 {c:.0f}），红色公章无法辨认。请用彩色模式重新扫描。",
+                           "Page {n} is a grayscale or black-and-white scan (colour spread {c:.0f}); a red seal "
+                           "cannot be recognised on it. Scan it again in colour.", "grayscale", "colour", page,
+                           n=page.number, c=s.chroma or 0)

@@ -1,0 +1,363 @@
+"""Measuring one scanned page: what the scan-quality rules compare with the profile's limits.
+
+`measure_page` takes the page as displayed (grey pixels at the analysis resolution, optionally the colour pixels)
+and returns a small `PageScan` of numbers; the pixels are dropped afterwards, so a 400-page file never holds more
+than one page in memory. Every function here is a pure function of its arrays.
+
+How each figure is measured (all at the analysis resolution, ~100 dpi by default):
+- paper and ink: the paper level is a local maximum filter of a median-filtered page (~7.5 mm windows), so uneven
+  light and shadows do not count as ink; ink is what is darker than the local paper by `ink_contrast` grey levels.
+- text: connected ink components of letter size (0.8-10 mm tall). Skew, orientation and sharpness look at text only,
+  so pictures, hatching and noise do not steer them.
+- skew: the angle (±15°) at which the centres of the text components pile up into the sharpest horizontal lines
+  (projection-profile search, 0.5° then 0.05° steps).
+- sideways: two tests must agree that the lines run up the page: the same projection search across the other
+  axis scores far higher, and letters' nearest neighbours are closer along the columns than along the rows (a clear
+  gap difference decides alone: a table of short cells lines up in columns as sharply as in rows, yet its cells
+  still read along the rows).
+- upside down: PaddleOCR's text-direction classifier (ch_ppocr_mobile_v2.0_cls, shipped inside the `rapidocr`
+  wheel, run with onnxruntime) on up to 6 body-text line pieces, each levelled by the measured skew; it votes 0° or
+  180° per piece, and a clear majority decides (else no judgement). Without rapidocr, upside-down pages are not
+  detected (sideways ones still are).
+- sharpness: at text edges, the steepest grey-level slope over the ink-to-paper range in an 11-pixel window: a
+  sharp edge rises over ~1-2 pixels (score ~0.45-0.55), a blurred one over many (the score falls with the blur
+  radius). Normalising by the local range makes it independent of contrast and exposure; only edges near letters
+  count, so a noisy blank page has none (raw Laplacian variance would rank that noise above sharp text).
+- cut-off: letter-size-or-larger ink within `edge_mm` of an edge, as a share of that edge's length; an edge dark
+  along most of its length (a scanner border or shadow) is not judged, and shapes stretched along an edge are not
+  content.
+- colour: whether the image is stored without colour (grey or one-bit), and otherwise the spread between its colour
+  channels (a grey scan saved as RGB has none); the check decides what counts as grayscale.
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+SKEW_SPAN = 15.0  # degrees searched either side of level
+MIN_TEXT_COMPONENTS = 50  # fewer letter-size shapes: no judgement on skew, orientation or sharpness
+CLS_CROPS = 6
+GAP_RATIO = 2.5  # neighbour gaps this much smaller along one axis decide the line direction on their own
+MIN_LINE_SCORE = 4.0  # text lines pile up at least this sharply (an even spread scores 1; real text 6-20)
+# Window (pixels at the analysis resolution) over which an edge's ink-to-paper range is taken: wide enough that a
+# blurred edge's whole ramp fits in it, so the slope/range ratio keeps falling with the blur.
+RANGE_WINDOW = 11
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """The measuring knobs from the profile's [pdf] section (thresholds that decide findings live in the checks)."""
+
+    ink_contrast: float = 40.0
+    edge_mm: float = 1.0
+    sideways_ratio: float = 1.6
+    upside_down_vote: float = 0.75
+
+
+@dataclass(frozen=True)
+class PageScan:
+    """What was measured on one page; None where the page gives no basis for a figure (e.g. no text)."""
+
+    dpi: float  # analysis pixels per inch
+    size_px: tuple[int, int]
+    paper: float  # median local paper level, 0-255
+    ink_fraction: float  # share of the page that is ink
+    ink_contrast: float  # how much darker the darkest text cores are than the paper (90th percentile)
+    text_components: int
+    sharpness: float | None = None
+    skew: float | None = None  # degrees, positive = turned clockwise as displayed
+    turn: int | None = None  # clockwise turn that makes the page upright: 0, 90, 180, 270
+    sideways: bool = False  # text lines run up the page (turn 90 or 270; `turn` None when the direction is unsure)
+    orientation_scores: dict = field(default_factory=dict)
+    cut_edges: dict = field(default_factory=dict)  # side -> share of that edge touched by content
+    cut_boxes: dict = field(default_factory=dict)  # side -> (x, y, w, h) in analysis pixels
+    stored_gray: bool | None = None  # the scan image has no colour channels; None: not a scan (no verdict)
+    chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels)
+
+
+def _paper_and_darkness(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Local paper level (max filter of a median-filtered page, computed at quarter scale) and darkness below it."""
+    smooth = cv2.medianBlur(gray, 3)
+    small = cv2.resize(smooth, (max(1, gray.shape[1] // 4), max(1, gray.shape[0] // 4)), interpolation=cv2.INTER_AREA)
+    k = max(3, int(dpi * 0.3 / 4) | 1)  # ~7.5 mm window
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    paper = cv2.blur(cv2.dilate(small, kernel), (k, k))
+    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    paper = np.maximum(paper, smooth)
+    return paper, cv2.subtract(paper, smooth)
+
+
+def _letter_sized(stats: np.ndarray, dpi: float) -> np.ndarray:
+    """Which connected ink components are the size of letters (0.8-10 mm tall, not long rules)."""
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    lo, hi = max(3.0, dpi * 0.8 / 25.4), dpi * 10 / 25.4
+    return (h >= lo) & (h <= hi) & (w <= 15 * h) & (w <= 3 * hi) & (area >= 6)
+
+
+def _line_score(along: np.ndarray, across: np.ndarray, degrees: np.ndarray) -> np.ndarray:
+    """How sharply points pile up into lines, per angle: sum of squared bin counts, normalised so that an even
+    spread scores 1. Points are (along, across) with lines running along `along`."""
+    out = np.empty(len(degrees))
+    for i, a in enumerate(np.deg2rad(degrees)):
+        pos = across * np.cos(a) - along * np.sin(a)
+        bins = np.bincount((pos - pos.min()).astype(np.int64)).astype(np.float64)
+        out[i] = (bins * bins).sum() / (bins.sum() ** 2) * len(bins) if len(bins) > 1 else 0.0
+    return out
+
+
+def line_angle(along: np.ndarray, across: np.ndarray) -> tuple[float, float, float]:
+    """Best line angle (degrees), its score, and the median score over the search (the no-lines baseline)."""
+    coarse = np.arange(-SKEW_SPAN, SKEW_SPAN + 1e-9, 0.5)
+    scores = _line_score(along, across, coarse)
+    best = coarse[int(scores.argmax())]
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
+    fine_scores = _line_score(along, across, fine)
+    i = int(fine_scores.argmax())
+    return float(fine[i]), float(fine_scores[i]), float(np.median(scores))
+
+
+def sharpness_score(gray: np.ndarray, near_text: np.ndarray, min_range: float) -> float | None:
+    """90th percentile, over text edges, of the steepest slope / local ink-to-paper range (0 to ~0.5)."""
+    k = np.ones((RANGE_WINDOW, RANGE_WINDOW), np.uint8)
+    local_range = cv2.subtract(cv2.dilate(gray, k), cv2.erode(gray, k))
+    local_range[:, [0, -1]] = 0
+    local_range[[0, -1], :] = 0
+    candidates = cv2.bitwise_and(cv2.compare(local_range, min_range, cv2.CMP_GE), near_text)
+    ys, xs = np.nonzero(candidates[1:-1:2])  # every other row is plenty, and halves the cost
+    if len(ys) < 100:
+        return None
+    ys, xs = _sample(ys) * 2 + 1, _sample(xs)
+    g = gray
+    gx = (g[ys, xs + 1].astype(np.float32) - g[ys, xs - 1]) / 2
+    gy = (g[ys + 1, xs].astype(np.float32) - g[ys - 1, xs]) / 2
+    ratio = np.hypot(gx, gy) / local_range[ys, xs]
+    return float(np.percentile(ratio, 90))
+
+
+def _cut_edges(labels: np.ndarray, stats: np.ndarray, dpi: float, edge_mm: float) -> tuple[dict, dict]:
+    """Per side, the share of the edge touched by content, and a box around it (analysis pixels).
+
+    An edge that is dark along most of its length is a scanner border or shadow, not content: it is not judged.
+    Shapes stretched along an edge (rules, borders joined to a corner) are not content either."""
+    h, w = labels.shape
+    band = max(1, int(round(edge_mm / 25.4 * dpi)))
+    min_size = max(3.0, dpi * 0.8 / 25.4)
+    sides = {"top": labels[:band, :], "bottom": labels[h - band:, :], "left": labels[:, :band].T,
+             "right": labels[:, w - band:].T}
+    touched, boxes = {}, {}
+    for side, strip in sides.items():
+        inked = strip > 0
+        along_edge = inked.any(axis=0)
+        if not along_edge.any() or along_edge.mean() > 0.5:
+            continue
+        ids = np.unique(strip[inked]) - 1
+        s = stats[ids]
+        length = strip.shape[1]
+        extent_along = s[:, 2] if side in ("top", "bottom") else s[:, 3]
+        content = (np.maximum(s[:, 2], s[:, 3]) >= min_size) & (extent_along <= 0.5 * length)
+        if not content.any():
+            continue
+        hits = np.nonzero(np.isin(strip, ids[content] + 1).any(axis=0))[0]
+        touched[side] = round(len(hits) / length, 4)
+        # the box: where along the edge content touches it, and a strip reaching into the page (at most ~15 mm)
+        first, last = int(hits.min()), int(hits.max()) + 1
+        depth = int(min(dpi * 15 / 25.4, (s[content][:, 2] if side in ("left", "right") else s[content][:, 3]).max()))
+        boxes[side] = {"top": (first, 0, last - first, depth), "bottom": (first, h - depth, last - first, depth),
+                       "left": (0, first, depth, last - first), "right": (w - depth, first, depth, last - first)}[side]
+    return touched, boxes
+
+
+def _chroma(rgb: np.ndarray) -> float:
+    """99.9th percentile of max(R, G, B) - min(R, G, B), from a histogram (numpy's per-pixel reductions over the
+    channel axis are slow)."""
+    r, g, b = cv2.split(rgb)
+    spread = cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
+    counts = cv2.calcHist([spread], [0], None, [256], [0, 256]).ravel()
+    return float(np.searchsorted(np.cumsum(counts), 0.999 * counts.sum()))
+
+
+@lru_cache(maxsize=1)
+def _direction_classifier():
+    """rapidocr's text-direction model (0° vs 180° per text line), loaded once per process; None if not installed."""
+    spec = importlib.util.find_spec("rapidocr")  # found, not imported: only its model file is needed
+    models = sorted((Path(spec.origin).parent / "models").glob("*cls*.onnx")) if spec and spec.origin else []
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        models = []
+    if not models:
+        log.info("rapidocr's direction model or onnxruntime missing: upside-down pages are not detected")
+        return None
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1  # worker processes run side by side; one thread each
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(models[0]), options, providers=["CPUExecutionProvider"])
+
+
+def line_crops(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray, skew: float,
+               limit: int = CLS_CROPS) -> list[np.ndarray]:
+    """Body-text line pieces (about 4:1, levelled by the skew) for the direction classifier, spread over the page."""
+    heights = letters[:, 3].astype(np.float64)
+    typical = float(np.median(heights))
+    body = (heights >= 0.5 * typical) & (heights <= 2 * typical)
+    stats, x, y = letters[body], centres[body, 0], centres[body, 1]
+    if len(stats) < 10:
+        return []
+    cos, sin = np.cos(np.deg2rad(skew)), np.sin(np.deg2rad(skew))
+    along, across = x * cos + y * sin, y * cos - x * sin
+    half = stats[:, 2] / 2.0
+    order = np.argsort(across)
+    lines = np.split(order, np.nonzero(np.diff(across[order]) >= 0.35 * typical)[0] + 1)
+    lines = [line for line in lines if len(line) >= 5]
+    if len(lines) > 3 * limit:  # enough lines spread over the page; the rest are not needed
+        lines = [lines[i] for i in np.linspace(0, len(lines) - 1, 3 * limit).astype(int)]
+    pieces = []  # (along, across, length, height) of each crop
+    for line in lines:
+        line = line[np.argsort(along[line])]
+        gaps = np.diff(along[line]) - half[line][1:] - half[line][:-1]
+        for run in np.split(line, np.nonzero(gaps > 1.5 * typical)[0] + 1):
+            if len(run) < 5:
+                continue
+            height = min(float(stats[run, 3].max()), 2.5 * typical) + 2 * max(2.0, 0.1 * typical)
+            start, end = float((along[run] - half[run]).min()), float((along[run] + half[run]).max())
+            length = 4 * height
+            if end - start < 3 * height:
+                continue
+            middle = float(np.median(across[run]))
+            for k in range(max(1, int((end - start) // length))):
+                pieces.append((start + length * (k + 0.5), middle, length, height))
+    if len(pieces) > limit:
+        pieces = [pieces[i] for i in np.linspace(0, len(pieces) - 1, limit).astype(int)]
+    crops = []
+    for a, c, length, height in pieces:
+        cx, cy = a * cos - c * sin, a * sin + c * cos
+        matrix = cv2.getRotationMatrix2D((cx, cy), skew, 1.0)  # positive skew is clockwise: turn it back
+        matrix[:, 2] += (length / 2 - cx, height / 2 - cy)
+        crops.append(cv2.warpAffine(gray, matrix, (int(length), int(height)), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REPLICATE))
+    return crops
+
+
+def upside_down_votes(crops: list[np.ndarray]) -> np.ndarray | None:
+    """Per crop, the classifier's probability that the text is upside down; None without the classifier."""
+    session = _direction_classifier()
+    if session is None or not crops:
+        return None
+    batch = np.zeros((len(crops), 3, 48, 192), np.float32)
+    for i, crop in enumerate(crops):
+        h, w = crop.shape
+        width = min(192, int(np.ceil(48 * w / h)))
+        resized = cv2.resize(crop, (width, 48), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+        batch[i, :, :, :width] = (resized / 255.0 - 0.5) / 0.5
+    out = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    return out[:, 1]
+
+
+def _quarter_turn(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray):
+    """The page, its letter boxes and centres after a quarter turn clockwise."""
+    h = gray.shape[0]
+    turned = letters.copy()
+    turned[:, 0], turned[:, 1] = h - (letters[:, 1] + letters[:, 3]), letters[:, 0]
+    turned[:, 2], turned[:, 3] = letters[:, 3], letters[:, 2]
+    return np.rot90(gray, -1), turned, np.stack([h - 1 - centres[:, 1], centres[:, 0]], axis=1)
+
+
+def neighbour_gaps(letters: np.ndarray, sample: int = 300, pool: int = 1500) -> tuple[float, float]:
+    """Median gap from a letter to its nearest neighbour along the rows and along the columns, in letter heights.
+    Letters of a text line sit close together; lines are further apart. Unlike projections, this is not fooled by
+    text aligned in columns (tables, forms), whose cells still read along the rows."""
+    pool_idx = np.linspace(0, len(letters) - 1, min(pool, len(letters))).astype(int)
+    x0, y0, w, h = (letters[pool_idx, i].astype(np.float32) for i in range(4))
+    x1, y1 = x0 + w, y0 + h
+    rows = np.linspace(0, len(pool_idx) - 1, min(sample, len(pool_idx))).astype(int)
+
+    def nearest(a0, a1, b0, b1):
+        overlap = np.minimum(b1[rows, None], b1[None]) - np.maximum(b0[rows, None], b0[None]) > 0
+        gap = a0[None] - a1[rows, None]
+        gap = np.where(overlap & (gap > -1), gap, np.inf)
+        gap[np.arange(len(rows)), rows] = np.inf
+        found = gap.min(axis=1)
+        found = found[np.isfinite(found)]
+        return float(np.median(found)) if len(found) else float("inf")
+
+    height = float(np.median(h))
+    return nearest(x0, x1, y0, y1) / height, nearest(y0, y1, x0, x1) / height
+
+
+def orientation(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray, settings: ScanSettings
+                ) -> tuple[float | None, int | None, bool, dict]:
+    """Skew of the text lines, the clockwise turn that makes the page upright (None: unsure), whether the lines
+    run up the page, and the scores behind it. Two tests must agree that lines run up the page before it is
+    called sideways: line projections (sharper across the other axis) and neighbour gaps (closer along it)."""
+    skew, score_rows, _ = line_angle(centres[:, 0], centres[:, 1])
+    _, score_columns, _ = line_angle(centres[:, 1], centres[:, 0])
+    gap_rows, gap_columns = neighbour_gaps(letters)
+    scores = {"rows": round(score_rows, 2), "columns": round(score_columns, 2), "row_gap": round(gap_rows, 2),
+              "column_gap": round(gap_columns, 2)}
+    lines_across = score_rows > settings.sideways_ratio * score_columns and score_rows >= MIN_LINE_SCORE
+    lines_up = score_columns > settings.sideways_ratio * score_rows and score_columns >= MIN_LINE_SCORE
+    # text lines run along the axis with the smaller gaps; a clear difference decides even where the projections
+    # are misled by text aligned in columns (a table of short cells)
+    gaps_across = gap_rows < gap_columns
+    gaps_up = gap_columns < gap_rows
+    clearly_across = gap_columns >= GAP_RATIO * gap_rows
+    clearly_up = gap_rows >= GAP_RATIO * gap_columns
+    sideways = (lines_up and gaps_up) or clearly_up
+    if not sideways and not ((lines_across and gaps_across) or clearly_across):
+        return None, None, False, scores  # the tests disagree or see no text lines: no judgement
+    if sideways:
+        # a quarter turn clockwise makes the lines run across; the classifier then says whether that is upright
+        gray, letters, centres = _quarter_turn(gray, letters, centres)
+        skew = line_angle(centres[:, 0], centres[:, 1])[0]
+    votes = upside_down_votes(line_crops(gray, letters, centres, skew))
+    turn = None
+    if votes is not None and len(votes) >= 3:
+        mean, share = float(votes.mean()), float((votes > 0.5).mean())
+        scores.update(upside_down=round(mean, 3), lines=len(votes))
+        if mean >= settings.upside_down_vote and share >= 0.7:
+            turn = 270 if sideways else 180
+        elif mean <= 1 - settings.upside_down_vote and share <= 0.3:
+            turn = 90 if sideways else 0
+    return round(skew, 2), turn, sideways, scores
+
+
+def _sample(values: np.ndarray, limit: int = 50_000) -> np.ndarray:
+    return values[:: max(1, len(values) // limit)]
+
+
+def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.ndarray | None = None,
+                 stored_gray: bool | None = None) -> PageScan:
+    """Every scan-quality figure of one displayed page. `stored_gray` says the image was stored without colour
+    (None: not a scan); `rgb` gives colour pixels to judge otherwise."""
+    paper, dark = _paper_and_darkness(gray, dpi)
+    ink = dark > settings.ink_contrast
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
+    stats, centres = stats[1:], centres[1:]
+    is_letter = _letter_sized(stats, dpi)
+    letters, letter_centres = stats[is_letter], centres[is_letter]
+    ink_pixels = dark[ink]
+    ink_contrast = float(np.percentile(_sample(ink_pixels), 90)) if len(ink_pixels) >= 20 else 0.0
+    fields: dict = {}
+    if len(letters) >= MIN_TEXT_COMPONENTS:
+        skew, turn, sideways, scores = orientation(gray, letters, letter_centres, settings)
+        fields.update(skew=skew, turn=turn, sideways=sideways, orientation_scores=scores)
+        lookup = np.zeros(count, bool)
+        lookup[1:][is_letter] = True
+        near_text = cv2.dilate(lookup[labels].view(np.uint8), np.ones((5, 5), np.uint8))
+        fields["sharpness"] = sharpness_score(gray, near_text, max(settings.ink_contrast, 0.5 * ink_contrast))
+    touched, boxes = _cut_edges(labels, stats, dpi, settings.edge_mm)
+    if stored_gray is not None:
+        chroma = _chroma(rgb) if rgb is not None and not stored_gray else 0.0
+        fields.update(chroma=round(chroma, 1), stored_gray=stored_gray)
+    return PageScan(dpi=round(dpi, 1), size_px=(gray.shape[1], gray.shape[0]),
+                    paper=float(np.median(_sample(paper.ravel()))), ink_fraction=round(float(ink.mean()), 6),
+                    ink_contrast=round(ink_contrast, 1), text_components=len(letters), cut_edges=touched,
+                    cut_boxes=boxes, **fields)

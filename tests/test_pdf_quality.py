@@ -1,0 +1,373 @@
+"""Scan-quality rules, page by page: synthetic scans built at test time with one fault each, the exact bounds of
+every rule on measured values, and the six real scans in ../shared/real-scans (skipped where that folder is absent).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from docprep.checks import pdf as pdf_rules
+from docprep.engine import check_file, check_pdf_bytes
+from docprep.findings import Severity
+from docprep.pagescan import PageScan
+from docprep.pdfdoc import PdfDocument, PdfPage, PlacedImage, load_pdf
+from docprep.profiles import load_profile
+from pdf_fixtures import blank, degrade, image_object, one_page_pdf, page, pdf_from_images
+
+PROFILE = load_profile()
+CFG = PROFILE.section("pdf")
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-scans"
+QUALITY = {"pdf.low-resolution", "pdf.blank-page", "pdf.blurry-page", "pdf.exposure", "pdf.skew", "pdf.rotation",
+           "pdf.cut-off", "pdf.color"}
+
+
+def findings(data: bytes, profile=PROFILE):
+    return check_pdf_bytes("scan.pdf", data, profile)
+
+
+def quality(images: list[Image.Image], dpi: float = 150, profile=PROFILE) -> list[tuple[str, int]]:
+    """Scan-quality findings as (rule, page); pdf.low-resolution is left out (150-dpi test pages earn its
+    warning), it has its own tests."""
+    return [(f.rule, f.page) for f in findings(pdf_from_images(images, dpi), profile)
+            if f.rule in QUALITY - {"pdf.low-resolution"}]
+
+
+def measured(image: Image.Image, dpi: float = 150) -> PdfPage:
+    with load_pdf("scan.pdf", pdf_from_images([image], dpi), CFG) as document:
+        return next(document.pages())
+
+
+# --- each rule on its measured value, at its exact bounds --------------------------------------------------------
+
+CLEAN = PageScan(dpi=100, size_px=(827, 1169), paper=245.0, ink_fraction=0.08, ink_contrast=150.0,
+                 text_components=900, sharpness=0.49, skew=0.0, turn=0, stored_gray=False, chroma=170.0)
+IMAGE_200 = PlacedImage((1654, 2339), 200.0, (200.0, 200.0), (0, 0, 595, 842), 1.0, True, ("DCTDecode",))
+
+
+def run_rule(rule, scan: PageScan = CLEAN, image: PlacedImage | None = IMAGE_200, cfg=CFG):
+    document = PdfDocument("fake.pdf", 1000, 1, "1.4", analysed_pages=1, settings=cfg)
+    document._pages[0] = PdfPage(1, (595.0, 842.0), 0, image=image, image_count=1, source="image", scan=scan)
+    return list(rule(document, cfg))
+
+
+def test_a_clean_measured_page_passes_every_quality_rule():
+    for rule in pdf_rules.FAMILY.checks:
+        if rule.id in QUALITY:
+            assert run_rule(rule.check) == [], rule.id
+
+
+@pytest.mark.parametrize("dpi, severity", [(300, None), (200, None), (199.9, Severity.WARNING),
+                                           (150, Severity.WARNING), (149.99999, Severity.WARNING),
+                                           (149.9, Severity.ERROR), (149, Severity.ERROR), (72, Severity.ERROR)])
+def test_low_resolution_bounds(dpi, severity):
+    image = replace(IMAGE_200, dpi=dpi)
+    found = run_rule(pdf_rules.low_resolution, image=image)
+    if severity is None:
+        assert found == []
+    else:
+        [problem] = found
+        # a warning-level problem carries the cap; an error leaves the rule's own severity
+        assert problem.severity == (Severity.WARNING if severity is Severity.WARNING else None)
+        assert problem.measured == round(dpi, 1) and problem.page == 1 and problem.box == IMAGE_200.box
+
+
+def test_low_resolution_ignores_small_pictures_on_a_page():
+    assert run_rule(pdf_rules.low_resolution, image=replace(IMAGE_200, dpi=60, coverage=0.2)) == []
+
+
+@pytest.mark.parametrize("angle, fails", [(0.0, False), (2.99, False), (3.0, False), (-3.0, False), (3.01, True),
+                                          (-3.5, True), (10.0, True)])
+def test_skew_bound_is_inclusive(angle, fails):
+    found = run_rule(pdf_rules.skew, replace(CLEAN, skew=angle))
+    assert bool(found) == fails
+    if fails:
+        assert found[0].measured == angle and found[0].expected == 3.0
+        assert ("顺时针" if angle > 0 else "逆时针") in found[0].message.zh
+
+
+@pytest.mark.parametrize("ink, blank_page", [(0.0, True), (0.0005, True), (0.00051, False), (0.05, False)])
+def test_blank_bound(ink, blank_page):
+    assert bool(run_rule(pdf_rules.blank_page, replace(CLEAN, ink_fraction=ink))) == blank_page
+
+
+@pytest.mark.parametrize("score, fails", [(0.49, False), (0.2, False), (0.199, True), (0.05, True), (None, False)])
+def test_sharpness_bound(score, fails):
+    assert bool(run_rule(pdf_rules.blurry_page, replace(CLEAN, sharpness=score))) == fails
+
+
+@pytest.mark.parametrize("paper, contrast, what", [(245, 150, None), (120, 150, None), (119.9, 150, "dark"),
+                                                   (245, 65, None), (245, 64.9, "washed")])
+def test_exposure_bounds(paper, contrast, what):
+    found = run_rule(pdf_rules.exposure, replace(CLEAN, paper=paper, ink_contrast=contrast))
+    if what is None:
+        assert found == []
+    else:
+        [problem] = found
+        assert what in problem.message.en or ("too dark" in problem.message.en) == (what == "dark")
+
+
+@pytest.mark.parametrize("turn, sideways, fails", [(0, False, False), (None, False, False), (90, True, True),
+                                                   (180, False, True), (270, True, True), (None, True, True)])
+def test_rotation_verdicts(turn, sideways, fails):
+    found = run_rule(pdf_rules.rotation, replace(CLEAN, turn=turn, sideways=sideways))
+    assert bool(found) == fails
+
+
+@pytest.mark.parametrize("share, fails", [(0.0, False), (0.0499, False), (0.05, True), (0.4, True)])
+def test_cut_off_bound(share, fails):
+    scan = replace(CLEAN, cut_edges={"left": share}, cut_boxes={"left": (0, 100, 20, 300)})
+    found = run_rule(pdf_rules.cut_off, scan)
+    assert bool(found) == fails
+    if fails:
+        assert found[0].box is not None and found[0].page == 1
+
+
+@pytest.mark.parametrize("stored_gray, chroma, fails", [(True, 0.0, True), (False, 0.0, True), (False, 3.0, True),
+                                                        (False, 3.1, False), (False, 170.0, False), (None, None, False)])
+def test_color_verdicts(stored_gray, chroma, fails):
+    found = run_rule(pdf_rules.color, replace(CLEAN, stored_gray=stored_gray, chroma=chroma))
+    assert bool(found) == fails
+
+
+def test_a_blank_page_gets_only_the_blank_rule():
+    empty = replace(CLEAN, ink_fraction=0.0, ink_contrast=0.0, sharpness=None, skew=None, turn=None,
+                    text_components=0, stored_gray=True)
+    hits = {rule.id for rule in pdf_rules.FAMILY.checks if rule.id in QUALITY and run_rule(rule.check, empty)}
+    assert hits == {"pdf.blank-page"}
+
+
+# --- synthetic scans, end to end ---------------------------------------------------------------------------------
+
+def test_clean_colour_scans_pass_at_every_usual_resolution():
+    for dpi in (200, 300):
+        assert [f.rule for f in findings(pdf_from_images([page(dpi)], dpi)) if f.rule in QUALITY] == [], dpi
+
+
+def test_effective_resolution_from_the_page_size():
+    """The same pixels placed at 150 dpi pass the error bound (warning); at 149 dpi they fail it."""
+    image = page(150)
+    at_150 = [f for f in findings(pdf_from_images([image], 150)) if f.rule == "pdf.low-resolution"]
+    at_149 = [f for f in findings(pdf_from_images([image], 149)) if f.rule == "pdf.low-resolution"]
+    assert [(f.severity, f.measured) for f in at_150] == [(Severity.WARNING, 150.0)]
+    assert [(f.severity, f.measured) for f in at_149] == [(Severity.ERROR, 149.0)]
+    assert at_150[0].box == pytest.approx((0, 0, image.width * 72 / 150, image.height * 72 / 150), abs=0.2)
+
+
+def test_a_placeholder_image_does_not_decide_the_resolution():
+    """A 1×1 image stretched over the page (a background) sits beside the real 300-dpi scan."""
+    scan = page(300, seal=False)
+    content = b"q 595 0 0 842 0 0 cm /Bg Do Q q 595 0 0 842 0 0 cm /Im0 Do Q"
+    data = one_page_pdf(content, {"Bg": image_object(Image.new("L", (1, 1)), data=b"\xff"), "Im0": image_object(scan)})
+    found = [f for f in findings(data) if f.rule in QUALITY - {"pdf.color"}]
+    assert found == [], [f.message.en for f in found]
+
+
+def test_a_72_dpi_scan_is_an_error_with_its_measure():
+    [low] = [f for f in findings(pdf_from_images([page(72)], 72)) if f.rule == "pdf.low-resolution"]
+    assert (low.severity, low.measured, low.expected) == (Severity.ERROR, 72.0, 150.0)
+
+
+def test_blank_pages_clean_and_noisy_are_blank_and_nothing_else():
+    found = quality([blank(150), blank(150, noise=10), page(150)], 150)
+    assert found == [("pdf.blank-page", 1), ("pdf.blank-page", 2)]
+
+
+def test_blur_fails_and_mild_softness_passes():
+    sharp, soft, blurred = (degrade(page(200), "blur", r) for r in (0, 2, 6))
+    assert quality([sharp, soft, blurred], 200) == [("pdf.blurry-page", 3)]
+
+
+def test_sharpness_does_not_follow_contrast_or_noise():
+    """Raw Laplacian variance calls a noisy page sharp and a dim page blurred; the normalised score does not."""
+    clean = measured(page(150)).scan.sharpness
+    for image in (degrade(page(150), "dark", 150), degrade(page(150), "washed", 110),
+                  degrade(page(150), "noise", 12)):
+        assert measured(image).scan.sharpness == pytest.approx(clean, abs=0.06)
+    assert measured(blank(150, noise=25)).scan.sharpness is None  # no text: no sharpness to judge
+    assert measured(degrade(page(200), "blur", 6), 200).scan.sharpness < 0.2
+
+
+@pytest.mark.parametrize("fault, amount, expected", [("dark", 110, "dark"), ("dark", 90, "dark"),
+                                                     ("dark", 170, None), ("washed", 175, "washed out"),
+                                                     ("washed", 100, None)])
+def test_exposure_end_to_end(fault, amount, expected):
+    found = [f for f in findings(pdf_from_images([degrade(page(150), fault, amount)])) if f.rule == "pdf.exposure"]
+    if expected is None:
+        assert found == []
+    else:
+        [finding] = found
+        assert expected in finding.message.en and finding.page == 1
+
+
+@pytest.mark.parametrize("angle", [-2.5, 1.0, 2.5])
+def test_small_skew_is_measured_and_passes(angle):
+    scan = measured(degrade(page(150), "skew", angle)).scan
+    assert scan.skew == pytest.approx(angle, abs=0.2)
+    assert "pdf.skew" not in [r for r, _ in quality([degrade(page(150), "skew", angle)])]
+
+
+@pytest.mark.parametrize("angle", [-6.0, 4.0, 9.0])
+def test_large_skew_fails_with_its_angle(angle):
+    [finding] = [f for f in findings(pdf_from_images([degrade(page(150), "skew", angle)])) if f.rule == "pdf.skew"]
+    assert finding.measured == pytest.approx(angle, abs=0.2) and finding.expected == 3.0
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_turned_pages_get_rotation_with_the_turn_back(turn):
+    [finding] = [f for f in findings(pdf_from_images([degrade(page(150), "turn", turn)])) if f.rule == "pdf.rotation"]
+    assert finding.measured == (360 - turn) % 360 and finding.page == 1
+
+
+def test_a_landscape_certificate_is_upright():
+    assert quality([page(150, landscape=True)]) == []
+
+
+def test_page_rotate_key_is_applied_before_judging():
+    """A sideways scan put right with /Rotate passes; an upright scan turned by /Rotate fails."""
+    upright = pdf_from_images([page(150)])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(upright)))
+    writer.pages[0].rotate(90)
+    out = io.BytesIO()
+    writer.write(out)
+    [finding] = [f for f in findings(out.getvalue()) if f.rule == "pdf.rotation"]
+    assert finding.measured == 270
+    sideways = pdf_from_images([degrade(page(150), "turn", 90)])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(sideways)))
+    writer.pages[0].rotate(270)
+    out = io.BytesIO()
+    writer.write(out)
+    assert "pdf.rotation" not in [f.rule for f in findings(out.getvalue())]
+
+
+def test_content_cut_off_at_an_edge():
+    found = [f for f in findings(pdf_from_images([degrade(page(150), "cut", 0.15)])) if f.rule == "pdf.cut-off"]
+    [finding] = found
+    assert "left" in finding.measured and finding.box[0] == pytest.approx(0, abs=2)
+    assert finding.severity is Severity.WARNING
+
+
+def test_a_scan_with_margins_is_not_cut_off():
+    assert "pdf.cut-off" not in [r for r, _ in quality([degrade(page(150), "cut", 0.05)])]
+
+
+def test_grayscale_and_bitonal_scans_cannot_show_the_seal():
+    found = quality([degrade(page(150), "gray"), degrade(page(150), "bitonal"), page(150)])
+    assert found == [("pdf.color", 1), ("pdf.color", 2)]
+
+
+def test_grey_pixels_saved_as_colour_are_grayscale():
+    assert quality([degrade(page(150), "gray").convert("RGB")]) == [("pdf.color", 1)]
+
+
+def test_color_rule_follows_the_profile(tmp_path):
+    path = tmp_path / "no-seal.toml"
+    path.write_text('extends = "zj-2021"\n[pdf.color]\nseal_required = false\n', encoding="utf-8")
+    assert quality([degrade(page(150), "gray")], profile=load_profile(path)) == []
+
+
+def test_a_born_digital_page_is_not_judged_as_a_scan():
+    """Vector text (no image): no resolution, no colour verdict."""
+    data = one_page_pdf(b"BT /F1 24 Tf 72 700 Td (Certificate of completion) Tj ET "
+                        b"0 0 0 RG 72 650 m 520 650 l S", {})
+    assert [f.rule for f in findings(data) if f.rule in ("pdf.low-resolution", "pdf.color")] == []
+
+
+def test_pages_are_numbered_and_measured_independently():
+    images = [page(150), degrade(page(150), "skew", 6), blank(150), degrade(page(150), "turn", 180)]
+    assert quality(images) == [("pdf.blank-page", 3), ("pdf.skew", 2), ("pdf.rotation", 4)]
+
+
+def test_a_repeated_image_is_decoded_once(monkeypatch):
+    from docprep import pdfdoc
+    calls = []
+    original = pdfdoc._decode_image
+    monkeypatch.setattr(pdfdoc, "_decode_image", lambda *a: calls.append(1) or original(*a))
+    image = page(100)
+    with load_pdf("x.pdf", pdf_from_images([image, image, image], 100), CFG) as document:
+        list(document.pages())
+    assert len(calls) == 1
+
+
+# --- real scans ---------------------------------------------------------------------------------------------------
+
+needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real scans not present at {REAL} (see its SOURCES.md)")
+
+EXPECTED_REAL = {
+    "linn.pdf": [("pdf.color", 1)],
+    "skew.pdf": [("pdf.color", 1)],
+    "cardinal.pdf": [("pdf.rotation", 2), ("pdf.rotation", 3), ("pdf.rotation", 4)] + [("pdf.color", n) for n in
+                                                                                       range(1, 5)],
+    "c02-22.pdf": [("pdf.low-resolution", 1)],
+    "epson.pdf": [("pdf.color", 1)],
+    "blank.pdf": [("pdf.blank-page", 1)],
+}
+
+
+@needs_real
+@pytest.mark.parametrize("name", sorted(EXPECTED_REAL))
+def test_real_scans_get_exactly_their_findings(name):
+    """Bitonal scans get pdf.color (a one-bit scan cannot show a red seal): that is the rule's purpose, not noise."""
+    report = check_file(REAL / name, PROFILE)
+    assert report.kind == "pdf"
+    got = sorted((f.rule, f.page) for f in report.findings)
+    assert got == sorted(EXPECTED_REAL[name]), [f.message.en for f in report.findings]
+
+
+@needs_real
+def test_real_150_dpi_scan_is_only_a_warning():
+    [finding] = check_file(REAL / "c02-22.pdf", PROFILE).findings
+    assert (finding.severity, finding.measured) == (Severity.WARNING, 150.0)
+
+
+@needs_real
+def test_real_skew_is_measured_at_about_1_8_degrees():
+    with load_pdf("skew.pdf", (REAL / "skew.pdf").read_bytes(), CFG) as document:
+        [only] = list(document.pages())
+    assert only.source == "render"  # placed at an angle: rendered, not taken from the image
+    assert only.scan.skew == pytest.approx(1.8, abs=0.2)
+
+
+@needs_real
+def test_real_cardinal_turns():
+    with load_pdf("cardinal.pdf", (REAL / "cardinal.pdf").read_bytes(), CFG) as document:
+        pages = list(document.pages())
+    assert [p.scan.turn for p in pages] == [0, 270, 180, 90]
+    assert [p.source for p in pages] == ["image"] * 4
+    assert all(p.image.dpi == pytest.approx(300, abs=0.5) for p in pages)
+
+
+def test_a_stencil_mask_scan_is_rendered_not_inverted():
+    """A one-bit /ImageMask paints its fill colour where its bits say: its raw bitmap is the negative."""
+    from pdf_fixtures import stream
+    image = page(150, seal=False).convert("1")
+    mask = stream(f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} /ImageMask true "
+                  "/BitsPerComponent 1", image.tobytes())
+    data = one_page_pdf(b"q 0 0 0 rg 595 0 0 842 0 0 cm /Im0 Do Q", {"Im0": mask})
+    with load_pdf("mask.pdf", data, CFG) as document:
+        [only] = list(document.pages())
+    assert only.source == "render" and only.scan.paper > 200
+    assert [f.rule for f in findings(data) if f.rule in QUALITY] == ["pdf.low-resolution", "pdf.color"]
+
+
+def test_a_table_of_aligned_cells_is_upright_and_turned_tables_are_sideways():
+    """Short cells line up in columns as sharply as in rows: neighbour gaps, not projections, tell the way."""
+    from pdf_fixtures import table_page
+    found = quality([table_page(), degrade(table_page(), "turn", 90)])
+    assert found == [("pdf.rotation", 2)]
+
+
+def test_scanner_borders_and_shadows_are_not_cut_off():
+    from PIL import ImageDraw
+    image = page(150)
+    w, h = image.size
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, w, 25), fill=(20, 20, 20))  # the lid's shadow along the top, joined to...
+    draw.rectangle((0, 0, 18, h), fill=(20, 20, 20))  # ...a dark band down the left side
+    surround = Image.new("RGB", (w, h), (35, 35, 35))  # a smaller paper on a dark scanner lid
+    surround.paste(page(150).resize((int(w * 0.9), int(h * 0.9))), (int(w * 0.05), int(h * 0.05)))
+    assert "pdf.cut-off" not in [r for r, _ in quality([image, surround])]
