@@ -68,27 +68,56 @@ def check(paths, profile_ref, fmt, output, jobs, lang):
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output JPEG (or folder, when SOURCE is a folder). Default: NAME-fixed.jpg beside the input.")
+              help="Photo: output JPEG (or folder, when SOURCE is a folder); default NAME-fixed.jpg beside the input. "
+                   "A name ending in .pdf makes one PDF from the SOURCEs (scan mode).")
+@click.option("--scan", is_flag=True,
+              help="Scan mode without -o: writes FIRST-fixed.pdf beside the first SOURCE (an -o must end in .pdf).")
 @_profile_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def fix(source, output, profile_ref, fmt, lang):
-    """Make a photo that passes the profile (crop, resize, sRGB JPEG in the byte window). 修正照片。"""
-    from .fix import fix_paths
+def fix(sources, output, scan, profile_ref, fmt, lang):
+    """Fix a photo, or make one PDF from scans. 修正照片，或把扫描图像合成一个 PDF。
 
+    \b
+    Photo mode (one SOURCE, -o not ending in .pdf): crop around the face, resize to the profile's size, sRGB
+    JPEG in its byte window.
+        docprep fix photo.jpg [-o OUT.jpg]
+
+    \b
+    Scan mode (-o ending in .pdf, or --scan): the SOURCE images, in the order given (a folder: its images in
+    name order, page2 before page10), become the pages of one PDF. Pages are turned upright and straightened;
+    a JPEG that needs no change is embedded without re-encoding; colour stays colour (seals are red); the PDF
+    is compressed to the profile's size limit where one is set.
+        docprep fix page1.jpg page2.png -o 学历证书.pdf
+
+    Either way the result is checked with the same rules as `docprep check` and written only if it passes
+    (exit 0); otherwise nothing is written and the reasons are listed (exit 1). Inputs are never modified.
+    """
     lang = lang or default_language()
     profile = load_profile(profile_ref)
-    results = fix_paths(source, output, profile)
-    report = Report(profile.name, [r.report for r in results])
+    if scan or (output is not None and output.suffix.lower() == ".pdf"):
+        from .scanfix import fix_scans
+
+        result = fix_scans(list(sources), output, profile)
+        report = Report(profile.name, [result.report])
+        summaries, written = [result.summary(lang)], result.written
+    else:
+        from .fix import fix_paths
+
+        if len(sources) > 1:
+            raise click.UsageError("several SOURCEs make one PDF: give -o OUT.pdf (or --scan)")
+        results = fix_paths(sources[0], output, profile)
+        report = Report(profile.name, [r.report for r in results])
+        summaries, written = [r.summary(lang) for r in results], all(r.written for r in results)
     if fmt == "json":
         click.echo(to_json(report, lang), nl=False)
     else:
-        for r in results:
-            click.echo(r.summary(lang))
+        for line in summaries:
+            click.echo(line)
         click.echo(to_text(report, lang, color=sys.stdout.isatty()), nl=False)
-    return ExitCode.OK if all(r.written for r in results) and not report.has_errors else ExitCode.FINDINGS
+    return ExitCode.OK if written and not report.has_errors else ExitCode.FINDINGS
 
 
 @cli.command()

@@ -61,6 +61,13 @@ class ScanSettings:
     sideways_ratio: float = 1.6
     upside_down_vote: float = 0.75
 
+    @classmethod
+    def from_profile(cls, cfg) -> "ScanSettings":
+        """The knobs from a profile's [pdf] section (what `check` and `fix` measure pages with)."""
+        return cls(ink_contrast=float(cfg.blank.ink_contrast), edge_mm=float(cfg.cut_off.edge_mm),
+                   sideways_ratio=float(cfg.rotation.sideways_ratio),
+                   upside_down_vote=float(cfg.rotation.upside_down_vote))
+
 
 @dataclass(frozen=True)
 class PageScan:

@@ -155,9 +155,7 @@ class PdfDocument:
         if largest is not None:
             result.image = largest[1]
         target_dpi = float(cfg.analysis_dpi)
-        settings = ScanSettings(ink_contrast=float(cfg.blank.ink_contrast), edge_mm=float(cfg.cut_off.edge_mm),
-                                sideways_ratio=float(cfg.rotation.sideways_ratio),
-                                upside_down_vote=float(cfg.rotation.upside_down_vote))
+        settings = ScanSettings.from_profile(cfg)
         if not images and not other_visible:
             # nothing is drawn: blank without rendering (fast on long files of empty pages)
             result.source = "none"

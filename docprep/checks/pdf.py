@@ -61,6 +61,19 @@ SETTINGS = {
         "max_gray_chroma": S("float", "a colour image whose channels differ by at most this (99.9th percentile, "
                                       "grey levels) is a grayscale scan saved as colour", min=0, max=255),
     },
+    "fix": {  # `docprep fix` for scans (docprep.scanfix): images -> one PDF
+        "max_page_mm": S("float", "longest page side a stated resolution may give; a longer one is disbelieved "
+                                  "(phones write 72 dpi on 4000-pixel photos)", min=100, max=5000),
+        "paper_mm": S("float", "long side of the sheet an image is taken to show when it states no believable "
+                               "resolution; its resolution follows from its pixels", min=50, max=2000),
+        "deskew_degrees": S("float", "pages tilted by at least this many degrees are straightened", min=0.05, max=15),
+        "quality": S("range", "JPEG quality of re-encoded pages: [floor compression may go down to (keeps red seals "
+                              "legible), quality used otherwise]", min=30, max=100),
+        "min_dpi": S("float", "lowest resolution compression may scale pages down to (never below "
+                              "resolution.error_below_dpi; pages already below it are not scaled)", min=1),
+        "max_bytes": S("int", "size the PDF is compressed to fit; 0 = no target of its own ([pdf] max_bytes, where "
+                              "set, still applies)", min=0),
+    },
 }
 
 FAMILY = RuleFamily("pdf", SETTINGS)
