@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +16,17 @@ from .engine import FileReport, check_photo_bytes, classify, discover, display_p
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
-from .imaging import Box, decode, find_faces, open_image
+from .imaging import Box, decode, displayed_size, exif_orientation, find_faces, open_image
 from .atomic import write_atomic
 from .profiles import Profile
 from .registry import LoadFailure, Problem
 from .sniff import sniff
 
-# Faces in phone photos can be small: search at this long side, for faces down to this share of the short side.
-FIX_DETECTION_LONG_SIDE = 900
+# Faces in phone photos can be small: they are searched for down to this share of the short side, on a copy
+# decoded (JPEG draft mode) to at least this long side, whose short side still gives such a face the detector's
+# 24 px even in a 2:1 picture.
 FIX_MIN_FACE_FRACTION = 0.06
+FIX_DETECTION_LONG_SIDE = 900
 
 
 @dataclass
@@ -45,10 +48,8 @@ def _refuse(rule: str, zh: str, en: str, measured=None, expected=None) -> Refusa
 
 
 def _largest_face(rgb: np.ndarray) -> Box:
-    factor = min(1.0, FIX_DETECTION_LONG_SIDE / max(rgb.shape[:2]))
-    small = rgb if factor == 1.0 else np.asarray(Image.fromarray(rgb).reduce(max(1, int(1 / factor))))
-    factor = small.shape[1] / rgb.shape[1]
-    faces = find_faces(small, FIX_MIN_FACE_FRACTION)
+    """The one face to crop around, in rgb's pixel frame."""
+    faces = find_faces(rgb, FIX_MIN_FACE_FRACTION)
     if not faces.frontal:
         raise _refuse("photo.face", "找不到正面人脸，无法确定裁剪位置。请使用正面免冠照片。",
                       "No frontal face was found, so there is nowhere to crop around. Use a frontal, bare-headed photo.",
@@ -57,7 +58,7 @@ def _largest_face(rgb: np.ndarray) -> Box:
         raise _refuse("photo.face", f"找到 {len(faces.frontal)} 张人脸，无法确定裁剪哪一个。请使用单人照片。",
                       f"{len(faces.frontal)} faces were found; cannot tell which one to crop. Use a photo of one person.",
                       len(faces.frontal), 1)
-    return faces.frontal[0].scaled(1 / factor)
+    return faces.frontal[0]
 
 
 def _crop_box(face: Box, image_size: tuple[int, int], ratio: float, cfg, face_limit: float) -> tuple[int, int, int, int]:
@@ -112,21 +113,23 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
     """Turn any readable photo into one that passes the profile, or raise Refusal saying why it cannot."""
     photo_cfg = profile.section("photo")
     cfg = photo_cfg.fix
-    try:
-        image = decode(open_image(name, data, photo_cfg.max_pixels), None)
-    except LoadFailure as failure:
-        raise Refusal(failure.rule, failure.problem) from None
-    rgb = np.asarray(image)
-    face = _largest_face(rgb)
+    # The face is found on a reduced copy; the crop then comes from pixels decoded only as large as it needs.
+    source, full_size = _decode_at(name, data, photo_cfg.max_pixels, FIX_DETECTION_LONG_SIDE)
+    face = _largest_face(np.asarray(source)).scaled(full_size[0] / source.width)
     face_limit = photo_cfg.face.height_ratio[1] * 0.95
     size = photo_cfg.file_size
     tried = []
     for out_w, out_h in sorted((tuple(s) for s in cfg.sizes), key=lambda s: s[0] * s[1], reverse=True):
-        left, top, width, height = _crop_box(face, image.size, out_w / out_h, cfg, face_limit)
+        left, top, width, height = _crop_box(face, full_size, out_w / out_h, cfg, face_limit)
         if out_h > height * cfg.max_upscale:
             tried.append((out_w, out_h, width, height))
             continue
-        crop = image.crop((left, top, left + width, top + height)).resize((out_w, out_h), Image.LANCZOS)
+        if source.width / full_size[0] < min(1.0, out_h / height):
+            source, _ = _decode_at(name, data, photo_cfg.max_pixels, max(full_size) * out_h / height)
+        scale = source.width / full_size[0]
+        region = (left * scale, top * scale, min(source.width, (left + width) * scale),
+                  min(source.height, (top + height) * scale))
+        crop = source.resize((out_w, out_h), Image.LANCZOS, box=region)
         fitted = _fit_bytes(crop, cfg, size.min_bytes, size.max_bytes)
         if fitted is None:
             tried.append((out_w, out_h, width, height))
@@ -150,6 +153,17 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
                   f"在质量 {cfg.quality[0]}～{cfg.quality[1]} 的任何设置下都无法把文件大小放进 "
                   f"{size.min_bytes:,}～{size.max_bytes:,} 字节。", f"No JPEG quality in {cfg.quality[0]}-{cfg.quality[1]} "
                   f"brings the file into {size.min_bytes:,}-{size.max_bytes:,} bytes.", None, [size.min_bytes, size.max_bytes])
+
+
+def _decode_at(name: str, data: bytes, max_pixels: int, long_side: float) -> tuple[Image.Image, tuple[int, int]]:
+    """The upright picture decoded with at least `long_side` pixels on its long side (all of them when it has
+    fewer), and its full upright size."""
+    try:
+        image = open_image(name, data, max_pixels)
+        full_size = displayed_size(image.size, exif_orientation(image))
+        return decode(image, math.ceil(long_side)), full_size
+    except LoadFailure as failure:
+        raise Refusal(failure.rule, failure.problem) from None
 
 
 class _Unfixable(Exception):
