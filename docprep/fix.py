@@ -20,7 +20,6 @@ from .imaging import Box, decode, displayed_size, exif_orientation, find_faces, 
 from .atomic import write_atomic
 from .profiles import Profile
 from .registry import LoadFailure, Problem
-from .sniff import sniff
 
 # Faces in phone photos can be small: they are searched for down to this share of the short side, on a copy
 # decoded (JPEG draft mode) to at least this long side, whose short side still gives such a face the detector's
@@ -186,13 +185,14 @@ class FixResult:
     written: bool
     size: tuple[int, int] | None = None
     quality: int | None = None
+    byte_count: int = 0
 
     def summary(self, lang: str) -> str:
         if not self.written:
             return (f"未生成：{self.source}（原因见下）" if lang == "zh"
                     else f"Not written: {self.source} (reasons below)")
         w, h = self.size
-        n = len(open(self.output, "rb").read()) if self.output else 0
+        n = self.byte_count
         return (f"已生成 {self.output}：{w}×{h} 像素，{n:,} 字节，JPEG 质量 {self.quality}" if lang == "zh"
                 else f"Wrote {self.output}: {w}×{h} px, {n:,} bytes, JPEG quality {self.quality}")
 
@@ -213,7 +213,7 @@ def fix_file(source: Path, output: Path, profile: Profile) -> FixResult:
         return FixResult(shown, None, FileReport(shown, "photo", sha, unfixable.findings), False)
     write_atomic(output, fixed.data)
     out_report = FileReport(display_path(output), "photo", hashlib.sha256(fixed.data).hexdigest(), fixed.findings)
-    return FixResult(shown, display_path(output), out_report, True, fixed.size, fixed.quality)
+    return FixResult(shown, display_path(output), out_report, True, fixed.size, fixed.quality, len(fixed.data))
 
 
 def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem, profile: Profile) -> FileReport:

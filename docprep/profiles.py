@@ -37,8 +37,12 @@ class Profile:
 
 
 def shipped_profiles() -> dict[str, Path]:
-    """Profile name -> file, for the profiles inside the installed package."""
-    folder = resources.files("docprep.builtin_profiles")
+    """Profile name -> file, for the profiles inside the installed package (or, when docprep is imported from a
+    source checkout, e.g. `python -m docprep` in the repository, the top-level profiles/ folder beside it)."""
+    try:
+        folder = resources.files("docprep.builtin_profiles")
+    except ModuleNotFoundError:
+        folder = Path(__file__).resolve().parent.parent / "profiles"
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
 
 
