@@ -437,6 +437,12 @@ def _write_pdf(images: list[_Placed]) -> bytes:
                                image.data))
         objects.extend(extra)
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(images)} >>".encode()
+    return pdf_bytes(objects, "/Root 1 0 R /Info 3 0 R", file_id=True)
+
+
+def pdf_bytes(objects: list[bytes], trailer: str, file_id: bool = False) -> bytes:
+    """Objects (index i holds the body of object i+1) serialised with a correct cross-reference table and the
+    given trailer entries; `file_id` adds an /ID derived from the content, so equal inputs give equal files."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -445,9 +451,10 @@ def _write_pdf(images: list[_Placed]) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    digest = hashlib.blake2b(bytes(out), digest_size=16).hexdigest()  # the file's identifier, from its content
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 3 0 R /ID [<{digest}> <{digest}>] >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode()
+    if file_id:
+        digest = hashlib.blake2b(bytes(out), digest_size=16).hexdigest()
+        trailer += f" /ID [<{digest}> <{digest}>]"
+    out += f"trailer\n<< /Size {len(objects) + 1} {trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from docprep.scanfix import pdf_bytes
+
 A4_IN = (8.27, 11.69)
 WORDS = ("certificate of completion issued to the holder for the programme of continuing education in "
          "professional engineering practice with credit hours recorded by the training centre and verified "
@@ -135,17 +137,7 @@ def image_object(image: Image.Image, data: bytes | None = None) -> bytes:
 
 def handmade_pdf(objects: list[bytes], root: int = 1, trailer_extra: str = "") -> bytes:
     """A PDF written byte by byte: objects[i] is the body of object i+1; a correct xref table and trailer."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R {trailer_extra}>>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_bytes(objects, f"/Root {root} 0 R {trailer_extra}")
 
 
 def one_page_pdf(content: bytes, xobjects: dict[str, bytes], size=(595.0, 842.0), catalog_extra: str = "",
