@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .engine import FileReport, check_photo_bytes, classify, discover, display_path, finding
+from .engine import FileReport, check_photo_bytes, classify, discover, display_path
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
@@ -203,12 +203,12 @@ def fix_file(source: Path, output: Path, profile: Profile) -> FixResult:
         data = source.read_bytes()
     except OSError as exc:
         problem = Problem(Text(f"无法读取文件：{exc.strerror}。", f"Cannot read the file: {exc.strerror}."))
-        return FixResult(shown, None, _refusal_report(shown, None, "file.unreadable", problem, profile), False)
+        return FixResult(shown, None, _refusal_report(shown, None, "file.unreadable", problem), False)
     sha = hashlib.sha256(data).hexdigest()
     try:
         fixed = fix_photo_bytes(source.name, data, profile)
     except Refusal as refusal:
-        return FixResult(shown, None, _refusal_report(shown, sha, refusal.rule, refusal.problem, profile), False)
+        return FixResult(shown, None, _refusal_report(shown, sha, refusal.rule, refusal.problem), False)
     except _Unfixable as unfixable:
         return FixResult(shown, None, FileReport(shown, "photo", sha, unfixable.findings), False)
     write_atomic(output, fixed.data)
@@ -216,11 +216,11 @@ def fix_file(source: Path, output: Path, profile: Profile) -> FixResult:
     return FixResult(shown, display_path(output), out_report, True, fixed.size, fixed.quality, len(fixed.data))
 
 
-def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem, profile: Profile) -> FileReport:
-    found = finding(profile, rule, problem)
-    # A refusal is always an error, even where the profile lowered or disabled the rule for `check`.
-    forced = Finding(rule, Severity.ERROR, problem.message, problem.measured, problem.expected)
-    return FileReport(shown, "photo", sha, [forced if found is None or found.severity is not Severity.ERROR else found])
+def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem) -> FileReport:
+    """A refusal is always an error, even where the profile lowered or disabled the rule for `check`."""
+    refusal = Finding(rule, Severity.ERROR, problem.message, problem.measured, problem.expected, problem.page,
+                      problem.box)
+    return FileReport(shown, "photo", sha, [refusal])
 
 
 def _same_file(a: Path, b: Path) -> bool:
