@@ -47,18 +47,24 @@ def cli():
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for folders with many files.")
+@click.option("--kind", "attachment", metavar="KIND",
+              help="Attachment kind of every PDF (e.g. diploma, original; the profile's [pdf.kinds] lists them). "
+                   "Default: from the file name, else checked as a copy needing seal, 核对无误 and date on every page.")
+@click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write one PNG per PDF page into DIR, with boxes round the seals, words, dates and problems found.")
 @_lang_option
-def check(paths, profile_ref, fmt, output, jobs, lang):
+def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, lang):
     """Check photos and attachments (files or folders). 检查照片和附件。"""
     lang = lang or default_language()
     profile = load_profile(profile_ref)
     targets = list(discover(paths, profile))
+    options = dict(jobs=jobs, attachment=attachment, annotate_dir=annotate_dir)
     bar = _progress(sum(isinstance(t, Path) for t in targets), "检查中" if lang == "zh" else "Checking")
     if bar is None:
-        report = check_targets(targets, profile, jobs=jobs)
+        report = check_targets(targets, profile, **options)
     else:
         with bar:
-            report = check_targets(targets, profile, jobs=jobs, on_file=lambda _: bar.update(1))
+            report = check_targets(targets, profile, on_file=lambda _: bar.update(1), **options)
     rendered = to_json(report, lang) if fmt == "json" else to_text(report, lang)
     if output:
         write_atomic(output, rendered.encode("utf-8"))

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .checks import REGISTRY, pdf as pdf_rules, photo as photo_rules
+from .checks import REGISTRY, pdf as pdf_rules, pdf_marks, photo as photo_rules
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
 from .imaging import load_photo
+from .kinds import resolve_kind
 from .pdfdoc import load_pdf
 from .profiles import Profile
 from .registry import LoadFailure, Problem
@@ -32,6 +33,8 @@ class FileReport:
     kind: str  # photo | pdf | other
     sha256: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    attachment_kind: str | None = None  # a PDF's kind (docprep.kinds): decides the verification-mark rules
+    annotations: list[str] = field(default_factory=list)  # pictures written by --annotate
 
     @property
     def status(self) -> str:
@@ -81,14 +84,39 @@ def check_photo_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]
     return run_family(photo_rules.FAMILY, photo, profile)
 
 
-def check_pdf_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]:
-    """All PDF rules on one attachment's bytes: parsed once, pages measured once, then closed."""
+@dataclass(frozen=True)
+class Annotate:
+    """Where `--annotate` writes one file's pictures: FOLDER/STEM-pNNN.png."""
+
+    folder: Path
+    stem: str
+
+
+def check_pdf_bytes(name: str, data: bytes, profile: Profile, kind: str | None = None) -> list[Finding]:
+    """All PDF rules on one attachment's bytes: parsed once, pages measured once, then closed. `kind` is the
+    attachment kind (docprep.kinds); None: from the file name, else unknown (checked as a copy)."""
+    return check_pdf(name, data, profile, kind)[0]
+
+
+def check_pdf(name: str, data: bytes, profile: Profile, kind: str | None = None, annotate: Annotate | None = None
+              ) -> tuple[list[Finding], list[str]]:
+    """check_pdf_bytes, also writing a picture of each page where `annotate` says; returns the pictures' paths."""
+    cfg = profile.section("pdf")
+    plan = resolve_kind(name, kind, cfg.kinds)
+    marks_on = any(profile.severity(r, REGISTRY[r].severity) is not Severity.OFF for r in pdf_marks.RULE_IDS)
     try:
-        document = load_pdf(name, data, profile.section("pdf"))
+        document = load_pdf(name, data, cfg, plan.marks if marks_on else "none")
     except LoadFailure as failure:
-        return _collect(profile, [(failure.rule, failure.problem)])
+        return _collect(profile, [(failure.rule, failure.problem)]), []
     with document:
-        return run_family(pdf_rules.FAMILY, document, profile)
+        document.kind = plan.name
+        findings = run_family(pdf_rules.FAMILY, document, profile)
+        if annotate is None:
+            return findings, []
+        from .annotate import write_annotations
+
+        written = write_annotations(document, findings, annotate.folder, annotate.stem)
+    return findings, [display_path(p) for p in written]
 
 
 def classify(name: str, head: bytes) -> str:
@@ -121,8 +149,10 @@ def _name_problems(path: Path) -> list[tuple[str, Problem]]:
                               "upload. Rename it on your own computer.")]
 
 
-def check_file(path: str | os.PathLike, profile: Profile) -> FileReport:
-    """Read one file once, classify it by content, and run its family's rules."""
+def check_file(path: str | os.PathLike, profile: Profile, attachment: str | None = None,
+               annotate: Annotate | None = None) -> FileReport:
+    """Read one file once, classify it by content, and run its family's rules (a PDF as kind `attachment`,
+    with pictures of its pages where `annotate` says)."""
     path = Path(path)
     shown = display_path(path)
     name_problems = _name_problems(path)
@@ -139,7 +169,9 @@ def check_file(path: str | os.PathLike, profile: Profile) -> FileReport:
     if kind == "photo":
         report.findings += check_photo_bytes(path.name, data, profile)
     elif kind == "pdf":
-        report.findings += check_pdf_bytes(path.name, data, profile)
+        found, report.annotations = check_pdf(path.name, data, profile, attachment, annotate)
+        report.findings += found
+        report.attachment_kind = resolve_kind(path.name, attachment, profile.section("pdf").kinds).name
     else:
         report.findings += _collect(profile, [_file_problem(
             "file.unsupported", "未检查：既不是 JPG 照片也不是 PDF 附件。平台只接受 JPG 照片和 PDF 附件。",
@@ -210,26 +242,44 @@ class Report:
 
 
 def check_paths(paths: Iterable[str | os.PathLike], profile: Profile, *, jobs: int = 1,
-                on_file: Callable[[FileReport], None] | None = None) -> Report:
+                on_file: Callable[[FileReport], None] | None = None, attachment: str | None = None,
+                annotate_dir: Path | None = None) -> Report:
     """Check files and folders; with jobs > 1, files are checked in worker processes (spawned: Windows-safe)."""
-    return check_targets(list(discover(paths, profile)), profile, jobs=jobs, on_file=on_file)
+    return check_targets(list(discover(paths, profile)), profile, jobs=jobs, on_file=on_file, attachment=attachment,
+                         annotate_dir=annotate_dir)
+
+
+def annotation_stems(paths: list[Path]) -> list[str]:
+    """A distinct picture-name stem per file: its own stem, led by its folder's name where two files share one."""
+    stems = [p.stem for p in paths]
+    shared = {s for s in stems if stems.count(s) > 1}
+    named = [f"{p.parent.name}_{p.stem}" if p.stem in shared else p.stem for p in paths]
+    return [f"{n}_{i + 1}" if named.count(n) > 1 else n for i, n in enumerate(named)]
 
 
 def check_targets(targets: list[Path | FileReport], profile: Profile, *, jobs: int = 1,
-                  on_file: Callable[[FileReport], None] | None = None) -> Report:
-    """Check what discover() found, keeping its order."""
+                  on_file: Callable[[FileReport], None] | None = None, attachment: str | None = None,
+                  annotate_dir: Path | None = None) -> Report:
+    """Check what discover() found, keeping its order. `attachment` is the kind of every PDF (--kind);
+    `annotate_dir` receives pictures of the PDFs' pages (--annotate)."""
+    if attachment is not None:
+        resolve_kind("", attachment, profile.section("pdf").kinds)  # an unknown kind stops here (exit 2)
     todo = [t for t in targets if isinstance(t, Path)]
+    annotate = ([Annotate(Path(annotate_dir), stem) for stem in annotation_stems(todo)] if annotate_dir is not None
+                else [None] * len(todo))
     results: dict[Path, FileReport] = {}
     if jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for path, report in zip(todo, pool.map(check_file, todo, [profile] * len(todo), chunksize=4)):
+            reports = pool.map(check_file, todo, [profile] * len(todo), [attachment] * len(todo), annotate,
+                               chunksize=4)
+            for path, report in zip(todo, reports):
                 results[path] = report
                 if on_file:
                     on_file(report)
     else:
-        for path in todo:
-            results[path] = check_file(path, profile)
+        for path, where in zip(todo, annotate):
+            results[path] = check_file(path, profile, attachment, where)
             if on_file:
                 on_file(results[path])
     files = [results[t] if isinstance(t, Path) else t for t in targets]

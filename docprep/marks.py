@@ -17,58 +17,77 @@ import numpy as np
 from .settings import Setting
 
 Rect = tuple[int, int, int, int]
+Box = tuple[float, float, float, float]  # x, y, width, height in page points from the top-left (as in findings)
+
+
+@dataclass(frozen=True)
+class PageMarks:
+    """What was found on one page of a copy and where it was looked for, in page points: the PDF family's
+    rules and `--annotate` read this, never the pixels."""
+
+    seals: tuple[Box, ...] = ()
+    seal_checked: bool = True  # False on a grey scan: a red seal cannot be seen there (pdf.color says so)
+    words_checked: bool = True  # False on a page that is not upright: lines cannot be read
+    words: Box | None = None
+    words_text: str | None = None
+    words_source: str | None = None  # "text-layer" or "ocr"
+    searched: tuple[Box, ...] = ()  # where the words were looked for
+    date: Box | None = None
+    date_text: str | None = None
+    date_zone: Box | None = None  # where the date was looked for (round the words)
 
 
 @dataclass(frozen=True)
 class MarkSettings:
-    """What counts as a seal, as the verification words and as their date. Defaults suit A4 copies of
-    Chinese certificates; a profile table (see SETTINGS) overrides any of them."""
+    """What counts as a seal, as the verification words and as their date: the profile's [pdf.marks] table
+    (values suited to A4 copies of Chinese certificates are in profiles/zj-2021.toml)."""
 
     # Red ink, in OpenCV HSV (hue 0-179): red sits at both ends of the hue circle.
-    red_hue_low: tuple[int, int] = (0, 10)
-    red_hue_high: tuple[int, int] = (160, 179)
-    red_min_saturation: int = 30
-    red_min_value: int = 100
+    red_hue_low: tuple[int, int]
+    red_hue_high: tuple[int, int]
+    red_min_saturation: int
+    red_min_value: int
+    red_fringe_mm: float  # blurred edge of red ink whitened with it before reading (0.13: one pixel at 200 dpi)
     # Seals are measured at this resolution (a seal's ring is still several pixels wide).
-    seal_dpi: int = 100
-    seal_diameter_mm: tuple[float, float] = (12.0, 80.0)
-    seal_cell_ink: int = 31  # a shrunk mask cell is ink above this (0-255 = share of its pixels inked)
-    seal_join_mm: tuple[float, float] = (5.0, 12.0)  # ink gaps bridged before tracing outlines: tried at both
-    seal_ring_join_mm: float = 0.8  # gaps bridged when the ring itself is followed (text crossing it, faded ink)
-    seal_max_aspect: float = 1.8  # longest over shortest axis: oval seals are about 1.5
-    seal_square_max_aspect: float = 1.3  # longest over shortest side of a square seal
-    seal_round_max_aspect: float = 1.15  # ellipses up to this are called round, beyond it oval
-    seal_min_fit: float = 0.85  # overlap (IoU) of the traced outline with its fitted ellipse or rectangle
-    seal_min_ring: float = 0.6  # share of the visible outline that carries ink in the outer band
-    seal_ring_band: float = 0.12  # width of that band, as a share of the seal's half-size
-    seal_min_visible: float = 0.5  # share of the outline inside the page (seals cut at the edge)
-    seal_min_inner_ink: float = 0.03  # red share inside the ring (a star, text): a pen circle has none
-    seal_min_ring_contrast: float = 1.0  # red share of the rim band over that inside: a red character is even
-    seal_max_ring_contrast: float = 8.0  # ... and at most this: a pen loop crossed by a tick is nearly empty
+    seal_dpi: int
+    seal_diameter_mm: tuple[float, float]
+    seal_cell_ink: int  # a shrunk mask cell is ink above this (0-255 = share of its pixels inked)
+    seal_join_mm: tuple[float, float]  # ink gaps bridged before tracing outlines: tried at both
+    seal_ring_join_mm: float  # gaps bridged when the ring itself is followed (text crossing it, faded ink)
+    seal_max_aspect: float  # longest over shortest axis: oval seals are about 1.5
+    seal_square_max_aspect: float  # longest over shortest side of a square seal
+    seal_round_max_aspect: float  # ellipses up to this are called round, beyond it oval
+    seal_min_fit: float  # overlap (IoU) of the traced outline with its fitted ellipse or rectangle
+    seal_min_ring: float  # share of the visible outline that carries ink in the outer band
+    seal_ring_band: float  # width of that band, as a share of the seal's half-size
+    seal_min_visible: float  # share of the outline inside the page (seals cut at the edge)
+    seal_min_inner_ink: float  # red share inside the ring (a star, text): a pen circle has none
+    seal_min_ring_contrast: float  # red share of the rim band over that inside: a red character is even
+    seal_max_ring_contrast: float  # ... and at most this: a pen loop crossed by a tick is nearly empty
     # The verification words, and how loosely they may be read.
-    phrases: tuple[str, ...] = ("核对无误", "与原件核对无误", "经核对无误", "核对一致", "与原件一致", "与原件相符",
-                                "已核对", "复印件与原件一致", "校对无误")
-    min_match: float = 0.75  # similarity of the best phrase to a piece of a read line (1 = exact)
-    ocr_dpi: int = 100  # regions are read at this resolution (handwriting of 5 mm is then 20 px tall)
-    ocr_near_seal_mm: float = 45.0  # around each seal, where the words usually are
-    ocr_block_dpi: int = 50  # ink blocks are found at this resolution (3 mm characters still show)
-    ocr_ink_contrast: int = 60  # grey levels below the paper that count as ink when finding blocks
-    ocr_block_join_mm: float = 8.0  # ink this close joins into one block (line spacing of a paragraph)
-    ocr_block_min_mm: float = 4.0  # smaller blocks (specks, a dot) are not read
-    ocr_block_pad_mm: float = 4.0  # margin added round an ink block before reading it
-    ocr_max_blocks: int = 6  # pages with more ink blocks are read whole, in bands
-    ocr_band_mm: float = 60.0  # the whole page is read in bands this tall
-    ocr_box_threshold: float = 0.3  # detector confidence for a text line (bold handwriting scores low)
-    ocr_min_score: float = 0.5  # recogniser confidence below which a line is ignored
-    ocr_threads: int = 0  # onnxruntime threads per process; 0 lets it choose
+    phrases: tuple[str, ...]
+    min_match: float  # similarity of the best phrase to a piece of a read line (1 = exact)
+    ocr_dpi: int  # regions are read at this resolution (handwriting of 5 mm is then 20 px tall)
+    ocr_near_seal_mm: float  # around each seal, where the words usually are
+    ocr_block_dpi: int  # ink blocks are found at this resolution (3 mm characters still show)
+    ocr_ink_contrast: int  # grey levels below the paper that count as ink when finding blocks
+    ocr_block_join_mm: float  # ink this close joins into one block (line spacing of a paragraph)
+    ocr_block_min_mm: float  # smaller blocks (specks, a dot) are not read
+    ocr_block_pad_mm: float  # margin added round an ink block before reading it
+    ocr_max_blocks: int  # pages with more ink blocks are read whole, in bands
+    ocr_band_mm: float  # the whole page is read in bands this tall
+    ocr_box_threshold: float  # detector confidence for a text line (bold handwriting scores low)
+    ocr_min_score: float  # recogniser confidence below which a line is ignored
+    ocr_threads: int  # onnxruntime threads per process; 0 lets it choose
+    ocr_max_page_share: float  # OCR stops once it has read this share of the page (a dense page costs seconds)
     # The date: near the words, not the document's own issue date elsewhere.
-    date_near_mm: float = 25.0
+    date_near_mm: float
 
     @classmethod
     def from_profile(cls, section) -> "MarkSettings":
         """From a profile section (namespace or dict) whose keys are field names; lists become tuples."""
         values = section if isinstance(section, dict) else vars(section)
-        return cls(**{f.name: _frozen(values[f.name]) for f in fields(cls) if f.name in values})
+        return cls(**{f.name: _frozen(values[f.name]) for f in fields(cls)})
 
 
 def _frozen(value):
@@ -76,49 +95,46 @@ def _frozen(value):
 
 
 S = Setting
-# The profile schema for MarkSettings (for the PDF family's [pdf.marks] table); every key is optional.
+# The profile schema of MarkSettings: the PDF family's [pdf.marks] table.
 SETTINGS = {
-    "red_hue_low": S("range", "red hues at the bottom of OpenCV's 0-179 hue circle", 0, 179, required=False),
-    "red_hue_high": S("range", "red hues at the top of the hue circle (red wraps round)", 0, 179, required=False),
-    "red_min_saturation": S("int", "least saturation (0-255) of red ink; faded seals are pale", 0, 255,
-                            required=False),
-    "red_min_value": S("int", "least brightness (0-255) of red ink; darker is black text", 0, 255, required=False),
-    "seal_dpi": S("int", "resolution at which seals are measured", 30, 600, required=False),
-    "seal_diameter_mm": S("range", "seal size in mm (longest axis)", 1, 300, required=False),
-    "seal_cell_ink": S("int", "a shrunk mask cell counts as ink above this (0-255 share inked)", 0, 254,
-                       required=False),
+    "red_hue_low": S("range", "red hues at the bottom of OpenCV's 0-179 hue circle", 0, 179),
+    "red_hue_high": S("range", "red hues at the top of the hue circle (red wraps round)", 0, 179),
+    "red_min_saturation": S("int", "least saturation (0-255) of red ink; faded seals are pale", 0, 255),
+    "red_min_value": S("int", "least brightness (0-255) of red ink; darker is black text", 0, 255),
+    "red_fringe_mm": S("float", "blurred edge of red ink whitened with it before reading words, mm", 0, 2),
+    "seal_dpi": S("int", "resolution at which seals are measured", 30, 600),
+    "seal_diameter_mm": S("range", "seal size in mm (longest axis)", 1, 300),
+    "seal_cell_ink": S("int", "a shrunk mask cell counts as ink above this (0-255 share inked)", 0, 254),
     "seal_join_mm": S("range", "ink gaps bridged before tracing outlines (both tried; the wider joins a faded "
-                      "seal's pieces), mm", 0, 30, required=False),
-    "seal_ring_join_mm": S("float", "ink gaps bridged when following the ring, mm", 0, 10, required=False),
-    "seal_max_aspect": S("float", "longest over shortest axis of a round or oval seal", 1, 5, required=False),
-    "seal_square_max_aspect": S("float", "longest over shortest side of a square seal", 1, 5, required=False),
-    "seal_round_max_aspect": S("float", "axes ratio up to which an ellipse is called round", 1, 5, required=False),
-    "seal_min_fit": S("float", "least overlap (IoU) of the outline with its ellipse or rectangle", 0, 1,
-                      required=False),
-    "seal_min_ring": S("float", "least share of the visible outline inked", 0, 1, required=False),
-    "seal_ring_band": S("float", "outer band searched for the ring, share of the half-size", 0.01, 0.5,
-                        required=False),
-    "seal_min_visible": S("float", "least share of a seal's outline inside the page", 0, 1, required=False),
-    "seal_min_inner_ink": S("float", "least red share inside the ring", 0, 1, required=False),
-    "seal_min_ring_contrast": S("float", "least red share of the rim band over the red share inside", 0, 100,
-                                required=False),
-    "seal_max_ring_contrast": S("float", "greatest red share of the rim band over the red share inside", 0, 1000,
-                                required=False),
-    "phrases": S("str-list", "verification words and their variants", required=False),
-    "min_match": S("float", "least similarity of read text to a phrase (1 = exact)", 0, 1, required=False),
-    "ocr_dpi": S("int", "resolution at which regions are read", 72, 400, required=False),
-    "ocr_near_seal_mm": S("float", "margin round a seal read for the words, mm", 0, 200, required=False),
-    "ocr_block_dpi": S("int", "resolution at which ink blocks are found", 20, 300, required=False),
-    "ocr_ink_contrast": S("int", "grey levels below the paper counted as ink for blocks", 1, 255, required=False),
-    "ocr_block_join_mm": S("float", "ink this close joins into one block, mm", 0, 100, required=False),
-    "ocr_block_min_mm": S("float", "smallest block read, mm", 0, 100, required=False),
-    "ocr_block_pad_mm": S("float", "margin round an ink block read for the words, mm", 0, 50, required=False),
-    "ocr_max_blocks": S("int", "pages with more ink blocks are read whole, in bands", 0, 100, required=False),
-    "ocr_band_mm": S("float", "height of the bands in which the whole page is read, mm", 20, 1000, required=False),
-    "ocr_box_threshold": S("float", "least detector confidence of a text line", 0, 1, required=False),
-    "ocr_min_score": S("float", "least recogniser confidence of a read line", 0, 1, required=False),
-    "ocr_threads": S("int", "onnxruntime threads per process (0 = its choice)", 0, 64, required=False),
-    "date_near_mm": S("float", "greatest gap between the words and their date, mm", 0, 300, required=False),
+                      "seal's pieces), mm", 0, 30),
+    "seal_ring_join_mm": S("float", "ink gaps bridged when following the ring, mm", 0, 10),
+    "seal_max_aspect": S("float", "longest over shortest axis of a round or oval seal", 1, 5),
+    "seal_square_max_aspect": S("float", "longest over shortest side of a square seal", 1, 5),
+    "seal_round_max_aspect": S("float", "axes ratio up to which an ellipse is called round", 1, 5),
+    "seal_min_fit": S("float", "least overlap (IoU) of the outline with its ellipse or rectangle", 0, 1),
+    "seal_min_ring": S("float", "least share of the visible outline inked", 0, 1),
+    "seal_ring_band": S("float", "outer band searched for the ring, share of the half-size", 0.01, 0.5),
+    "seal_min_visible": S("float", "least share of a seal's outline inside the page", 0, 1),
+    "seal_min_inner_ink": S("float", "least red share inside the ring", 0, 1),
+    "seal_min_ring_contrast": S("float", "least red share of the rim band over the red share inside", 0, 100),
+    "seal_max_ring_contrast": S("float", "greatest red share of the rim band over the red share inside", 0, 1000),
+    "phrases": S("str-list", "verification words and their variants"),
+    "min_match": S("float", "least similarity of read text to a phrase (1 = exact)", 0, 1),
+    "ocr_dpi": S("int", "resolution at which regions are read", 72, 400),
+    "ocr_near_seal_mm": S("float", "margin round a seal read for the words, mm", 0, 200),
+    "ocr_block_dpi": S("int", "resolution at which ink blocks are found", 20, 300),
+    "ocr_ink_contrast": S("int", "grey levels below the paper counted as ink for blocks", 1, 255),
+    "ocr_block_join_mm": S("float", "ink this close joins into one block, mm", 0, 100),
+    "ocr_block_min_mm": S("float", "smallest block read, mm", 0, 100),
+    "ocr_block_pad_mm": S("float", "margin round an ink block read for the words, mm", 0, 50),
+    "ocr_max_blocks": S("int", "pages with more ink blocks are read whole, in bands", 0, 100),
+    "ocr_band_mm": S("float", "height of the bands in which the whole page is read, mm", 20, 1000),
+    "ocr_box_threshold": S("float", "least detector confidence of a text line", 0, 1),
+    "ocr_min_score": S("float", "least recogniser confidence of a read line", 0, 1),
+    "ocr_threads": S("int", "onnxruntime threads per process (0 = its choice)", 0, 64),
+    "ocr_max_page_share": S("float", "OCR stops reading a page once it has read this share of its area (a region "
+                            "begun is read whole)", 0, 1),
+    "date_near_mm": S("float", "greatest gap between the words and their date, mm", 0, 300),
 }
 
 
@@ -136,11 +152,16 @@ def red_ink_mask(rgb: np.ndarray, settings: MarkSettings) -> np.ndarray:
     return cv2.bitwise_or(low, high)
 
 
-def remove_red(rgb: np.ndarray, settings: MarkSettings) -> np.ndarray:
+def remove_red(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> np.ndarray:
     """Grey page with red ink turned to paper white, for reading words that a seal covers. The red channel
-    already shows red ink as light and black or blue ink as dark; red pixels are then set to white."""
+    already shows red ink as light and black or blue ink as dark; red pixels, and their blurred fringe where
+    it is a pixel wide or more (`red_fringe_mm`), are then set to white: a wider fringe would eat into black
+    strokes beside the seal (a date's 日 becomes 6 at 100 dpi)."""
     gray = rgb[..., 0].copy()
-    mask = cv2.dilate(red_ink_mask(rgb, settings), np.ones((3, 3), np.uint8))
+    mask = red_ink_mask(rgb, settings)
+    fringe = int(settings.red_fringe_mm * dpi / 25.4)
+    if fringe:
+        mask = cv2.dilate(mask, np.ones((2 * fringe + 1, 2 * fringe + 1), np.uint8))
     gray[mask > 0] = 255
     return gray
 
@@ -491,20 +512,29 @@ def _find_in(lines: list[TextLine], settings: MarkSettings):
 
 
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
-                      seals: list[Seal] | None = None) -> Verification | None:
+                      seals: list[Seal] | None = None, searched: list[Rect] | None = None) -> Verification | None:
     """The words 核对无误 (or a variant) on a page. The text layer is searched first when the caller has one
     (`text_words`, boxes in this image's pixels); otherwise the page is read with OCR after red ink is
     removed (a seal usually sits on the words), region by region and only as far as needed: around each
-    seal, then the dark-ink blocks from the bottom up (on a crowded page, the whole page in bands)."""
+    seal, then the dark-ink blocks from the bottom up (on a crowded page, the whole page in bands), until
+    `ocr_max_page_share` of the page would be exceeded. Each region read is appended to `searched`."""
+    searched = [] if searched is None else searched
     if text_words:
         lines = text_layer_lines(list(text_words))
+        searched.append((0, 0, rgb.shape[1], rgb.shape[0]))
         found = _find_in(lines, settings)
         if found:
-            return _verification(found, "text-layer", lines, (0, 0, rgb.shape[1], rgb.shape[0]))
-    gray = remove_red(rgb, settings)
+            return _verification(found, "text-layer", lines, searched[-1])
+    gray = remove_red(rgb, dpi, settings)
     if seals is None:
         seals = find_seals(rgb, dpi, settings)
+    budget, spent = settings.ocr_max_page_share * gray.size, 0
     for region in _regions(gray, dpi, seals, settings):
+        area = (region[2] - region[0]) * (region[3] - region[1])
+        if spent + area > budget:
+            continue  # a smaller region further on may still fit
+        spent += area
+        searched.append(region)
         lines = read_region(gray, dpi, region, settings)
         found = _find_in(lines, settings)
         if found:
@@ -514,27 +544,28 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
 
 def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings):
     """Where to read for the words, in order: round each seal; then the ink blocks not read yet, lowest first,
-    or, on a page of more than `ocr_max_blocks` blocks, the whole page in overlapping bands from the bottom
-    (bands, because the detector's memory grows with the area it is given)."""
+    or, on a page of more than `ocr_max_blocks` blocks, the whole page from the bottom. Anything taller than
+    `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the area
+    it is given, and the time budget is spent in band-sized steps)."""
     px_mm = dpi / 25.4
     done = []
     for seal in seals:
         done.append(_clip(_grow(seal.box, settings.ocr_near_seal_mm * px_mm), gray.shape))
         yield done[-1]
     blocks = ink_blocks(gray, dpi, settings)
-    if len(blocks) <= settings.ocr_max_blocks:
-        for block in blocks:
-            if not any(_inside(block, region) for region in done):
-                yield _clip(_grow(block, settings.ocr_block_pad_mm * px_mm), gray.shape)
-        return
-    height, width = gray.shape
+    if len(blocks) > settings.ocr_max_blocks:
+        blocks = [(0, 0, gray.shape[1], gray.shape[0])]
     band, overlap = settings.ocr_band_mm * px_mm, settings.ocr_block_pad_mm * 2 * px_mm
-    bottom = float(height)
-    while bottom > 0:
-        region = _clip((0, bottom - band, width, bottom), gray.shape)
-        if not any(_inside(region, read) for read in done):
-            yield region
-        bottom -= band - overlap
+    for block in blocks:
+        if any(_inside(block, region) for region in done):
+            continue
+        x0, y0, x1, y1 = _clip(_grow(block, settings.ocr_block_pad_mm * px_mm), gray.shape)
+        bottom = float(y1)
+        while bottom > y0:
+            region = _clip((x0, max(y0, bottom - band), x1, bottom), gray.shape)
+            if not any(_inside(region, read) for read in done):
+                yield region
+            bottom -= band - overlap
 
 
 def _verification(found, source: str, lines: list[TextLine], region: Rect) -> Verification:
@@ -639,12 +670,17 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
     found = _nearest_date(list(verification.lines), verification.box, near)
-    zone = _clip(_grow(verification.box, near), rgb.shape)
+    zone = date_zone(verification, dpi, settings, rgb.shape)
     if found or _inside(zone, verification.region):
         return found
     # A date may start within reach and run on: read a wider strip than the reach itself.
     wide = _clip((zone[0] - near, zone[1], zone[2] + near, zone[3]), rgb.shape)
-    return _nearest_date(read_region(remove_red(rgb, settings), dpi, wide, settings), verification.box, near)
+    return _nearest_date(read_region(remove_red(rgb, dpi, settings), dpi, wide, settings), verification.box, near)
+
+
+def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape) -> Rect:
+    """Where the verification date may be: within `date_near_mm` of the words."""
+    return _clip(_grow(verification.box, settings.date_near_mm * dpi / 25.4), shape)
 
 
 def _nearest_date(lines: list[TextLine], words: Rect, near: float) -> VerificationDate | None:
@@ -656,3 +692,28 @@ def _nearest_date(lines: list[TextLine], words: Rect, near: float) -> Verificati
             if gap <= near and (best is None or gap < best[0]):
                 best = (gap, VerificationDate(box, line.text[start:end], value))
     return best[1] if best else None
+
+
+# --------------------------------------------------------------------------------------------- one page
+
+
+def find_marks(rgb: np.ndarray, dpi: float, settings: MarkSettings, to_points, text_words: list[TextLine] | None = None,
+               seal_visible: bool = True, upright: bool = True) -> PageMarks:
+    """Seal, words and date on one page of a copy, with where they were looked for, in page points
+    (`to_points` maps a pixel box (x, y, width, height)). On a grey scan (`seal_visible` False) no seal is
+    looked for: red cannot be told from black there; on a page that is not `upright` no words are read (the
+    reader needs upright lines; pdf.rotation asks for the page to be turned first)."""
+    def points(r: Rect) -> Box:
+        return to_points((r[0], r[1], r[2] - r[0], r[3] - r[1]))
+
+    seals = find_seals(rgb, dpi, settings) if seal_visible else []
+    searched: list[Rect] = []
+    words = find_verification(rgb, dpi, settings, text_words, seals, searched) if upright else None
+    date = zone = None
+    if words is not None:
+        date = find_verification_date(rgb, dpi, words, settings, text_words)
+        zone = points(date_zone(words, dpi, settings, rgb.shape))
+    return PageMarks(seals=tuple(points(seal.box) for seal in seals), seal_checked=seal_visible, words_checked=upright,
+                     words=points(words.box) if words else None, words_text=words.text if words else None,
+                     words_source=words.source if words else None, searched=tuple(points(r) for r in searched),
+                     date=points(date.box) if date else None, date_text=date.text if date else None, date_zone=zone)

@@ -90,6 +90,16 @@ class PageScan:
     chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels)
 
 
+def is_blank(scan: PageScan, cfg) -> bool:
+    """Nothing on the page by the profile's [pdf] thresholds (a dark page is not blank: it is under-exposed)."""
+    return scan.ink_fraction <= cfg.blank.max_ink_fraction and scan.paper >= cfg.exposure.min_paper_brightness
+
+
+def is_grey(scan: PageScan, cfg) -> bool:
+    """A scan that cannot show red: stored without colour, or colour whose channels never differ."""
+    return bool(scan.stored_gray or (scan.stored_gray is False and scan.chroma <= cfg.color.max_gray_chroma))
+
+
 def _paper_and_darkness(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     """Local paper level (max filter of a median-filtered page, computed at quarter scale) and darkness below it."""
     smooth = cv2.medianBlur(gray, 3)

@@ -31,7 +31,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from .i18n import Text
-from .pagescan import PageScan, ScanSettings, measure_page
+from .marks import MarkSettings, PageMarks, TextLine, find_marks
+from .pagescan import PageScan, ScanSettings, is_blank, is_grey, measure_page
 from .registry import LoadFailure, Problem
 from .sniff import sniff
 
@@ -69,6 +70,7 @@ class PdfPage:
     source: str = "none"  # how the pixels were got: image | render | none (nothing drawn on the page)
     scan: PageScan | None = None
     failure: Text | None = None  # the page's pixels could not be read (pdf.unreadable)
+    marks: PageMarks | None = None  # verification marks, measured on copies only (docprep.marks)
     _origin: tuple[float, float] = (0.0, 0.0)  # page points of analysis pixel (0, 0)
     _scale: tuple[float, float] = (1.0, 1.0)  # page points per analysis pixel
 
@@ -94,6 +96,10 @@ class PdfDocument:
     owner_password_only: bool = False
     analysed_pages: int = 0
     settings: SimpleNamespace | None = None
+    kind: str = "unknown"  # the attachment kind (docprep.kinds), for messages
+    marks_needed: str = "none"  # verification marks on a copy: "every-page", "once" or "none"
+    mark_settings: MarkSettings | None = None
+    _marks_complete: bool = False  # "once": a page already carries seal, words and date; later pages are not read
     _pdf: pdfium.PdfDocument | None = None
     _pages: dict = field(default_factory=dict)
     _decoded: dict = field(default_factory=dict)  # raw-stream hash and size -> scaled pixels (repeated images)
@@ -104,6 +110,19 @@ class PdfDocument:
             if index not in self._pages:
                 self._pages[index] = self._load_page(index)
             yield self._pages[index]
+
+    def render(self, number: int, dpi: float) -> np.ndarray:
+        """Page `number` (1-based) as displayed, RGB at `dpi` (for pictures of what was found, not for checks)."""
+        page = self._pdf[number - 1]
+        try:
+            w, h = page.get_size()
+            dpi = min(dpi, MAX_RENDER_SIDE / max(w / 72, h / 72, 1e-6))
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+            pixels = np.array(bitmap.to_numpy()[..., :3])
+            del bitmap
+            return pixels
+        finally:
+            page.close()
 
     def close(self) -> None:
         if self._pdf is not None:
@@ -140,10 +159,13 @@ class PdfDocument:
 
     def _read_page(self, page: pdfium.PdfPage, result: PdfPage) -> None:
         cfg = self.settings
+        text_runs: list[TextLine] = []  # the text layer's runs, in displayed page points
         try:
             textpage = page.get_textpage()
             try:
                 result.text_chars = max(0, textpage.count_chars())
+                if result.text_chars and self._wants_marks():
+                    text_runs = _text_runs(textpage, result, page.get_cropbox())
             finally:
                 textpage.close()
         except pdfium.PdfiumError:  # a broken text layer does not make the page unreadable
@@ -206,6 +228,25 @@ class PdfDocument:
         if not scan_like:
             stored_gray = None  # not a scan: no verdict on its colour
         result.scan = measure_page(gray, dpi, settings, rgb=rgb, stored_gray=stored_gray)
+        if self._wants_marks() and not is_blank(result.scan, cfg):
+            self._find_marks(result, gray if rgb is None else rgb, dpi, text_runs)
+
+    def _wants_marks(self) -> bool:
+        return self.marks_needed != "none" and not self._marks_complete
+
+    def _find_marks(self, result: PdfPage, pixels: np.ndarray, dpi: float, text_runs: list[TextLine]) -> None:
+        """The verification marks on a page of a copy, from the pixels already decoded for measuring it."""
+        rgb = pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2RGB)
+        (ox, oy), (sx, sy) = result._origin, result._scale
+        words = [TextLine(run.text, (int((run.box[0] - ox) / sx), int((run.box[1] - oy) / sy),
+                                     int(math.ceil((run.box[2] - ox) / sx)), int(math.ceil((run.box[3] - oy) / sy))))
+                 for run in text_runs]
+        result.marks = find_marks(rgb, dpi, self.mark_settings, result.to_points, words,
+                                  seal_visible=not is_grey(result.scan, self.settings),
+                                  upright=result.scan.turn in (0, None) and not result.scan.sideways)
+        m = result.marks
+        if self.marks_needed == "once" and m.seals and m.words and m.date:
+            self._marks_complete = True
 
     def _image_pixels(self, obj, raw: bytes, placed: PlacedImage, dpi: float, result: PdfPage) -> np.ndarray:
         """The page's one image as displayed, at `dpi`: decoded once (also across pages that repeat it)."""
@@ -272,6 +313,20 @@ def _to_display(result: PdfPage, page_box: tuple[float, float, float, float], po
     elif turn == 270:
         x, y = y, w - x
     return np.stack([x, y], axis=1)
+
+
+def _text_runs(textpage, result: PdfPage, page_box) -> list[TextLine]:
+    """The text layer as runs of characters on one line (PDFium merges them), boxes in displayed points
+    (x0, y0, x1, y1)."""
+    runs = []
+    for index in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(index)
+        text = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if text:
+            corners = _to_display(result, page_box, np.array([[left, bottom], [right, top]], dtype=float))
+            (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+            runs.append(TextLine(text, (float(x0), float(y0), float(x1), float(y1))))
+    return runs
 
 
 def _page_objects(page: pdfium.PdfPage, result: PdfPage) -> tuple[list, bool]:
@@ -536,9 +591,10 @@ def _active_content(reader, pdf: pdfium.PdfDocument | None, data: bytes, page_li
     return list(unique.values())
 
 
-def load_pdf(name: str, data: bytes, cfg: SimpleNamespace) -> PdfDocument:
+def load_pdf(name: str, data: bytes, cfg: SimpleNamespace, marks: str = "none") -> PdfDocument:
     """Parse a PDF's bytes once with two readers and decide whether it can be checked. Pages are measured later,
-    lazily (PdfDocument.pages()). The caller closes the document."""
+    lazily (PdfDocument.pages()), with the verification marks where `marks` asks for them ("every-page" or
+    "once": the document is a copy). The caller closes the document."""
     if not data:
         raise _fail("pdf.unreadable", "文件是空的（0 字节），没有任何内容。", "The file is empty (0 bytes).", measured=0)
     kind = sniff(data[:1024])
@@ -606,7 +662,8 @@ def load_pdf(name: str, data: bytes, cfg: SimpleNamespace) -> PdfDocument:
     owner_only = bool(reader is not None and reader.is_encrypted)
     document = PdfDocument(name=name, size_bytes=len(data), page_count=pdfium_pages, version=version,
                            damage=damage, owner_password_only=owner_only, analysed_pages=min(pdfium_pages, limit),
-                           settings=cfg, _pdf=pdf)
+                           settings=cfg, marks_needed=marks,
+                           mark_settings=MarkSettings.from_profile(cfg.marks) if marks != "none" else None, _pdf=pdf)
     document.active_content = _active_content(reader, pdf, data, limit)
     if repairs:
         log.debug("pypdf repaired %s: %s", name, "; ".join(repairs[:5]))

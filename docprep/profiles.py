@@ -51,6 +51,7 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
     path = _resolve(str(name_or_path), base=None)
     merged, description = _load_chain(path, seen=())
     _require_complete(merged, path)
+    _cross_check(merged, path)
     severities = {rule: Severity(level) for rule, level in merged.pop("rules", {}).items()}
     name = path.stem
     return Profile(name, str(path), description, severities, merged)
@@ -156,6 +157,15 @@ def _validate_section(value, schema: dict, where: str, path: Path) -> None:
             error = spec.validate(item, f"key '{here}'")
             if error:
                 raise ProfileError(f"{path}: {error}")
+
+
+def _cross_check(merged: dict, path: Path) -> None:
+    from .checks import FAMILIES
+
+    for family in FAMILIES:
+        error = family.validate(merged.get(family.name, {})) if family.validate else None
+        if error:
+            raise ProfileError(f"{path}: {error}")
 
 
 def _require_complete(merged: dict, path: Path) -> None:

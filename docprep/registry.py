@@ -56,6 +56,8 @@ class RuleFamily:
     name: str
     settings: dict = field(default_factory=dict)  # profile keys of the family's section: name -> Setting or sub-table
     rules: list[Rule] = field(default_factory=list)
+    # Cross-checks of a loaded profile section that per-key types cannot express: returns an error text or None.
+    validate: Callable[[dict], str | None] | None = None
 
     def declare(self, rule_id: str, severity: Severity, *, title: Text, explain: Text, fix: Text,
                 check: Check | None = None) -> Rule:

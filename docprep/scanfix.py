@@ -23,7 +23,8 @@ Per page (every frame of a multi-page TIFF is a page):
 
 `images_to_pdf` is the pure conversion (bytes in, PDF bytes and per-page facts out). `fix_scans` reads the files,
 converts, verifies the PDF with engine.check_pdf_bytes (any error left, e.g. pdf.low-resolution, which fixing
-cannot mend, is a refusal: nothing is written) and writes it atomically. Inputs are never modified or overwritten.
+cannot mend, is a refusal: nothing is written; missing verification marks are HR's to add and are reported without
+refusing) and writes it atomically. Inputs are never modified or overwritten.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import __version__
 from .atomic import write_atomic
+from .checks import pdf_marks
 from .engine import FileReport, check_pdf_bytes, display_path, finding
 from .errors import UsageError
 from .findings import Finding, Severity
@@ -671,7 +673,8 @@ def fix_scans(sources: list[Path], output: Path | None, profile: Profile) -> Sca
                              refusal.pages)
     findings = check_pdf_bytes(output.name, fixed.data, profile)
     common = dict(pages=fixed.pages, size_bytes=len(fixed.data), limit=fixed.limit, compressed=fixed.compressed)
-    if any(f.severity is Severity.ERROR for f in findings):  # nothing written: no file, no hash
+    # A missing seal, 核对无误 or date is HR's to add, not a scanning fault: reported, but the PDF is still written.
+    if any(f.severity is Severity.ERROR and f.rule not in pdf_marks.RULE_IDS for f in findings):  # nothing written
         return ScanFixResult(shown, shown_out, False, FileReport(shown_out, "pdf", None, findings), **common)
     write_atomic(output, fixed.data)
     report = FileReport(shown_out, "pdf", hashlib.sha256(fixed.data).hexdigest(), findings)

@@ -108,7 +108,9 @@ def blank(dpi: int = 150, noise: float = 0.0, level: int = 246) -> Image.Image:
 def pdf_from_images(images: list[Image.Image], dpi: float = 150, quality: int = 85) -> bytes:
     """A scanner-style PDF: each page one image (JPEG for colour and grey) sized by `dpi`."""
     out = io.BytesIO()
-    first, rest = images[0], images[1:]
+    # Copies: Pillow leaves the save's options (append_images too) on each appended image, and a later save of
+    # such an image alone would append the others again.
+    first, rest = images[0].copy(), [image.copy() for image in images[1:]]
     options = {} if any(i.mode == "1" for i in images) else {"quality": quality}
     first.save(out, "PDF", resolution=dpi, save_all=True, append_images=rest, **options)
     return out.getvalue()

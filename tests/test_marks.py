@@ -19,9 +19,10 @@ from docprep.marks import (  # noqa: E402
     SETTINGS, MarkSettings, TextLine, find_seals, find_verification, find_verification_date, match_phrase,
     parse_dates, red_ink_mask, remove_red,
 )
+from docprep.profiles import load_profile  # noqa: E402
 
 DPI = 150
-S = MarkSettings()
+S = MarkSettings.from_profile(load_profile().section("pdf").marks)
 REAL_SCANS = ROOT.parent / "shared" / "real-scans"
 
 
@@ -90,7 +91,7 @@ def test_remove_red_whitens_seal_ink_and_keeps_writing():
     rgb[:, :10] = (210, 40, 50)  # seal ink
     rgb[:, 10:20] = (30, 30, 35)  # black text
     rgb[:, 20:] = (30, 50, 150)  # blue ballpoint
-    gray = remove_red(rgb, S)
+    gray = remove_red(rgb, DPI, S)
     assert gray[:, :8].min() == 255
     assert gray[:, 12:18].max() < 80 and gray[:, 22:].max() < 80
 
@@ -200,7 +201,8 @@ def test_settings_schema_matches_the_dataclass():
 
 
 def test_settings_from_profile():
-    section = {"seal_diameter_mm": [10, 60], "phrases": ["核对无误"], "date_near_mm": 30, "unrelated": 1}
+    section = dict(vars(load_profile().section("pdf").marks), seal_diameter_mm=[10, 60], phrases=["核对无误"],
+                   date_near_mm=30, unrelated=1)
     settings = MarkSettings.from_profile(section)
     assert settings.seal_diameter_mm == (10, 60) and settings.phrases == ("核对无误",)
     assert settings.date_near_mm == 30 and settings.min_match == S.min_match

@@ -22,7 +22,8 @@ PROFILE = load_profile()
 
 
 def findings(data: bytes, profile=PROFILE, name: str = "attachment.pdf"):
-    return check_pdf_bytes(name, data, profile)
+    """Structure and scan rules: checked as an original, so no verification marks are looked for."""
+    return check_pdf_bytes(name, data, profile, "original")
 
 
 def rules(data: bytes, **kwargs) -> list[str]:
@@ -299,8 +300,8 @@ def test_check_file_reports_bad_pdfs(tmp_path, good, name, content, expected):
 def test_check_file_on_a_clean_scan(tmp_path, good):
     path = tmp_path / "diploma.pdf"
     path.write_bytes(good)
-    report = check_file(path, PROFILE)
-    assert report.kind == "pdf"
+    report = check_file(path, PROFILE, "original")
+    assert report.kind == "pdf" and report.attachment_kind == "original"
     assert [f.rule for f in report.findings] == [], [f.message.en for f in report.findings]
     assert report.status == "ok"
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from ..registry import Rule
-from . import files, pdf, photo
+from . import files, pdf, pdf_marks, photo
+
+__all__ = ["FAMILIES", "REGISTRY", "files", "pdf", "pdf_marks", "photo"]  # pdf_marks adds rules to pdf's family
 
 FAMILIES = (files.FAMILY, photo.FAMILY, pdf.FAMILY)
 

@@ -1,0 +1,139 @@
+"""Verification marks on copies (rules of the pdf family): the unit's red seal, the words 核对无误 and the date
+HR writes beside them. The loader finds the marks on each page of a copy (docprep.marks, from the pixels it
+decodes for measuring the page) and keeps them as `PdfPage.marks`; these checks only judge them.
+
+Which PDFs are copies, and whether marks are needed on every page or once, is the profile's [pdf.kinds]
+(docprep.kinds). Blank pages are not judged (pdf.blank-page covers them), nor is the seal on a grey scan
+(pdf.color says a red seal cannot be seen there), nor the words on a page that is sideways or upside down
+(pdf.rotation asks for it to be turned first)."""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from ..findings import Severity
+from ..i18n import Text
+from ..marks import PageMarks
+from ..pdfdoc import PdfDocument, PdfPage
+from ..registry import Problem
+from .pdf import FAMILY
+
+E = Severity.ERROR
+T = Text
+
+_AS_COPY = T("（按复印件检查，材料类型：{kind}。如果这是原件或表格，用 --kind original 指定。）",
+             "(Checked as a copy, attachment kind: {kind}. If this is an original or a form, give --kind original.)")
+
+
+def _lacking(doc: PdfDocument, judged: Callable[[PageMarks], bool], present: Callable[[PageMarks], bool]
+             ) -> tuple[list[PdfPage], bool]:
+    """Pages on which a mark could be judged but was not found, and whether any judged page had it."""
+    pages = [p for p in doc.pages() if p.marks is not None and judged(p.marks)]
+    return [p for p in pages if not present(p.marks)], len(pages) > 0 and any(present(p.marks) for p in pages)
+
+
+def _whole_page(page: PdfPage) -> tuple[float, float, float, float]:
+    return (0.0, 0.0, page.size[0], page.size[1])
+
+
+def _union(boxes) -> tuple[float, float, float, float] | None:
+    if not boxes:
+        return None
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    return (x0, y0, round(max(b[0] + b[2] for b in boxes) - x0, 1), round(max(b[1] + b[3] for b in boxes) - y0, 1))
+
+
+def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, page_text: tuple[str, str],
+            once_text: tuple[str, str], measured, expected, box: Callable[[PdfPage], tuple] | None) -> Iterator[Problem]:
+    """Per page for copies marked on every page; once per document (no page) for copies marked once."""
+    note = _AS_COPY.format(kind=doc.kind)
+    if doc.marks_needed == "once":
+        if lacking and not found_somewhere:
+            yield Problem(T(*once_text) + note, measured, expected)
+        return
+    for page in lacking:
+        yield Problem(T(*page_text).format(n=page.number) + note, measured, expected, page=page.number,
+                      box=box(page) if box else None)
+
+
+@FAMILY.rule(
+    "pdf.missing-seal", E,
+    title=T("复印件上没有找到单位公章", "No official seal found on a copy"),
+    explain=T("复印件须经单位人事部门与原件核对，并加盖单位红色公章。docprep 在红色墨迹中寻找闭合的圆形、椭圆形或方形印章"
+              "（12～80 毫米，印环连续、内有文字或五角星）；红色标题、表格线和红笔批注不算。灰度扫描看不出红色，由 pdf.color 提示。",
+              "Every copy must be checked against the original by the unit's HR and carry the unit's red official "
+              "seal. docprep looks in the red ink for a closed round, oval or square seal (12-80 mm, a continuous "
+              "ring with text or a star inside); red titles, table rules and red pen marks do not count. A grayscale "
+              "scan cannot show red: pdf.color says so instead."),
+    fix=T("请单位人事部门核对原件后在复印件上加盖公章，再用彩色模式扫描。",
+          "Have the unit's HR check the copy against the original and stamp it with the unit's seal, then scan it "
+          "in colour."),
+)
+def missing_seal(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    lacking, found = _lacking(doc, lambda m: m.seal_checked, lambda m: bool(m.seals))
+    low, high = cfg.marks.seal_diameter_mm
+    yield from _report(
+        doc, lacking, found,
+        (f"第 {{n}} 页没有找到单位红色公章（{low:g}～{high:g} 毫米的圆形、椭圆形或方形红章）。请核对原件后加盖公章，用彩色重新扫描。",
+         f"No red official seal ({low:g}-{high:g} mm, round, oval or square) was found on page {{n}}. Have the copy "
+         "checked and stamped, then scan it again in colour."),
+        ("整份材料的任何一页上都没有找到单位红色公章。请核对原件后加盖公章，用彩色重新扫描。",
+         "No page of the document carries a red official seal. Have the copy checked and stamped, then scan it "
+         "again in colour."),
+        "no seal", f"a red seal {low:g}-{high:g} mm", _whole_page)
+
+
+@FAMILY.rule(
+    "pdf.missing-verification", E,
+    title=T("复印件上没有找到“核对无误”", "No 核对无误 verification found on a copy"),
+    explain=T("核对原件后，人事部门在复印件上写明或加盖“核对无误”（或“与原件核对无误”“与原件一致”等），并签名、注明日期。"
+              "docprep 先查 PDF 的文字层，扫描件则用内置的离线 OCR（rapidocr）识别：先读印章周围，再从下往上读各块文字，"
+              "去掉红色后识别（印章常压在字上），容许个别字识别有误。",
+              "After checking a copy against the original, HR writes or stamps 核对无误 on it (or a variant: "
+              "与原件核对无误, 与原件一致, ...), signs and dates it. docprep searches the PDF's text layer first; on "
+              "scans, the offline OCR shipped in rapidocr reads round the seal first, then the blocks of text from "
+              "the bottom up, with the red ink removed (the seal often sits on the words), and tolerates a misread "
+              "character."),
+    fix=T("请人事部门在复印件上写明“核对无误”并签名、注明日期；字迹要清楚，不要被印章完全盖住。",
+          "Have HR write 核对无误 on the copy with a signature and the date, legibly and not wholly under the seal."),
+)
+def missing_verification(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    lacking, found = _lacking(doc, lambda m: m.words_checked, lambda m: m.words is not None)
+    phrases = "、".join(cfg.marks.phrases[:3])
+    yield from _report(
+        doc, lacking, found,
+        (f"第 {{n}} 页没有找到“{phrases}”等核对字样（已查找的区域见标注框）。请人事部门核对原件后写明“核对无误”、签名并注明日期。",
+         "The words 核对无误 (or a variant) were not found on page {n} (the box shows where docprep looked). Have HR "
+         "write 核对无误 with a signature and the date after checking the original."),
+        (f"整份材料的任何一页上都没有找到“{phrases}”等核对字样。请人事部门核对原件后写明“核对无误”、签名并注明日期。",
+         "No page of the document carries the words 核对无误 (or a variant). Have HR write them with a signature "
+         "and the date after checking the original."),
+        "not found", f"one of: {', '.join(cfg.marks.phrases)}",
+        lambda page: _union(page.marks.searched) or _whole_page(page))
+
+
+@FAMILY.rule(
+    "pdf.missing-date", E,
+    title=T("“核对无误”旁没有核对日期", "No date beside the verification"),
+    explain=T("核对字样旁应注明核对日期（如 2024年3月5日、2024.3.5、二〇二四年三月五日）。只在核对字样附近查找：证书本身的"
+              "发证日期不算。",
+              "The verification must be dated beside the words (e.g. 2024年3月5日, 2024.3.5, 二〇二四年三月五日). "
+              "Only the neighbourhood of the words is searched: the document's own issue date does not count."),
+    fix=T("请人事部门在“核对无误”旁补写核对日期（年、月、日）。",
+          "Have HR add the date (year, month, day) beside 核对无误."),
+)
+def missing_date(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    lacking, found = _lacking(doc, lambda m: m.words is not None, lambda m: m.date is not None)
+    near = cfg.marks.date_near_mm
+    yield from _report(
+        doc, lacking, found,
+        (f"第 {{n}} 页的核对字样旁 {near:g} 毫米内没有找到核对日期（证书本身的日期不算）。请在“核对无误”旁补写年月日。",
+         f"No date was found within {near:g} mm of the verification words on page {{n}} (the document's own date "
+         "does not count). Add the date beside 核对无误."),
+        ("整份材料上，核对字样旁都没有找到核对日期。请在“核对无误”旁补写年月日。",
+         "No verification on the document is dated. Add the date beside 核对无误."),
+        "no date", f"a date within {near:g} mm of the words", lambda page: page.marks.date_zone)
+
+
+# The verification-mark rules: off in a profile, the marks are not even looked for; `fix` cannot mend them.
+RULE_IDS = tuple(r.id for r in FAMILY.rules if r.check in (missing_seal, missing_verification, missing_date))
