@@ -7,8 +7,8 @@ than one page in memory. Every function here is a pure function of its arrays.
 How each figure is measured (all at the analysis resolution, ~100 dpi by default):
 - paper and ink: the paper level is a local maximum filter of a median-filtered page (~7.5 mm windows), so uneven
   light and shadows do not count as ink; ink is what is darker than the local paper by `ink_contrast` grey levels.
-- text: connected ink components of letter size (0.8-10 mm tall). Skew, orientation and sharpness look at text only,
-  so pictures, hatching and noise do not steer them.
+- text: connected ink components of letter size (0.8-10 mm tall). Skew and orientation look at text only, so
+  pictures, hatching and noise do not steer them.
 - skew: the angle (±15°) at which the centres of the text components pile up into the sharpest horizontal lines
   (projection-profile search, 0.5° then 0.05° steps).
 - sideways: two tests must agree that the lines run up the page: the same projection search across the other
@@ -19,13 +19,18 @@ How each figure is measured (all at the analysis resolution, ~100 dpi by default
   wheel, run with onnxruntime) on up to 6 body-text line pieces, each levelled by the measured skew; it votes 0° or
   180° per piece, and a clear majority decides (else no judgement). Without rapidocr, upside-down pages are not
   detected (sideways ones still are).
-- sharpness: at text edges, the steepest grey-level slope over the ink-to-paper range in an 11-pixel window: a
-  sharp edge rises over ~1-2 pixels (score ~0.45-0.55), a blurred one over many (the score falls with the blur
-  radius). Normalising by the local range makes it independent of contrast and exposure; only edges near letters
-  count, so a noisy blank page has none (raw Laplacian variance would rank that noise above sharp text).
-- cut-off: letter-size-or-larger ink within `edge_mm` of an edge, as a share of that edge's length; an edge dark
-  along most of its length (a scanner border or shadow) is not judged, and shapes stretched along an edge are not
-  content.
+- sharpness: at the edges of text shapes on paper, the steepest grey-level slope over the ink-to-paper range in an
+  11-pixel window: a sharp edge rises over ~1-2 pixels (score ~0.45-0.55), a blurred one over many (the score falls
+  with the blur radius). Normalising by the local range makes it independent of contrast and exposure. Text shapes
+  are letters and shapes as thick as a letter but of any length, because blur merges the letters of a line into one
+  long shape (a page too blurred to read keeps few letters); they count where paper surrounds them, so a photo's
+  fragments do not (their neighbourhood is picture, not paper), and a noisy blank page has none (raw Laplacian
+  variance would rank that noise above sharp text). At least `MIN_SHARP_SHAPES` of them, or no judgement.
+- cut-off: per edge, the share of its length that text (shapes of letter size or smaller, 0.8 mm and up) touches
+  within `edge_mm` of it, and the places where it cuts through a text line (a touching letter with another letter
+  right behind it: the line runs into the edge) or an outline (any shape the edge crosses twice: a seal, a table).
+  A page number or a stamp that merely touches the edge is neither. An edge dark along most of its length (a
+  scanner border or shadow) is not judged, and shapes stretched along an edge are not content.
 - colour: whether the image is stored without colour (grey or one-bit), and otherwise the spread between its colour
   channels (a grey scan saved as RGB has none); the check decides what counts as grayscale.
 """
@@ -43,7 +48,11 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 SKEW_SPAN = 15.0  # degrees searched either side of level
-MIN_TEXT_COMPONENTS = 50  # fewer letter-size shapes: no judgement on skew, orientation or sharpness
+MIN_TEXT_COMPONENTS = 50  # fewer letter-size shapes: no judgement on skew or orientation
+MIN_SHARP_SHAPES = 10  # fewer text shapes on paper: no judgement on sharpness (one caption does not make a text page)
+PAPER_AROUND_MM = 3.0  # how far round a text shape paper is looked for
+MIN_PAPER_AROUND = 0.3  # share of paper round a shape that puts it on paper (letters 0.6-0.85, blurred 0.3-0.55)
+CROSSING_GAP_MM = 3.0  # a shape touching an edge at places this far apart is crossed by it, not grazed
 CLS_CROPS = 6
 GAP_RATIO = 2.5  # neighbour gaps this much smaller along one axis decide the line direction on their own
 MIN_LINE_SCORE = 4.0  # text lines pile up at least this sharply (an even spread scores 1; real text 6-20)
@@ -84,7 +93,8 @@ class PageScan:
     turn: int | None = None  # clockwise turn that makes the page upright: 0, 90, 180, 270
     sideways: bool = False  # text lines run up the page (turn 90 or 270; `turn` None when the direction is unsure)
     orientation_scores: dict = field(default_factory=dict)
-    cut_edges: dict = field(default_factory=dict)  # side -> share of that edge touched by content
+    cut_edges: dict = field(default_factory=dict)  # side -> share of that edge touched by text
+    cut_places: dict = field(default_factory=dict)  # side -> places where it cuts through a text line or an outline
     cut_boxes: dict = field(default_factory=dict)  # side -> (x, y, w, h) in analysis pixels
     stored_gray: bool | None = None  # the scan image has no colour channels; None: not a scan (no verdict)
     chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels)
@@ -119,6 +129,24 @@ def _letter_sized(stats: np.ndarray, dpi: float) -> np.ndarray:
     return (h >= lo) & (h <= hi) & (w <= 15 * h) & (w <= 3 * hi) & (area >= 6)
 
 
+def _text_on_paper(stats: np.ndarray, is_letter: np.ndarray, paper: np.ndarray, dark: np.ndarray, dpi: float,
+                   ink_contrast: float) -> np.ndarray:
+    """Which components are text shapes on paper: letters, or as thick as a letter and of any length (a line
+    blurred into one shape), with paper round them. A photo's fragments are surrounded by picture, not paper."""
+    w, h = stats[:, 2], stats[:, 3]
+    thickness = np.minimum(w, h)
+    text = is_letter | ((thickness >= max(3.0, dpi * 0.8 / 25.4)) & (thickness <= dpi * 10 / 25.4))
+    level = float(np.median(paper[::4, ::4]))
+    is_paper = cv2.compare(dark, ink_contrast / 2, cv2.CMP_LT) & cv2.compare(paper, level - ink_contrast, cv2.CMP_GE)
+    total = cv2.integral(is_paper // 255)
+    m = int(round(PAPER_AROUND_MM / 25.4 * dpi))
+    rows, cols = dark.shape
+    x0, y0 = np.clip(stats[:, 0] - m, 0, cols), np.clip(stats[:, 1] - m, 0, rows)
+    x1, y1 = np.clip(stats[:, 0] + w + m, 0, cols), np.clip(stats[:, 1] + h + m, 0, rows)
+    around = total[y1, x1] - total[y0, x1] - total[y1, x0] + total[y0, x0]
+    return text & (around >= MIN_PAPER_AROUND * (x1 - x0) * (y1 - y0))
+
+
 def _line_score(along: np.ndarray, across: np.ndarray, degrees: np.ndarray) -> np.ndarray:
     """How sharply points pile up into lines, per angle: sum of squared bin counts, normalised so that an even
     spread scores 1. Points are (along, across) with lines running along `along`."""
@@ -142,7 +170,8 @@ def line_angle(along: np.ndarray, across: np.ndarray) -> tuple[float, float, flo
 
 
 def sharpness_score(gray: np.ndarray, near_text: np.ndarray, min_range: float) -> float | None:
-    """90th percentile, over text edges, of the steepest slope / local ink-to-paper range (0 to ~0.5)."""
+    """90th percentile, over text edges, of the steepest slope / local ink-to-paper range (0 to ~0.5); None with
+    too few edges to judge."""
     k = np.ones((RANGE_WINDOW, RANGE_WINDOW), np.uint8)
     local_range = cv2.subtract(cv2.dilate(gray, k), cv2.erode(gray, k))
     local_range[:, [0, -1]] = 0
@@ -159,37 +188,67 @@ def sharpness_score(gray: np.ndarray, near_text: np.ndarray, min_range: float) -
     return float(np.percentile(ratio, 90))
 
 
-def _cut_edges(labels: np.ndarray, stats: np.ndarray, dpi: float, edge_mm: float) -> tuple[dict, dict]:
-    """Per side, the share of the edge touched by content, and a box around it (analysis pixels).
+def _places(start: np.ndarray, extent: np.ndarray, chosen: np.ndarray) -> int:
+    """How many separate places along an edge the chosen shapes occupy (the pieces of one cut letter, or the letters
+    of one line, overlap along the edge: one place)."""
+    order = np.argsort(start[chosen])
+    begin, end = start[chosen][order], (start + extent)[chosen][order]
+    return int((begin[1:] >= np.maximum.accumulate(end)[:-1]).sum() + 1) if len(begin) else 0
 
+
+def _cut_edges(labels: np.ndarray, stats: np.ndarray, is_letter: np.ndarray, dpi: float, edge_mm: float
+               ) -> tuple[dict, dict, dict]:
+    """Per side touched by content: the share of the edge that text touches, the places where the edge cuts
+    through a text line or an outline, and a box round the touching content (analysis pixels).
+
+    Text is shapes of letter size or smaller (letters and their cut pieces): a crop along a line touches the edge
+    along much of its length. A crop across lines touches it only where each line runs in, so a letter with another
+    right behind it marks a cut line; a page number lying along the edge has none behind. Any shape the edge
+    crosses twice is cut open (a seal, a table); a stamp that merely touches the edge is crossed once.
     An edge that is dark along most of its length is a scanner border or shadow, not content: it is not judged.
     Shapes stretched along an edge (rules, borders joined to a corner) are not content either."""
     h, w = labels.shape
     band = max(1, int(round(edge_mm / 25.4 * dpi)))
-    min_size = max(3.0, dpi * 0.8 / 25.4)
-    sides = {"top": labels[:band, :], "bottom": labels[h - band:, :], "left": labels[:, :band].T,
-             "right": labels[:, w - band:].T}
-    touched, boxes = {}, {}
-    for side, strip in sides.items():
+    min_size, letter_max = max(3.0, dpi * 0.8 / 25.4), dpi * 10 / 25.4
+    crossing_gap = CROSSING_GAP_MM / 25.4 * dpi
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    letters = np.nonzero(is_letter)[0]
+    # per side: the strip along the edge, then where each shape lies along the edge and how far in from it
+    sides = {"top": (labels[:band, :], x, bw, y, y + bh),
+             "bottom": (labels[h - band:, :], x, bw, h - y - bh, h - y),
+             "left": (labels[:, :band].T, y, bh, x, x + bw),
+             "right": (labels[:, w - band:].T, y, bh, w - x - bw, w - x)}
+    touched, cut, boxes = {}, {}, {}
+    for side, (strip, start, extent, near, far) in sides.items():
         inked = strip > 0
         along_edge = inked.any(axis=0)
         if not along_edge.any() or along_edge.mean() > 0.5:
             continue
         ids = np.unique(strip[inked]) - 1
-        s = stats[ids]
         length = strip.shape[1]
-        extent_along = s[:, 2] if side in ("top", "bottom") else s[:, 3]
-        content = (np.maximum(s[:, 2], s[:, 3]) >= min_size) & (extent_along <= 0.5 * length)
-        if not content.any():
+        size = np.maximum(bw[ids], bh[ids])
+        keep = (size >= min_size) & (extent[ids] <= 0.5 * length)
+        ids, size = ids[keep], size[keep]
+        if not len(ids):
             continue
-        hits = np.nonzero(np.isin(strip, ids[content] + 1).any(axis=0))[0]
-        touched[side] = round(len(hits) / length, 4)
+        hits = [np.nonzero((strip == i + 1).any(axis=0))[0] for i in ids]
+        crossed = np.array([(np.diff(at) > crossing_gap).any() for at in hits])
+        # a letter right behind a touching shape: beside it along the edge, at most the shape's length further in
+        lo, hi = start[ids], start[ids] + extent[ids]
+        overlap = np.minimum((start + extent)[letters, None], hi) - np.maximum(start[letters, None], lo)
+        gap = near[letters, None] - far[ids]
+        behind = ((overlap > 0.5 * np.minimum(extent[letters, None], extent[ids])) & (gap >= -1)
+                  & (gap <= np.maximum(extent[ids], min_size)) & (letters[:, None] != ids))
+        cut[side] = _places(lo, extent[ids], crossed | (is_letter[ids] & behind.any(axis=0)))
+        text = [at for at, small in zip(hits, is_letter[ids] | (size <= letter_max)) if small]
+        touched[side] = round(len(np.unique(np.concatenate(text))) / length, 4) if text else 0.0
         # the box: where along the edge content touches it, and a strip reaching into the page (at most ~15 mm)
-        first, last = int(hits.min()), int(hits.max()) + 1
-        depth = int(min(dpi * 15 / 25.4, (s[content][:, 2] if side in ("left", "right") else s[content][:, 3]).max()))
+        at = np.concatenate(hits)
+        first, last = int(at.min()), int(at.max()) + 1
+        depth = int(min(dpi * 15 / 25.4, (far[ids] - near[ids]).max()))
         boxes[side] = {"top": (first, 0, last - first, depth), "bottom": (first, h - depth, last - first, depth),
                        "left": (0, first, depth, last - first), "right": (w - depth, first, depth, last - first)}[side]
-    return touched, boxes
+    return touched, cut, boxes
 
 
 def _chroma(rgb: np.ndarray) -> float:
@@ -366,15 +425,17 @@ def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.n
     if len(letters) >= MIN_TEXT_COMPONENTS:
         skew, turn, sideways, scores = orientation(gray, letters, letter_centres, settings)
         fields.update(skew=skew, turn=turn, sideways=sideways, orientation_scores=scores)
+    text = _text_on_paper(stats, is_letter, paper, dark, dpi, settings.ink_contrast)
+    if text.sum() >= MIN_SHARP_SHAPES:
         lookup = np.zeros(count, bool)
-        lookup[1:][is_letter] = True
+        lookup[1:][text] = True
         near_text = cv2.dilate(lookup[labels].view(np.uint8), np.ones((5, 5), np.uint8))
         fields["sharpness"] = sharpness_score(gray, near_text, max(settings.ink_contrast, 0.5 * ink_contrast))
-    touched, boxes = _cut_edges(labels, stats, dpi, settings.edge_mm)
+    touched, cut, boxes = _cut_edges(labels, stats, is_letter, dpi, settings.edge_mm)
     if stored_gray is not None:
         chroma = _chroma(rgb) if rgb is not None and not stored_gray else 0.0
         fields.update(chroma=round(chroma, 1), stored_gray=stored_gray)
     return PageScan(dpi=round(dpi, 1), size_px=(gray.shape[1], gray.shape[0]),
                     paper=float(np.median(_sample(paper.ravel()))), ink_fraction=round(float(ink.mean()), 6),
                     ink_contrast=round(ink_contrast, 1), text_components=len(letters), cut_edges=touched,
-                    cut_boxes=boxes, **fields)
+                    cut_places=cut, cut_boxes=boxes, **fields)

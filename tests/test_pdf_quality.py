@@ -7,17 +7,20 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 
 from docprep.checks import pdf as pdf_rules
 from docprep.engine import check_file, check_pdf_bytes
 from docprep.findings import Severity
-from docprep.pagescan import PageScan
+from docprep.pagescan import MIN_SHARP_SHAPES, MIN_TEXT_COMPONENTS, PageScan, ScanSettings, measure_page
 from docprep.pdfdoc import PdfDocument, PdfPage, PlacedImage, load_pdf
 from docprep.profiles import load_profile
-from pdf_fixtures import blank, degrade, image_object, one_page_pdf, page, pdf_from_images
+from pdf_fixtures import WORDS, _font, blank, degrade, image_object, one_page_pdf, page, pdf_from_images
+from portrait import portrait
 
 PROFILE = load_profile()
 CFG = PROFILE.section("pdf")
@@ -119,13 +122,17 @@ def test_rotation_verdicts(turn, sideways, fails):
     assert bool(found) == fails
 
 
-@pytest.mark.parametrize("share, fails", [(0.0, False), (0.0499, False), (0.05, True), (0.4, True)])
-def test_cut_off_bound(share, fails):
-    scan = replace(CLEAN, cut_edges={"left": share}, cut_boxes={"left": (0, 100, 20, 300)})
+@pytest.mark.parametrize("share, shapes, fails", [(0.0, 0, False), (0.0499, 0, False), (0.05, 0, True),
+                                                  (0.4, 0, True), (0.0, 1, True), (0.013, 1, True), (0.013, 3, True)])
+def test_cut_off_bounds(share, shapes, fails):
+    """Either bound decides: text along 5 % of the edge, or one text line or outline cut through."""
+    scan = replace(CLEAN, cut_edges={"left": share}, cut_places={"left": shapes},
+                   cut_boxes={"left": (0, 100, 20, 300)})
     found = run_rule(pdf_rules.cut_off, scan)
     assert bool(found) == fails
     if fails:
         assert found[0].box is not None and found[0].page == 1
+        assert found[0].measured == {"left": {"share": share, "cut_places": shapes}}
 
 
 @pytest.mark.parametrize("stored_gray, chroma, fails", [(True, 0.0, True), (False, 0.0, True), (False, 3.0, True),
@@ -193,6 +200,59 @@ def test_sharpness_does_not_follow_contrast_or_noise():
     assert measured(degrade(page(200), "blur", 6), 200).scan.sharpness < 0.2
 
 
+def blurred(sigma_mm: float, dpi: int = 200) -> Image.Image:
+    return degrade(page(dpi), "blur", sigma_mm / 25.4 * dpi)
+
+
+@pytest.mark.parametrize("sigma_mm, fails", [(0.25, False), (0.35, False), (0.55, True), (0.8, True), (1.6, True)])
+def test_blur_bound_end_to_end(sigma_mm, fails):
+    """Scores fall with the blur (0.35 mm ~0.25, 0.45 mm ~0.20, 0.55 mm ~0.17); the blurriest pages, whose letters
+    have merged into lines (fewer letter-size shapes than skew needs), are judged too. (From ~1.8 mm this 11 pt
+    text fades under the ink threshold and too few shapes are left to judge.)"""
+    assert (quality([blurred(sigma_mm)], 200) == [("pdf.blurry-page", 1)]) == fails
+
+
+def test_a_page_blurred_beyond_its_letters_still_has_a_sharpness():
+    scan = measured(blurred(1.6), 200).scan
+    assert scan.text_components < MIN_TEXT_COMPONENTS and scan.skew is None
+    assert scan.sharpness is not None and scan.sharpness < CFG.sharpness.min_score
+
+
+def _blobs(count: int, sigma_px: float) -> np.ndarray:
+    """A 100-dpi page with `count` letter-size squares (4 mm), blurred by sigma_px."""
+    gray = np.full((1169, 827), 240, np.uint8)
+    for i in range(count):
+        x, y = 100 + (i % 5) * 120, 150 + (i // 5) * 150
+        gray[y:y + 16, x:x + 16] = 30
+    return cv2.GaussianBlur(gray, (0, 0), sigma_px) if sigma_px else gray
+
+
+@pytest.mark.parametrize("count, judged", [(MIN_SHARP_SHAPES - 1, False), (MIN_SHARP_SHAPES, True), (40, True)])
+def test_sharpness_needs_a_few_text_shapes(count, judged):
+    blurry = measure_page(_blobs(count, 3), 100.0, ScanSettings()).sharpness
+    sharp = measure_page(_blobs(count, 0), 100.0, ScanSettings()).sharpness
+    assert (blurry is not None) == judged and (sharp is not None) == judged
+    if judged:
+        assert blurry < 0.2 < 0.4 < sharp
+
+
+def photo_page(text: bool, width_mm: float = 160, dpi: int = 150) -> Image.Image:
+    """A photograph (the astronaut on a blue-grey backdrop) in the middle of a page, with or without text."""
+    image = page(dpi, seal=False) if text else blank(dpi)
+    w = round(width_mm / 25.4 * dpi)
+    image.paste(portrait(w, round(w * 1.2), background=(120, 140, 170)), ((image.width - w) // 2, image.height // 4))
+    return image
+
+
+def test_a_photo_is_not_judged_as_text():
+    """A photo's fragments are surrounded by picture, not paper: a page of only a photo gets no sharpness (its
+    soft shading would read as blur), and on a page with text the text alone decides."""
+    assert measured(photo_page(text=False)).scan.sharpness is None
+    assert measured(photo_page(text=True)).scan.sharpness == pytest.approx(measured(page(150)).scan.sharpness,
+                                                                             abs=0.03)
+    assert quality([photo_page(text=False), photo_page(text=True)]) == []
+
+
 @pytest.mark.parametrize("fault, amount, expected", [("dark", 110, "dark"), ("dark", 90, "dark"),
                                                      ("dark", 170, None), ("washed", 175, "washed out"),
                                                      ("washed", 100, None)])
@@ -254,6 +314,57 @@ def test_content_cut_off_at_an_edge():
 
 def test_a_scan_with_margins_is_not_cut_off():
     assert "pdf.cut-off" not in [r for r, _ in quality([degrade(page(150), "cut", 0.05)])]
+
+
+def text_lines(ends: tuple[float, ...], dpi: int = 150) -> Image.Image:
+    """A page of 11 pt text lines from the left margin (12 %) to the given shares of the width, 10 mm apart."""
+    image = blank(dpi)
+    draw = ImageDraw.Draw(image)
+    font = _font(round(11 / 72 * dpi))
+    for i, end in enumerate(ends):
+        x, y, k = int(image.width * 0.12), int(image.height * 0.15) + i * round(dpi * 10 / 25.4), i
+        while x < image.width * end:
+            word = WORDS[k % len(WORDS)] + " "
+            draw.text((x, y), word, fill=(25, 25, 25), font=font)
+            x, k = x + draw.textlength(word, font=font), k + 1
+    return image
+
+
+def cut_right(image: Image.Image, at: float) -> Image.Image:
+    return image.crop((0, 0, int(image.width * at), image.height))
+
+
+def test_one_text_line_cut_at_the_side_is_cut_off():
+    """Cropped through the one line that reaches past 75 % of the width: the edge touches ~1 % of its length, far
+    under min_edge_share, but the line runs into it. The same crop at 92 % leaves a margin."""
+    lines = text_lines((0.88, 0.6, 0.55, 0.62, 0.5))
+    [finding] = [f for f in findings(pdf_from_images([cut_right(lines, 0.75)])) if f.rule == "pdf.cut-off"]
+    measure = finding.measured["right"]
+    assert 0 < measure["share"] < CFG.cut_off.min_edge_share and measure["cut_places"] == 1
+    assert "pdf.cut-off" not in [r for r, _ in quality([cut_right(lines, 0.92)])]
+
+
+def test_a_page_number_touching_the_edge_is_not_cut_off():
+    image = page(150, seal=False)
+    draw = ImageDraw.Draw(image)
+    font = _font(18)
+    x0, y0, x1, y1 = draw.textbbox((0, 0), "- 12 -", font=font)
+    draw.text((image.width // 2, image.height - y1), "- 12 -", fill=(20, 20, 20), font=font)
+    scan = measured(image).scan
+    assert scan.cut_edges["bottom"] > 0 and scan.cut_places["bottom"] == 0  # it touches; nothing is cut
+    assert quality([image]) == []
+
+
+@pytest.mark.parametrize("beyond_mm, fails", [(0.0, False), (0.5, False), (1.5, True), (3.0, True), (10.0, True)])
+def test_a_seal_touching_the_edge_passes_and_one_cut_open_fails(beyond_mm, fails):
+    """A 40 mm ring reaching the right edge touches it once (12 mm of it lie within 1 mm of the edge, 4 % of the
+    edge: not text, not counted); from ~1 mm beyond, the edge crosses the ring twice."""
+    dpi = 150
+    image = page(dpi, seal=False)
+    r, over = round(dpi * 0.8), round(beyond_mm / 25.4 * dpi)
+    cx, cy = image.width - r + over - 1, image.height // 2
+    ImageDraw.Draw(image).ellipse((cx - r, cy - r, cx + r, cy + r), outline=(205, 30, 35), width=dpi // 30)
+    assert (quality([image]) == [("pdf.cut-off", 1)]) == fails
 
 
 def test_grayscale_and_bitonal_scans_cannot_show_the_seal():

@@ -35,8 +35,8 @@ SETTINGS = {
         "max_ink_fraction": S("float", "a page with no more ink than this share of its area is blank", min=0, max=1),
     },
     "sharpness": {
-        "min_score": S("float", "steepest slope / local contrast at text edges (90th percentile); sharp scans "
-                                "measure 0.4-0.55", min=0, max=1),
+        "min_score": S("float", "steepest slope / local contrast at the edges of text on paper (90th percentile); "
+                                "sharp scans measure 0.4-0.55", min=0, max=1),
     },
     "exposure": {
         "min_paper_brightness": S("float", "grey level of the paper (0-255) at least; below, the scan is too dark",
@@ -55,8 +55,11 @@ SETTINGS = {
     },
     "cut_off": {
         "edge_mm": S("float", "content within this distance of the page edge touches it", min=0.1, max=20),
-        "min_edge_share": S("float", "share of one edge that touching content must cover to count as cut off",
-                            min=0, max=1),
+        "min_edge_share": S("float", "share of one edge that touching text (shapes of letter size or smaller) "
+                                     "must cover to count as cut off", min=0, max=1),
+        "min_cut_places": S("int", "places where one edge cuts through a text line (a letter touching it with "
+                                   "the rest of its line behind) or an outline it crosses twice (a seal, a table) "
+                                   "that make it cut off", min=1),
     },
     "color": {
         "seal_required": S("bool", "pages must show a red seal, so a grayscale scan cannot prove it"),
@@ -273,11 +276,12 @@ def blank_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
 @FAMILY.rule(
     "pdf.blurry-page", E,
     title=T("页面模糊", "Page is blurry"),
-    explain=T("在文字边缘测量清晰度：最陡的灰度变化与该处墨迹和纸张明暗差之比（与对比度、曝光无关；只看文字，噪点多的空白页不会被误判为清晰）。"
-              "对焦不准、手机抖动或扫描时原件移动都会模糊。",
-              "Sharpness is measured at text edges: the steepest grey-level slope over the local ink-to-paper "
-              "contrast (independent of contrast and exposure; text only, so a noisy blank page does not pass for "
-              "sharp). Missed focus, a shaking phone or paper moving in the scanner blur it."),
+    explain=T("在纸面上文字的边缘测量清晰度：最陡的灰度变化与该处墨迹和纸张明暗差之比（与对比度、曝光无关）。模糊到字连成一片的文字行同样计入；"
+              "照片内部和噪点不算，噪点多的空白页不会被误判为清晰。对焦不准、手机抖动或扫描时原件移动都会模糊。",
+              "Sharpness is measured at the edges of text on paper: the steepest grey-level slope over the local "
+              "ink-to-paper contrast (independent of contrast and exposure). Lines blurred into one smear count as "
+              "text too; the inside of photos and noise do not, so a noisy blank page does not pass for sharp. "
+              "Missed focus, a shaking phone or paper moving in the scanner blur it."),
     fix=T("把原件放平、对焦后重新扫描或拍摄，优先使用平板扫描仪。",
           "Lay the original flat and scan or photograph it again in focus; a flatbed scanner is best."),
 )
@@ -376,24 +380,33 @@ _SIDES = {"top": ("上", "top"), "bottom": ("下", "bottom"), "left": ("左", "l
 @FAMILY.rule(
     "pdf.cut-off", W,
     title=T("内容被截断", "Content cut off"),
-    explain=T("文字或图形压到了页面边缘：原件没有完整扫进来（放偏、拍摄时裁得太紧）。贴边的扫描仪黑边、阴影不算。",
+    explain=T("文字或图形压到了页面边缘：原件没有完整扫进来（放偏、拍摄时裁得太紧）。压边的文字占该边足够长度，或者边缘切断了文字行"
+              "（被切的字后面紧跟着同一行的字）或穿过了印章、表格的轮廓，都算截断；只是碰到边的页码、印章，以及贴边的扫描仪黑边、阴影不算。",
               "Text or graphics run into the page edge: the original was not captured whole (placed off the glass, "
-              "photographed or cropped too tight). Scanner borders and shadows along an edge do not count."),
+              "photographed or cropped too tight). It counts when touching text covers enough of an edge, or "
+              "when the edge cuts a text line (a cut letter with the rest of its line behind it) or crosses the "
+              "outline of a seal or a table; a page number or a stamp that merely touches the edge, and scanner "
+              "borders and shadows along it, do not."),
     fix=T("把原件完整放在扫描区域内，四周留出空白后重新扫描。",
           "Place the whole original inside the scanning area with a margin all round and scan again."),
 )
 def cut_off(doc: PdfDocument, cfg) -> Iterator[Problem]:
     c = cfg.cut_off
     for page in _with_content(doc, cfg):
-        for side, share in sorted(page.scan.cut_edges.items(), key=lambda kv: -kv[1]):
-            if share >= c.min_edge_share:
+        scan = page.scan
+        for side, share in sorted(scan.cut_edges.items(), key=lambda kv: -kv[1]):
+            places = scan.cut_places.get(side, 0)
+            if share >= c.min_edge_share or places >= c.min_cut_places:
                 zh, en = _SIDES[side]
-                yield pdf_problem("第 {n} 页内容压到了{side}边（占该边 {s:.0%}，距边缘不到 {mm} 毫米），原件可能没有扫全。请完整放入扫描区域后重新扫描。",
-                               "The content on page {n} runs into the {side_en} edge ({s:.0%} of that edge, within "
-                               "{mm} mm of it); the original may not have been captured whole. Scan it again with a "
-                               "margin.", {side: share}, f"< {c.min_edge_share}", page,
-                               page.to_points(page.scan.cut_boxes[side]), n=page.number, side=zh, side_en=en,
-                               s=share, mm=c.edge_mm)
+                yield pdf_problem("第 {n} 页内容压到了{side}边（距边缘不到 {mm} 毫米：压边文字占该边 {s:.0%}，切断 {k} 处文字行或轮廓），原件可能没有扫全。"
+                               "请完整放入扫描区域后重新扫描。",
+                               "The content on page {n} runs into the {side_en} edge (within {mm} mm of it: text along "
+                               "{s:.0%} of that edge, {k} text lines or outlines cut); the original may not have been "
+                               "captured whole. Scan it again with a margin.",
+                               {side: {"share": share, "cut_places": places}},
+                               {"share": f"< {c.min_edge_share}", "cut_places": f"< {c.min_cut_places}"}, page,
+                               page.to_points(scan.cut_boxes[side]), n=page.number, side=zh, side_en=en, s=share,
+                               k=places, mm=c.edge_mm)
 
 
 @FAMILY.rule(
