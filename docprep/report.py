@@ -12,10 +12,11 @@ SCHEMA = "docprep.report/1"
 _STATUS = {"ok": ("✓", "green"), "warning": ("!", "yellow"), "error": ("✗", "red")}
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "page": "第 {n} 页", "kind": "材料类型", "pictures": "标注图",
-           "more": " 等 {n} 张", "summary":
+           "more": " 等 {n} 张", "unknown": "未知，按复印件检查", "summary":
            "共 {files} 个文件：{ok} 个通过，{warning} 个有警告，{error} 个有错误（{errors} 个错误，{warnings} 个警告）。"},
     "en": {"error": "error", "warning": "warning", "page": "page {n}", "kind": "attachment kind",
-           "pictures": "pictures", "more": " (first of {n})", "summary":
+           "pictures": "pictures", "more": " (first of {n})",
+           "unknown": "unknown, checked as a copy", "summary":
            "{files} files: {ok} ok, {warning} with warnings, {error} with errors ({errors} errors, {warnings} warnings)."},
 }
 
@@ -61,7 +62,7 @@ def to_text(report: Report, lang: str, color: bool = False) -> str:
     lines = []
     for f in report.files:
         mark, colour = _STATUS[f.status]
-        kind = f" ({labels['kind']}: {f.attachment_kind})" if f.attachment_kind else ""
+        kind = f" ({labels['kind']}: {labels.get(f.attachment_kind, f.attachment_kind)})" if f.attachment_kind else ""
         lines.append(click.style(f"{mark} {f.path}{kind}", fg=colour if color else None,
                                  bold=color and f.status == "error"))
         for finding in f.findings:
