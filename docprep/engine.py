@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import cv2
+
 from .checks import REGISTRY, pdf as pdf_rules, pdf_marks, photo as photo_rules
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
 from .imaging import load_photo
 from .kinds import resolve_kind
+from .marks import share_cores
 from .pdfdoc import load_pdf
 from .profiles import Profile
 from .registry import LoadFailure, Problem
@@ -257,6 +260,12 @@ def annotation_stems(paths: list[Path]) -> list[str]:
     return [f"{n}_{i + 1}" if named.count(n) > 1 else n for i, n in enumerate(named)]
 
 
+def _pool_worker() -> None:
+    """Each worker of `-j N` uses one core: OpenCV and onnxruntime would start a thread per core in every worker."""
+    cv2.setNumThreads(1)
+    share_cores()
+
+
 def check_targets(targets: list[Path | FileReport], profile: Profile, *, jobs: int = 1,
                   on_file: Callable[[FileReport], None] | None = None, attachment: str | None = None,
                   annotate_dir: Path | None = None) -> Report:
@@ -270,7 +279,7 @@ def check_targets(targets: list[Path | FileReport], profile: Profile, *, jobs: i
     results: dict[Path, FileReport] = {}
     if jobs > 1 and len(todo) > 1:
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_pool_worker) as pool:
             reports = pool.map(check_file, todo, [profile] * len(todo), [attachment] * len(todo), annotate,
                                chunksize=4)
             for path, report in zip(todo, reports):

@@ -221,3 +221,12 @@ def test_real_scans_carry_no_seal(name):
     pdf = pdfium.PdfDocument(str(REAL_SCANS / name))
     rgb = np.asarray(pdf[0].render(scale=DPI / 72).to_pil().convert("RGB"))
     assert find_seals(rgb, DPI, S) == []
+
+
+def test_pool_workers_read_with_one_thread_where_the_profile_leaves_it_open(monkeypatch):
+    """`check -j N` workers call share_cores(): `ocr_threads = 0` then means one thread, not one per core."""
+    monkeypatch.setattr(marks, "_PROCESS_THREADS", [0])
+    assert marks.ocr_engine(0) is not marks.ocr_engine(1)
+    marks.share_cores()
+    assert marks.ocr_engine(0) is marks.ocr_engine(1)
+    assert marks.ocr_engine(2) is not marks.ocr_engine(1)  # a count the profile sets is kept
