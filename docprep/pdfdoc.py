@@ -241,9 +241,14 @@ class PdfDocument:
         words = [TextLine(run.text, (int((run.box[0] - ox) / sx), int((run.box[1] - oy) / sy),
                                      int(math.ceil((run.box[2] - ox) / sx)), int(math.ceil((run.box[3] - oy) / sy))))
                  for run in text_runs]
-        result.marks = find_marks(rgb, dpi, self.mark_settings, result.to_points, words,
-                                  seal_visible=not is_grey(result.scan, self.settings),
-                                  upright=result.scan.turn in (0, None) and not result.scan.sideways)
+        try:
+            result.marks = find_marks(rgb, dpi, self.mark_settings, result.to_points, words,
+                                      seal_visible=not is_grey(result.scan, self.settings),
+                                      upright=result.scan.turn in (0, None) and not result.scan.sideways)
+        except Exception as exc:  # the OCR runtime failing is not the PDF's fault: say so, judge no marks here
+            log.warning("%s, page %d: the verification marks could not be looked for (%s); the page is not judged "
+                        "for them", self.name, result.number, exc)
+            return
         m = result.marks
         if self.marks_needed == "once" and m.seals and m.words and m.date:
             self._marks_complete = True

@@ -213,3 +213,14 @@ def test_ocr_reads_no_more_of_a_page_than_its_budget(scan, share):
     area = sum((r[2] - r[0]) * (r[3] - r[1]) for r in searched)
     assert searched and area <= share * rgb.shape[0] * rgb.shape[1]
 
+
+
+def test_a_failing_ocr_runtime_is_not_blamed_on_the_pdf(scan, monkeypatch, caplog):
+    """If the finders fail (a broken onnxruntime install), the page is not called unreadable: it is left unjudged
+    for marks, with a warning that says so."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("onnxruntime session failed")
+
+    monkeypatch.setattr(pdfdoc, "find_marks", broken)
+    assert found([scan("clean")]) == []
+    assert "could not be looked for" in caplog.text and "onnxruntime session failed" in caplog.text
