@@ -80,10 +80,12 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, lang)
                    "A name ending in .pdf makes one PDF from the SOURCEs (scan mode).")
 @click.option("--scan", is_flag=True,
               help="Scan mode without -o: writes FIRST-fixed.pdf beside the first SOURCE (an -o must end in .pdf).")
+@click.option("--kind", "attachment", metavar="KIND",
+              help="Scan mode: the attachment kind of the PDF made (see `check --kind`).")
 @_profile_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def fix(sources, output, scan, profile_ref, fmt, lang):
+def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     """Fix a photo, or make one PDF from scans. 修正照片，或把扫描图像合成一个 PDF。
 
     \b
@@ -106,7 +108,7 @@ def fix(sources, output, scan, profile_ref, fmt, lang):
     if scan or (output is not None and output.suffix.lower() == ".pdf"):
         from .scanfix import fix_scans
 
-        result = fix_scans(list(sources), output, profile)
+        result = fix_scans(list(sources), output, profile, attachment)
         report = Report(profile.name, [result.report])
         summaries, written = [result.summary(lang)], result.written
     else:
@@ -114,6 +116,8 @@ def fix(sources, output, scan, profile_ref, fmt, lang):
 
         if len(sources) > 1:
             raise click.UsageError("several SOURCEs make one PDF: give -o OUT.pdf (or --scan)")
+        if attachment is not None:
+            raise click.UsageError("--kind is for scan mode (-o OUT.pdf or --scan): a photo has no attachment kind")
         results = fix_paths(sources[0], output, profile)
         report = Report(profile.name, [r.report for r in results])
         summaries, written = [r.summary(lang) for r in results], all(r.written for r in results)

@@ -635,10 +635,12 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def fix_scans(sources: list[Path], output: Path | None, profile: Profile) -> ScanFixResult:
+def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attachment: str | None = None
+              ) -> ScanFixResult:
     """Make one PDF from the images (files, or folders of them) and write it to `output` (default: FIRST-fixed.pdf
     beside the first source) if it passes the profile's checks; otherwise write nothing and report why. Inputs are
-    never modified. UsageError: no sources, a missing one, an output that is one of them, a folder, or not .pdf."""
+    never modified. `attachment` is the PDF's kind for the verification marks (default: from the output's name).
+    UsageError: no sources, a missing one, an output that is one of them, a folder, or not .pdf, an unknown kind."""
     if not sources:
         raise UsageError("no images given: name the image files (or a folder of them) to make the PDF from")
     files = scan_sources([Path(s) for s in sources])
@@ -671,7 +673,7 @@ def fix_scans(sources: list[Path], output: Path | None, profile: Profile) -> Sca
         return ScanFixResult(shown, shown_out, False, _refusal_report(where, sha, refusal.rule, refusal.problem,
                                                                       profile, "other" if refusal.source else "pdf"),
                              refusal.pages)
-    findings = check_pdf_bytes(output.name, fixed.data, profile)
+    findings = check_pdf_bytes(output.name, fixed.data, profile, attachment)
     common = dict(pages=fixed.pages, size_bytes=len(fixed.data), limit=fixed.limit, compressed=fixed.compressed)
     # A missing seal, 核对无误 or date is HR's to add, not a scanning fault: reported, but the PDF is still written.
     if any(f.severity is Severity.ERROR and f.rule not in pdf_marks.RULE_IDS for f in findings):  # nothing written

@@ -224,3 +224,20 @@ def test_a_failing_ocr_runtime_is_not_blamed_on_the_pdf(scan, monkeypatch, caplo
     monkeypatch.setattr(pdfdoc, "find_marks", broken)
     assert found([scan("clean")]) == []
     assert "could not be looked for" in caplog.text and "onnxruntime session failed" in caplog.text
+
+
+def test_fix_writes_a_copy_missing_its_marks_and_says_so(scan, tmp_path, capsys):
+    """Missing marks are HR's to add, not a scanning fault: the PDF is written, the finding listed (exit 1);
+    made as an original (--kind) it passes."""
+    source = tmp_path / "page.jpg"
+    scan("no-words").save(source, quality=85, dpi=(DPI, DPI))
+    for kind, code in ((None, 1), ("original", 0)):
+        out = tmp_path / f"{kind}.pdf"
+        with pytest.raises(SystemExit) as exit_:
+            main(["fix", str(source), "-o", str(out), "--lang", "en"] + (["--kind", kind] if kind else []))
+        printed = capsys.readouterr().out
+        assert exit_.value.code == code and out.is_file()
+        assert ("pdf.missing-verification" in printed) == (kind is None)
+    with pytest.raises(SystemExit) as exit_:
+        main(["fix", str(source), "-o", str(tmp_path / "photo.jpg"), "--kind", "original"])
+    assert exit_.value.code == 2

@@ -12,6 +12,7 @@ from typing import Callable, Iterator
 
 from ..findings import Severity
 from ..i18n import Text
+from ..kinds import UNKNOWN
 from ..marks import PageMarks
 from ..pdfdoc import PdfDocument, PdfPage
 from ..registry import Problem
@@ -22,6 +23,9 @@ T = Text
 
 _AS_COPY = T("（按复印件检查，材料类型：{kind}。如果这是原件或表格，用 --kind original 指定。）",
              "(Checked as a copy, attachment kind: {kind}. If this is an original or a form, give --kind original.)")
+_UNKNOWN_AS_COPY = T("（材料类型未知，按复印件检查。如果这是原件或表格，用 --kind original 指定。）",
+                     "(Attachment kind unknown, so checked as a copy. If this is an original or a form, give --kind "
+                     "original.)")
 
 
 def _lacking(doc: PdfDocument, judged: Callable[[PageMarks], bool], present: Callable[[PageMarks], bool]
@@ -46,7 +50,7 @@ def _union(boxes) -> tuple[float, float, float, float] | None:
 def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, page_text: tuple[str, str],
             once_text: tuple[str, str], measured, expected, box: Callable[[PdfPage], tuple] | None) -> Iterator[Problem]:
     """Per page for copies marked on every page; once per document (no page) for copies marked once."""
-    note = _AS_COPY.format(kind=doc.kind)
+    note = _UNKNOWN_AS_COPY if doc.kind == UNKNOWN else _AS_COPY.format(kind=doc.kind)
     if doc.marks_needed == "once":
         if lacking and not found_somewhere:
             yield Problem(T(*once_text) + note, measured, expected)
@@ -102,9 +106,10 @@ def missing_verification(doc: PdfDocument, cfg) -> Iterator[Problem]:
     phrases = "、".join(cfg.marks.phrases[:3])
     yield from _report(
         doc, lacking, found,
-        (f"第 {{n}} 页没有找到“{phrases}”等核对字样（已查找的区域见标注框）。请人事部门核对原件后写明“核对无误”、签名并注明日期。",
-         "The words 核对无误 (or a variant) were not found on page {n} (the box shows where docprep looked). Have HR "
-         "write 核对无误 with a signature and the date after checking the original."),
+        (f"第 {{n}} 页没有找到“{phrases}”等核对字样（查找过的区域记在报告的 box 中，--annotate 可画出）。请人事部门核对原件后写明“核对无误”、"
+         "签名并注明日期。",
+         "The words 核对无误 (or a variant) were not found on page {n} (where docprep looked is the finding's box; "
+         "--annotate draws it). Have HR write 核对无误 with a signature and the date after checking the original."),
         (f"整份材料的任何一页上都没有找到“{phrases}”等核对字样。请人事部门核对原件后写明“核对无误”、签名并注明日期。",
          "No page of the document carries the words 核对无误 (or a variant). Have HR write them with a signature "
          "and the date after checking the original."),
