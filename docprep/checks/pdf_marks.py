@@ -32,7 +32,7 @@ def _lacking(doc: PdfDocument, judged: Callable[[PageMarks], bool], present: Cal
              ) -> tuple[list[PdfPage], bool]:
     """Pages on which a mark could be judged but was not found, and whether any judged page had it."""
     pages = [p for p in doc.pages() if p.marks is not None and judged(p.marks)]
-    return [p for p in pages if not present(p.marks)], len(pages) > 0 and any(present(p.marks) for p in pages)
+    return [p for p in pages if not present(p.marks)], any(present(p.marks) for p in pages)
 
 
 def _whole_page(page: PdfPage) -> tuple[float, float, float, float]:
@@ -48,7 +48,7 @@ def _union(boxes) -> tuple[float, float, float, float] | None:
 
 
 def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, page_text: tuple[str, str],
-            once_text: tuple[str, str], measured, expected, box: Callable[[PdfPage], tuple] | None) -> Iterator[Problem]:
+            once_text: tuple[str, str], measured, expected, box: Callable[[PdfPage], tuple]) -> Iterator[Problem]:
     """Per page for copies marked on every page; once per document (no page) for copies marked once."""
     note = _UNKNOWN_AS_COPY if doc.kind == UNKNOWN else _AS_COPY.format(kind=doc.kind)
     if doc.marks_needed == "once":
@@ -57,7 +57,7 @@ def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, pag
         return
     for page in lacking:
         yield Problem(T(*page_text).format(n=page.number) + note, measured, expected, page=page.number,
-                      box=box(page) if box else None)
+                      box=box(page))
 
 
 @FAMILY.rule(
