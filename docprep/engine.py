@@ -98,28 +98,35 @@ class Annotate:
 def check_pdf_bytes(name: str, data: bytes, profile: Profile, kind: str | None = None) -> list[Finding]:
     """All PDF rules on one attachment's bytes: parsed once, pages measured once, then closed. `kind` is the
     attachment kind (docprep.kinds); None: from the file name, else unknown (checked as a copy)."""
-    return check_pdf(name, data, profile, kind)[0]
+    return check_pdf(name, data, profile, kind).findings
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    findings: list[Finding]
+    kind: str  # the attachment kind it was checked as
+    annotations: list[str]  # pictures written
 
 
 def check_pdf(name: str, data: bytes, profile: Profile, kind: str | None = None, annotate: Annotate | None = None
-              ) -> tuple[list[Finding], list[str]]:
-    """check_pdf_bytes, also writing a picture of each page where `annotate` says; returns the pictures' paths."""
+              ) -> PdfCheck:
+    """check_pdf_bytes, also writing a picture of each page where `annotate` says."""
     cfg = profile.section("pdf")
     plan = resolve_kind(name, kind, cfg.kinds)
     marks_on = any(profile.severity(r, REGISTRY[r].severity) is not Severity.OFF for r in pdf_marks.RULE_IDS)
     try:
         document = load_pdf(name, data, cfg, plan.marks if marks_on else "none")
     except LoadFailure as failure:
-        return _collect(profile, [(failure.rule, failure.problem)]), []
+        return PdfCheck(_collect(profile, [(failure.rule, failure.problem)]), plan.name, [])
     with document:
         document.kind = plan.name
         findings = run_family(pdf_rules.FAMILY, document, profile)
         if annotate is None:
-            return findings, []
+            return PdfCheck(findings, plan.name, [])
         from .annotate import write_annotations
 
         written = write_annotations(document, findings, annotate.folder, annotate.stem)
-    return findings, [display_path(p) for p in written]
+    return PdfCheck(findings, plan.name, [display_path(p) for p in written])
 
 
 def classify(name: str, head: bytes) -> str:
@@ -172,9 +179,9 @@ def check_file(path: str | os.PathLike, profile: Profile, attachment: str | None
     if kind == "photo":
         report.findings += check_photo_bytes(path.name, data, profile)
     elif kind == "pdf":
-        found, report.annotations = check_pdf(path.name, data, profile, attachment, annotate)
-        report.findings += found
-        report.attachment_kind = resolve_kind(path.name, attachment, profile.section("pdf").kinds).name
+        checked = check_pdf(path.name, data, profile, attachment, annotate)
+        report.findings += checked.findings
+        report.attachment_kind, report.annotations = checked.kind, checked.annotations
     else:
         report.findings += _collect(profile, [_file_problem(
             "file.unsupported", "未检查：既不是 JPG 照片也不是 PDF 附件。平台只接受 JPG 照片和 PDF 附件。",

@@ -22,7 +22,7 @@ Per page (every frame of a multi-page TIFF is a page):
   fit, it is refused (pdf.file-size).
 
 `images_to_pdf` is the pure conversion (bytes in, PDF bytes and per-page facts out). `fix_scans` reads the files,
-converts, verifies the PDF with engine.check_pdf_bytes (any error left, e.g. pdf.low-resolution, which fixing
+converts, verifies the PDF with engine.check_pdf (any error left, e.g. pdf.low-resolution, which fixing
 cannot mend, is a refusal: nothing is written; missing verification marks are HR's to add and are reported without
 refusing) and writes it atomically. Inputs are never modified or overwritten.
 """
@@ -46,7 +46,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from . import __version__
 from .atomic import write_atomic
 from .checks import pdf_marks
-from .engine import FileReport, check_pdf_bytes, display_path, finding
+from .engine import FileReport, check_pdf, display_path, finding
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
@@ -673,13 +673,16 @@ def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attach
         return ScanFixResult(shown, shown_out, False, _refusal_report(where, sha, refusal.rule, refusal.problem,
                                                                       profile, "other" if refusal.source else "pdf"),
                              refusal.pages)
-    findings = check_pdf_bytes(output.name, fixed.data, profile, attachment)
+    checked = check_pdf(output.name, fixed.data, profile, attachment)
+    findings = checked.findings
     common = dict(pages=fixed.pages, size_bytes=len(fixed.data), limit=fixed.limit, compressed=fixed.compressed)
     # A missing seal, 核对无误 or date is HR's to add, not a scanning fault: reported, but the PDF is still written.
     if any(f.severity is Severity.ERROR and f.rule not in pdf_marks.RULE_IDS for f in findings):  # nothing written
-        return ScanFixResult(shown, shown_out, False, FileReport(shown_out, "pdf", None, findings), **common)
+        return ScanFixResult(shown, shown_out, False, FileReport(shown_out, "pdf", None, findings,
+                                                                 attachment_kind=checked.kind), **common)
     write_atomic(output, fixed.data)
-    report = FileReport(shown_out, "pdf", hashlib.sha256(fixed.data).hexdigest(), findings)
+    report = FileReport(shown_out, "pdf", hashlib.sha256(fixed.data).hexdigest(), findings,
+                        attachment_kind=checked.kind)
     return ScanFixResult(shown, shown_out, True, report, **common)
 
 
