@@ -79,7 +79,7 @@ class MarkSettings:
     ocr_box_threshold: float  # detector confidence for a text line (bold handwriting scores low)
     ocr_min_score: float  # recogniser confidence below which a line is ignored
     ocr_threads: int  # onnxruntime threads per process; 0 lets it choose
-    ocr_max_page_share: float  # OCR stops once it has read this share of the page (a dense page costs seconds)
+    ocr_max_page_share: float  # OCR reads at most this share of the page (a dense page read whole costs seconds)
     # The date: near the words, not the document's own issue date elsewhere.
     date_near_mm: float
 
@@ -132,8 +132,8 @@ SETTINGS = {
     "ocr_box_threshold": S("float", "least detector confidence of a text line", 0, 1),
     "ocr_min_score": S("float", "least recogniser confidence of a read line", 0, 1),
     "ocr_threads": S("int", "onnxruntime threads per process (0 = its choice)", 0, 64),
-    "ocr_max_page_share": S("float", "OCR stops reading a page once it has read this share of its area (a region "
-                            "begun is read whole)", 0, 1),
+    "ocr_max_page_share": S("float", "OCR reads at most this share of a page's area (a region that would pass it "
+                            "is skipped for a smaller one)", 0, 1),
     "date_near_mm": S("float", "greatest gap between the words and their date, mm", 0, 300),
 }
 
