@@ -33,9 +33,17 @@ class AttachmentKind:
 
 
 def known_kinds(kinds) -> dict[str, str]:
-    """Kind -> how its marks are needed, from the profile's [pdf.kinds] (namespace or dict)."""
-    values = kinds if isinstance(kinds, dict) else vars(kinds)
-    return {kind: _MARKS[key] for key in _MARKS for kind in values[key]}
+    """Kind -> how its marks are needed, from the profile's [pdf.kinds]."""
+    return {kind: _MARKS[key] for key in _MARKS for kind in getattr(kinds, key)}
+
+
+def _hints(hints: list[str]) -> list[tuple[str, str]]:
+    """(keyword, kind) pairs from "KEYWORD=KIND" strings; a pair with no "=" has an empty kind."""
+    pairs = []
+    for hint in hints:
+        keyword, _, kind = hint.partition("=")
+        pairs.append((keyword.strip(), kind.strip()))
+    return pairs
 
 
 def validate(section: dict) -> str | None:
@@ -51,12 +59,11 @@ def validate(section: dict) -> str | None:
             if kind == UNKNOWN:
                 return f"key 'pdf.kinds.{key}': {UNKNOWN!r} is reserved for PDFs of no known kind"
             seen[kind] = key
-    for hint in kinds["name_hints"]:
-        keyword, sep, kind = hint.partition("=")
-        if not sep or not keyword.strip():
+    for hint, (keyword, kind) in zip(kinds["name_hints"], _hints(kinds["name_hints"])):
+        if "=" not in hint or not keyword:
             return f"key 'pdf.kinds.name_hints': {hint!r} is not KEYWORD=KIND"
-        if kind.strip() not in seen:
-            return f"key 'pdf.kinds.name_hints': {hint!r} names kind {kind.strip()!r}, which no list of [pdf.kinds] has"
+        if kind not in seen:
+            return f"key 'pdf.kinds.name_hints': {hint!r} names kind {kind!r}, which no list of [pdf.kinds] has"
     return None
 
 
@@ -67,10 +74,8 @@ def resolve_kind(file_name: str, kind: str | None, kinds) -> AttachmentKind:
         if kind not in known:
             raise UsageError(f"unknown --kind {kind!r}; this profile knows: {', '.join(sorted(known))}")
         return AttachmentKind(kind, known[kind], "option")
-    hints = kinds["name_hints"] if isinstance(kinds, dict) else kinds.name_hints
     lowered = file_name.lower()
-    for hint in hints:
-        keyword, _, name = hint.partition("=")
-        if keyword.strip().lower() in lowered:
-            return AttachmentKind(name.strip(), known[name.strip()], "name")
+    for keyword, name in _hints(kinds.name_hints):
+        if keyword.lower() in lowered:
+            return AttachmentKind(name, known[name], "name")
     return AttachmentKind(UNKNOWN, "every-page", "default")

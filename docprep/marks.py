@@ -330,13 +330,14 @@ class TextLine:
 
 _ENGINE_LOCK = threading.Lock()
 _ENGINES: dict[int, object] = {}
-_PROCESS_THREADS = [0]  # what `ocr_threads = 0` ("its choice") means in this process; see share_cores()
+_process_threads = 0  # what `ocr_threads = 0` ("its choice") means in this process; see share_cores()
 
 
 def share_cores() -> None:
     """In a worker of a pool (`check -j N`): one OCR thread where the profile leaves the count to onnxruntime,
     which would otherwise start one per core in every worker and make them fight over the same cores."""
-    _PROCESS_THREADS[0] = 1
+    global _process_threads
+    _process_threads = 1
 
 
 def ocr_engine(threads: int = 0):
@@ -344,7 +345,7 @@ def ocr_engine(threads: int = 0):
     rapidocr wheel, nothing is downloaded. No angle classifier: pages are turned upright before this runs.
     The detector keeps the size it is given (the caller scales crops to `ocr_dpi`), and lines are recognised
     one at a time: a batch is padded to its widest line, which costs memory and saves no time."""
-    threads = threads or _PROCESS_THREADS[0]
+    threads = threads or _process_threads
     with _ENGINE_LOCK:
         if threads not in _ENGINES:
             from rapidocr import RapidOCR

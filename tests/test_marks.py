@@ -225,7 +225,7 @@ def test_real_scans_carry_no_seal(name):
 
 def test_pool_workers_read_with_one_thread_where_the_profile_leaves_it_open(monkeypatch):
     """`check -j N` workers call share_cores(): `ocr_threads = 0` then means one thread, not one per core."""
-    monkeypatch.setattr(marks, "_PROCESS_THREADS", [0])
+    monkeypatch.setattr(marks, "_process_threads", 0)
     assert marks.ocr_engine(0) is not marks.ocr_engine(1)
     marks.share_cores()
     assert marks.ocr_engine(0) is marks.ocr_engine(1)

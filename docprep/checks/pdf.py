@@ -88,8 +88,8 @@ E, W = Severity.ERROR, Severity.WARNING
 T = Text
 
 
-def pdf_problem(zh: str, en: str, measured=None, expected=None, page: PdfPage | None = None, box=None,
-                severity: Severity | None = None, **values) -> Problem:
+def _problem(zh: str, en: str, measured=None, expected=None, page: PdfPage | None = None, box=None,
+             severity: Severity | None = None, **values) -> Problem:
     """A finding's problem with its message formatted in both languages and the page it is on."""
     return Problem(T(zh, en).format(**values), measured, expected, page=page.number if page else None, box=box,
                    severity=severity)
@@ -142,7 +142,7 @@ def unreadable(doc: PdfDocument, cfg) -> Iterator[Problem]:
                       "damaged", "an intact PDF")
     for page in doc.pages():
         if page.failure is not None:
-            yield pdf_problem("第 {n} 页无法读取：{why}。请重新扫描这一页。", "Page {n} cannot be read: {why_en}. Scan this page "
+            yield _problem("第 {n} 页无法读取：{why}。请重新扫描这一页。", "Page {n} cannot be read: {why_en}. Scan this page "
                            "again.", "undecodable", "a decodable page", page, n=page.number, why=page.failure.zh,
                            why_en=page.failure.en)
 
@@ -160,7 +160,7 @@ def unreadable(doc: PdfDocument, cfg) -> Iterator[Problem]:
 def file_size(doc: PdfDocument, cfg) -> Iterator[Problem]:
     limit = getattr(cfg, "max_bytes", 0) or 0
     if limit and doc.size_bytes > limit:
-        yield pdf_problem("文件有 {size:,} 字节，上限为 {limit:,} 字节。请降低扫描分辨率或压缩图像后重新生成。",
+        yield _problem("文件有 {size:,} 字节，上限为 {limit:,} 字节。请降低扫描分辨率或压缩图像后重新生成。",
                        "The file has {size:,} bytes; at most {limit:,} are allowed. Scan at a lower resolution or "
                        "compress the images.", doc.size_bytes, limit, size=doc.size_bytes, limit=limit)
 
@@ -176,11 +176,11 @@ def file_size(doc: PdfDocument, cfg) -> Iterator[Problem]:
 def page_count(doc: PdfDocument, cfg) -> Iterator[Problem]:
     limit = getattr(cfg, "max_pages", 0) or 0
     if limit and doc.page_count > limit:
-        yield pdf_problem("PDF 有 {n} 页，上限为 {limit} 页。请拆分成多个附件。",
+        yield _problem("PDF 有 {n} 页，上限为 {limit} 页。请拆分成多个附件。",
                        "The PDF has {n} pages; at most {limit} are allowed. Split it into several attachments.",
                        doc.page_count, limit, n=doc.page_count, limit=limit)
     if doc.page_count > doc.analysed_pages:
-        yield pdf_problem("PDF 有 {n} 页，docprep 只检查了前 {m} 页的扫描质量（配置项 max_analysed_pages）。这么长的文件不像单份材料，请拆分。",
+        yield _problem("PDF 有 {n} 页，docprep 只检查了前 {m} 页的扫描质量（配置项 max_analysed_pages）。这么长的文件不像单份材料，请拆分。",
                        "The PDF has {n} pages; docprep checked the scan quality of the first {m} only (setting "
                        "max_analysed_pages). A file this long is unlikely to be one document: split it.",
                        doc.page_count, doc.analysed_pages, severity=W, n=doc.page_count, m=doc.analysed_pages)
@@ -197,7 +197,7 @@ def page_count(doc: PdfDocument, cfg) -> Iterator[Problem]:
 )
 def active_content(doc: PdfDocument, cfg) -> Iterator[Problem]:
     if doc.active_content:
-        yield pdf_problem("PDF 含有：{what}。请用“打印为 PDF”重新生成干净的文件。",
+        yield _problem("PDF 含有：{what}。请用“打印为 PDF”重新生成干净的文件。",
                        "The PDF carries {what_en}. Make a clean copy with 'Print to PDF'.",
                        [t.en for t in doc.active_content], "none", what="；".join(t.zh for t in doc.active_content),
                        what_en="; ".join(t.en for t in doc.active_content))
@@ -247,7 +247,7 @@ def low_resolution(doc: PdfDocument, cfg) -> Iterator[Problem]:
             en = ("The scan on page {n} has an effective resolution of {dpi:g} dpi ({w}×{h} px): above the minimum of "
                   "{low:g} dpi but under the recommended {rec:g} dpi, so small print and seals may blur. Scanning "
                   "again at 200-300 dpi is better.")
-        yield pdf_problem(zh, en, dpi, r.error_below_dpi if error else r.warn_below_dpi, page, image.box,
+        yield _problem(zh, en, dpi, r.error_below_dpi if error else r.warn_below_dpi, page, image.box,
                        severity=None if error else W, n=page.number, dpi=dpi, w=w, h=h, low=r.error_below_dpi,
                        rec=r.warn_below_dpi)
 
@@ -264,7 +264,7 @@ def low_resolution(doc: PdfDocument, cfg) -> Iterator[Problem]:
 def blank_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
     for page in _measured(doc):
         if is_blank(page.scan, cfg):
-            yield pdf_problem("第 {n} 页是空白页：比纸张暗 {c:g} 个灰度级以上的墨迹只占 {ink:.3%}（不超过 {limit:.3%} 即为空白）。"
+            yield _problem("第 {n} 页是空白页：比纸张暗 {c:g} 个灰度级以上的墨迹只占 {ink:.3%}（不超过 {limit:.3%} 即为空白）。"
                            "如果是空白背面，请删除这一页；如果原件有内容，说明扫描过淡，请重新扫描。",
                            "Page {n} is blank: ink at least {c:g} grey levels darker than the paper covers {ink:.3%} of "
                            "it ({limit:.3%} or less is blank). If it is an empty back side, delete the page; if the "
@@ -290,7 +290,7 @@ def blurry_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
     for page in _with_content(doc, cfg):
         score = page.scan.sharpness
         if score is not None and score < limit:
-            yield pdf_problem("第 {n} 页文字模糊：清晰度 {s:.2f}，要求至少 {m:.2f}（清晰的扫描约 0.4～0.55）。请对焦后重新扫描。",
+            yield _problem("第 {n} 页文字模糊：清晰度 {s:.2f}，要求至少 {m:.2f}（清晰的扫描约 0.4～0.55）。请对焦后重新扫描。",
                            "The text on page {n} is blurred: sharpness {s:.2f}, at least {m:.2f} required (sharp scans "
                            "measure 0.4-0.55). Scan it again in focus.", round(score, 3), limit, page,
                            n=page.number, s=score, m=limit)
@@ -311,13 +311,13 @@ def exposure(doc: PdfDocument, cfg) -> Iterator[Problem]:
     for page in _measured(doc):
         s = page.scan
         if s.paper < e.min_paper_brightness:
-            yield pdf_problem("第 {n} 页过暗：纸张亮度 {p:.0f}，要求至少 {m:.0f}（0 黑～255 白）。请调亮后重新扫描。",
+            yield _problem("第 {n} 页过暗：纸张亮度 {p:.0f}，要求至少 {m:.0f}（0 黑～255 白）。请调亮后重新扫描。",
                            "Page {n} is too dark: the paper measures {p:.0f}, at least {m:.0f} required (0 black to "
                            "255 white). Scan it again brighter.", {"paper": round(s.paper, 1)},
                            {"paper": f">= {e.min_paper_brightness}"}, page, n=page.number, p=s.paper,
                            m=e.min_paper_brightness)
         elif not is_blank(page.scan, cfg) and s.ink_contrast < e.min_ink_contrast:
-            yield pdf_problem("第 {n} 页过淡：文字比纸张只暗 {c:.0f} 个灰度级，要求至少 {m:.0f}。请调低亮度或提高对比度后重新扫描。",
+            yield _problem("第 {n} 页过淡：文字比纸张只暗 {c:.0f} 个灰度级，要求至少 {m:.0f}。请调低亮度或提高对比度后重新扫描。",
                            "Page {n} is washed out: the text is only {c:.0f} grey levels darker than the paper; at "
                            "least {m:.0f} required. Scan it again with less brightness or more contrast.",
                            {"ink_contrast": s.ink_contrast}, {"ink_contrast": f">= {e.min_ink_contrast}"}, page,
@@ -339,7 +339,7 @@ def skew(doc: PdfDocument, cfg) -> Iterator[Problem]:
         angle = page.scan.skew
         if angle is not None and abs(angle) > limit:
             way, way_en = ("顺时针", "clockwise") if angle > 0 else ("逆时针", "counter-clockwise")
-            yield pdf_problem("第 {n} 页{way}歪斜 {a:.1f}°，最多允许 {m}°。请放正原件后重新扫描。",
+            yield _problem("第 {n} 页{way}歪斜 {a:.1f}°，最多允许 {m}°。请放正原件后重新扫描。",
                            "Page {n} is tilted {a:.1f}° {way_en}; at most {m}° is allowed. Straighten the original "
                            "and scan again.", angle, limit, page, n=page.number, a=abs(angle), m=limit, way=way,
                            way_en=way_en)
@@ -365,11 +365,11 @@ def rotation(doc: PdfDocument, cfg) -> Iterator[Problem]:
                    180: ("上下颠倒", "upside down", "旋转 180°", "180°"),
                    270: ("被顺时针转了 90°（内容的顶部朝右）", "turned 90° clockwise (the top of its content faces "
                          "right)", "逆时针旋转 90°", "90° counter-clockwise")}[s.turn]
-            yield pdf_problem("第 {n} 页{state}。请把该页{turn}后保存。", "Page {n} is {state_en}. Rotate it {turn_en} and save.",
+            yield _problem("第 {n} 页{state}。请把该页{turn}后保存。", "Page {n} is {state_en}. Rotate it {turn_en} and save.",
                            s.turn, 0, page, n=page.number, state=how[0], state_en=how[1], turn=how[2],
                            turn_en=how[3])
         elif s.sideways:
-            yield pdf_problem("第 {n} 页横置（文字行沿竖向排列，无法判断向哪边）。请把该页旋转 90° 到正向后保存。",
+            yield _problem("第 {n} 页横置（文字行沿竖向排列，无法判断向哪边）。请把该页旋转 90° 到正向后保存。",
                            "Page {n} lies sideways (its text lines run up the page; which way could not be told). "
                            "Rotate it 90° upright and save.", "90 or 270", 0, page, n=page.number)
 
@@ -398,7 +398,7 @@ def cut_off(doc: PdfDocument, cfg) -> Iterator[Problem]:
             places = scan.cut_places.get(side, 0)
             if share >= c.min_edge_share or places >= c.min_cut_places:
                 zh, en = _SIDES[side]
-                yield pdf_problem("第 {n} 页内容压到了{side}边（距边缘不到 {mm} 毫米：压边文字占该边 {s:.0%}，切断 {k} 处文字行或轮廓），原件可能没有扫全。"
+                yield _problem("第 {n} 页内容压到了{side}边（距边缘不到 {mm} 毫米：压边文字占该边 {s:.0%}，切断 {k} 处文字行或轮廓），原件可能没有扫全。"
                                "请完整放入扫描区域后重新扫描。",
                                "The content on page {n} runs into the {side_en} edge (within {mm} mm of it: text along "
                                "{s:.0%} of that edge, {k} text lines or outlines cut); the original may not have been "
@@ -423,7 +423,7 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
     for page in _with_content(doc, cfg):
         s = page.scan
         if is_grey(s, cfg):
-            yield pdf_problem("第 {n} 页是灰度或黑白扫描（颜色通道差 {c:.0f}），红色公章无法辨认。请用彩色模式重新扫描。",
+            yield _problem("第 {n} 页是灰度或黑白扫描（颜色通道差 {c:.0f}），红色公章无法辨认。请用彩色模式重新扫描。",
                            "Page {n} is a grayscale or black-and-white scan (colour spread {c:.0f}); a red seal "
                            "cannot be recognised on it. Scan it again in colour.", "grayscale", "colour", page,
                            n=page.number, c=s.chroma or 0)
