@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
 from .atomic import write_atomic
 from .findings import Finding, Severity
 from .marks import Box, PageMarks
 from .pdfdoc import PdfDocument, PdfPage
+from .sniff import ANNOTATION_SOFTWARE
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,9 @@ def _with_banner(image: Image.Image, lines: list[tuple[str, Colour]], pen: _Pen)
 
 
 def _png(image: Image.Image) -> bytes:
+    """PNG bytes tagged as docprep's own picture (sniff.OWN_OUTPUT), so a later check of the folder skips it."""
     out = io.BytesIO()
-    image.save(out, "PNG")
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", ANNOTATION_SOFTWARE)
+    image.save(out, "PNG", pnginfo=info)
     return out.getvalue()

@@ -1,9 +1,14 @@
-"""Atomic output: write a temporary file beside the target, then rename it into place (Windows-safe os.replace)."""
+"""Output files: checked for writability before any work is done, then written atomically (a temporary file
+beside the target, renamed into place with os.replace, which is Windows-safe)."""
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import OutputError
+from .i18n import Text
+from .paths import display_path
 
 
 def _umask() -> int:
@@ -12,12 +17,53 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all. The file gets the usual permissions (0666 less the umask),
-    not the temporary file's private 0600: reports and pictures on a shared drive are for others to read."""
+def _cannot_write(path: Path, reason: Text) -> OutputError:
+    shown = display_path(path)
+    return OutputError(Text(f"无法写入“{shown}”：{reason.zh}。请换一个可写的位置（本机文件夹，或有写权限的共享盘）。",
+                            f"Cannot write '{shown}': {reason.en}. Choose a writable place (a local folder, or a share "
+                            "you may write to)."))
+
+
+def _os_reason(exc: OSError) -> Text:
+    reason = exc.strerror or type(exc).__name__
+    return Text(reason, reason)
+
+
+def ensure_writable(path: str | os.PathLike, folder: bool = False) -> None:
+    """Raise OutputError unless `path` (a file, or with `folder` a folder) could be written now. Checked before the
+    work is done, so a read-only share fails at once, not after a long run. The probe is a real write (a temporary
+    file, removed at once) in the nearest existing folder: permission bits do not tell on shares, on read-only
+    file systems or for root."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    if target.is_dir() and not folder:
+        raise _cannot_write(target, Text("这是一个文件夹，不是文件", "it is a folder, not a file"))
+    if target.exists() and folder and not target.is_dir():
+        raise _cannot_write(target, Text("这是一个文件，不是文件夹", "it is a file, not a folder"))
+    existing = target if folder else target.parent
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        name = display_path(existing)
+        raise _cannot_write(target, Text(f"路径中的“{name}”是文件，不是文件夹", f"'{name}' in its path is a file, "
+                                                                         "not a folder"))
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".docprep-probe-", dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise _cannot_write(target, _os_reason(exc)) from None
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all; OutputError when it cannot be written. The file gets the usual
+    permissions (0666 less the umask), not the temporary file's private 0600: reports and pictures on a shared
+    drive are for others to read."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise _cannot_write(target, _os_reason(exc)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -25,9 +71,11 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
             os.fsync(out.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temporary)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, _os_reason(exc)) from None
         raise

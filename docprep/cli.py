@@ -1,20 +1,25 @@
 """The command line: parse options, call the library, render. Exit codes: 0 clean, 1 errors found, 2 usage/config/internal."""
 from __future__ import annotations
 
+import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .atomic import write_atomic
+from .atomic import ensure_writable, write_atomic
 from .checks import REGISTRY
-from .engine import Report, check_targets, discover
-from .errors import DocprepError, ExitCode
-from .i18n import LANGUAGES, default_language
+from .engine import Report, Target, check_targets, discover
+from .errors import DocprepError, ExitCode, UsageError
+from .i18n import LANGUAGES, Text, default_language
+from .kinds import kind_labels
+from .paths import display_path, read_head, same_file, terminal_safe
 from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
-from .report import to_json, to_text
+from .report import summary_line, to_json, to_text
+from .sniff import is_own_output
 
 
 def _lang_option(f):
@@ -27,11 +32,95 @@ def _profile_option(f):
                         help="Profile name (see `docprep profiles`) or path to a TOML file.")(f)
 
 
-def _progress(total: int, label: str):
-    """A progress bar on a terminal for long runs; nothing in pipes and CI logs."""
-    if total < 5 or not sys.stderr.isatty():
-        return None
-    return click.progressbar(length=total, label=label, file=sys.stderr)
+def _use_color(stream) -> bool:
+    """ANSI colour on a terminal only; NO_COLOR (no-color.org) turns it off, FORCE_COLOR on."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    return stream.isatty()
+
+
+def _can_encode(text: str, stream) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def _configure_streams() -> None:
+    """Never crash on a console encoding (GBK on Chinese Windows, latin-1): characters it lacks become '?'."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _requested_language(argv: list[str]) -> str:
+    """--lang from the command line (for messages of errors raised before or outside a command), else default."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGUAGES:
+            return arg[7:]
+    return default_language()
+
+
+class _Progress:
+    """A bar on a terminal; in logs (CI, a redirected stderr) a plain line every PLAIN_EVERY seconds."""
+
+    PLAIN_EVERY = 10.0
+
+    def __init__(self, total: int, lang: str):
+        self.total, self.done, self.lang = total, 0, lang
+        self.bar = (click.progressbar(length=total, label="检查中" if lang == "zh" else "Checking", file=sys.stderr)
+                    if total >= 5 and sys.stderr.isatty() else None)
+        self.plain = self.bar is None and total >= 20
+        self.last = time.monotonic()
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def update(self, _report=None) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.plain and time.monotonic() - self.last >= self.PLAIN_EVERY:
+            self.last = time.monotonic()
+            click.echo(f"docprep: 已检查 {self.done}/{self.total} 个文件" if self.lang == "zh"
+                       else f"docprep: checked {self.done} of {self.total} files", err=True)
+
+
+def _echo_report(report: Report, fmt: str, lang: str, errors_only: bool, kind_labels: dict, err: bool = False):
+    stream = sys.stderr if err else sys.stdout
+    if fmt == "json":
+        rendered = to_json(report, lang, ascii_only=not _can_encode("中", stream) or
+                           "utf" not in (getattr(stream, "encoding", "") or "utf-8").lower())
+    else:
+        rendered = to_text(report, lang, color=_use_color(stream), plain_marks=not _can_encode("✓✗", stream),
+                           errors_only=errors_only, kind_labels=kind_labels)
+    click.echo(rendered, nl=False, err=err, color=_use_color(stream))
+
+
+def _clashing_input(output: Path, paths, targets) -> Path | None:
+    """A checked file (or a named path) that the report would overwrite; an earlier report met in a folder may be
+    replaced (the walk passes over docprep's own outputs)."""
+    named = next((Path(p) for p in paths if same_file(Path(p), output)), None)
+    if named is not None:
+        return named
+    walked = next((t.path for t in targets if isinstance(t, Target) and same_file(t.path, output)), None)
+    return None if walked is None or is_own_output(read_head(walked)) else walked
+
+
+
+def _labels(profile, lang: str) -> dict:
+    return kind_labels(profile.section("pdf").kinds) if lang == "zh" else {}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,7 +133,8 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_profile_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE ('-': standard output); the summary "
+              "line still goes to the terminal (stderr).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for folders with many files.")
 @click.option("--kind", "attachment", metavar="KIND",
@@ -52,32 +142,59 @@ def cli():
                    "Default: from the file name, else checked as a copy needing seal, 核对无误 and date on every page.")
 @click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write one PNG per PDF page into DIR, with boxes round the seals, words, dates and problems found.")
+@click.option("-q", "--errors-only", "--quiet", "errors_only", is_flag=True,
+              help="Text report: only files with errors, and only their errors (no ✓ lines, no warnings).")
 @_lang_option
-def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, lang):
+def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, lang):
     """Check photos and attachments (files or folders). 检查照片和附件。"""
     lang = lang or default_language()
     profile = load_profile(profile_ref)
-    targets = list(discover(paths, profile))
+    if annotate_dir is not None:
+        ensure_writable(annotate_dir, folder=True)
+    targets = list(discover(paths, profile, [annotate_dir] if annotate_dir is not None else []))
+    to_file = Path(output) if output not in (None, "-") else None
+    if to_file is not None:
+        clash = _clashing_input(to_file, paths, targets)
+        if clash is not None:
+            shown = display_path(clash)
+            raise UsageError(Text(f"报告会覆盖被检查的文件“{shown}”；请用 -o 另选报告文件名。",
+                                  f"the report would overwrite '{shown}', which is being checked; choose another -o"))
+        ensure_writable(to_file)
     options = dict(jobs=jobs, attachment=attachment, annotate_dir=annotate_dir)
-    bar = _progress(sum(isinstance(t, Path) for t in targets), "检查中" if lang == "zh" else "Checking")
-    if bar is None:
-        report = check_targets(targets, profile, **options)
+    with _Progress(sum(isinstance(t, Target) for t in targets), lang) as progress:
+        report = check_targets(targets, profile, on_file=progress.update, **options)
+    labels = _labels(profile, lang)
+    if to_file is None:
+        _echo_report(report, fmt, lang, errors_only, labels)
     else:
-        with bar:
-            report = check_targets(targets, profile, on_file=lambda _: bar.update(1), **options)
-    rendered = to_json(report, lang) if fmt == "json" else to_text(report, lang)
-    if output:
-        write_atomic(output, rendered.encode("utf-8"))
-    else:
-        click.echo(to_text(report, lang, color=sys.stdout.isatty()) if fmt == "text" else rendered, nl=False)
+        rendered = to_json(report, lang) if fmt == "json" else to_text(
+            report, lang, errors_only=errors_only, kind_labels=labels, header=True)
+        write_atomic(to_file, rendered.encode("utf-8"))
+        click.echo(summary_line(report, lang), err=True)
+    if report.not_found:
+        listed = "、".join(report.not_found) if lang == "zh" else ", ".join(report.not_found)
+        click.echo(f"docprep: 找不到：{listed}（其余文件已检查）" if lang == "zh"
+                   else f"docprep: not found: {listed} (the rest was checked)", err=True)
+        return ExitCode.USAGE
+    if not report.files:
+        click.echo("docprep: 没有可检查的文件：给出的文件夹里没有照片、PDF 或其他文件。" if lang == "zh"
+                   else "docprep: nothing to check: the folders given hold no files.", err=True)
+        return ExitCode.USAGE
     return ExitCode.FINDINGS if report.has_errors else ExitCode.OK
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", metavar="OUT",
               help="Photo: output JPEG (or folder, when SOURCE is a folder); default NAME-fixed.jpg beside the input. "
-                   "A name ending in .pdf makes one PDF from the SOURCEs (scan mode).")
+                   "A name ending in .pdf makes one PDF from the SOURCEs (scan mode). '-': the JPEG (or with --scan "
+                   "the PDF) goes to standard output, messages to stderr.")
 @click.option("--scan", is_flag=True,
               help="Scan mode without -o: writes FIRST-fixed.pdf beside the first SOURCE (an -o must end in .pdf).")
 @click.option("--kind", "attachment", metavar="KIND",
@@ -105,29 +222,37 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     """
     lang = lang or default_language()
     profile = load_profile(profile_ref)
-    if scan or (output is not None and output.suffix.lower() == ".pdf"):
+    to_stdout = output == "-"
+    out_path = None if output in (None, "-") else Path(output)
+    if scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
         from .scanfix import fix_scans
 
-        result = fix_scans(list(sources), output, profile, attachment)
+        result = fix_scans(list(sources), out_path, profile, attachment, write=not to_stdout)
         report = Report(profile.name, [result.report])
-        summaries, written = [result.summary(lang)], result.written
+        summaries, done, data = [result.summary(lang)], result.written or result.data is not None, result.data
     else:
         from .fix import fix_paths
 
         if len(sources) > 1:
-            raise click.UsageError("several SOURCEs make one PDF: give -o OUT.pdf (or --scan)")
+            raise UsageError(Text("多个输入只能合成一个 PDF：请给出 -o 输出.pdf（或 --scan）。",
+                                  "several SOURCEs make one PDF: give -o OUT.pdf (or --scan)"))
         if attachment is not None:
-            raise click.UsageError("--kind is for scan mode (-o OUT.pdf or --scan): a photo has no attachment kind")
-        results = fix_paths(sources[0], output, profile)
+            raise UsageError(Text("--kind 只用于合成 PDF（-o 输出.pdf 或 --scan）：照片没有材料类型。",
+                                  "--kind is for scan mode (-o OUT.pdf or --scan): a photo has no attachment kind"))
+        results = fix_paths(sources[0], out_path, profile, write=not to_stdout)
         report = Report(profile.name, [r.report for r in results])
-        summaries, written = [r.summary(lang) for r in results], all(r.written for r in results)
+        summaries = [r.summary(lang) for r in results]
+        done = all(r.written or r.data is not None for r in results)
+        data = results[0].data if to_stdout and results else None
+    if data is not None:
+        _write_stdout(data)
     if fmt == "json":
-        click.echo(to_json(report, lang), nl=False)
+        _echo_report(report, "json", lang, False, _labels(profile, lang), err=to_stdout)
     else:
         for line in summaries:
-            click.echo(line)
-        click.echo(to_text(report, lang, color=sys.stdout.isatty()), nl=False)
-    return ExitCode.OK if written and not report.has_errors else ExitCode.FINDINGS
+            click.echo(terminal_safe(line), err=to_stdout)
+        _echo_report(report, "text", lang, False, _labels(profile, lang), err=to_stdout)
+    return ExitCode.OK if done and not report.has_errors else ExitCode.FINDINGS
 
 
 @cli.command()
@@ -163,6 +288,8 @@ def profiles(lang):
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: Click's own errors and docprep's config errors exit 2, never 1 (1 means findings)."""
+    _configure_streams()
+    lang = _requested_language(sys.argv[1:] if argv is None else argv)
     try:
         code = cli.main(args=argv, prog_name="docprep", standalone_mode=False)
     except click.exceptions.Exit as exc:  # --help, --version
@@ -174,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         code = ExitCode.USAGE
     except DocprepError as exc:
-        click.echo(f"docprep: {exc}", err=True)
+        click.echo(f"docprep: {terminal_safe(exc.message(lang))}", err=True)
         code = exc.exit_code
     except Exception:  # an internal error: say so, and never exit 1 (which means "findings")
         click.echo("docprep: internal error, please report it with this trace:\n" + traceback.format_exc(), err=True)

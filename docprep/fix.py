@@ -6,18 +6,23 @@ import hashlib
 import io
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from .engine import FileReport, check_photo_bytes, classify, discover, display_path
+from .engine import DOCUMENT_EXTENSIONS, FileReport, Target, check_photo_bytes, classify, discover
 from .errors import UsageError
 from .findings import Finding, Severity
 from .i18n import Text
 from .imaging import Box, decode, displayed_size, exif_orientation, find_faces, open_image
-from .atomic import write_atomic
+from .numbers import rounded, versus
+from .atomic import ensure_writable, write_atomic
+from .paths import display_name, display_path, read_head, same_file
+from .sniff import extension, sniff
 from .profiles import Profile
 from .registry import LoadFailure, Problem
 
@@ -33,13 +38,17 @@ class Refusal(Exception):
     rule: str
     problem: Problem
 
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.problem.message.en}"
+
 
 @dataclass
 class FixedPhoto:
     data: bytes
     size: tuple[int, int]
-    quality: int
+    quality: int  # estimated from the quantisation tables where the input was kept
     findings: list[Finding] = field(default_factory=list)  # warnings left on the output
+    kept: bool = False  # the input itself: a JPEG that already passed every rule
 
 
 def _refuse(rule: str, zh: str, en: str, measured=None, expected=None) -> Refusal:
@@ -68,12 +77,13 @@ def _crop_box(face: Box, image_size: tuple[int, int], ratio: float, cfg, face_li
                  2 * face.cx / ratio, 2 * (img_w - face.cx) / ratio)
     height = min(want_h, fits_h)
     if face.h / height > face_limit:
+        share, limit = versus(face.h / height, face_limit, percent=True)
         raise _refuse("photo.face",
-                      f"人脸周围留白不足：能裁出的最大区域里人脸占 {face.h / height:.0%} 高度（上限 {face_limit:.0%}）。"
+                      f"人脸周围留白不足：能裁出的最大区域里人脸占 {share} 高度（上限 {limit}）。"
                       "请使用头部四周留有空间的照片。",
-                      f"Too little room around the head: in the largest possible crop the face is {face.h / height:.0%} "
-                      f"of the height (at most {face_limit:.0%}). Use a photo with space around the head.",
-                      round(face.h / height, 3), face_limit)
+                      f"Too little room around the head: in the largest possible crop the face is {share} "
+                      f"of the height (at most {limit}). Use a photo with space around the head.",
+                      rounded(face.h / height, face_limit), face_limit)
     width = height * ratio
     left = int(round(face.cx - width / 2))
     top = int(round(face.cy - cfg.face_center_y * height))
@@ -109,13 +119,18 @@ def _fit_bytes(image: Image.Image, cfg, lo: int, hi: int) -> tuple[bytes, int] |
 
 
 def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
-    """Turn any readable photo into one that passes the profile, or raise Refusal saying why it cannot."""
+    """Turn any readable photo into one that passes the profile, or raise Refusal saying why it cannot. A JPEG that
+    already passes is returned as it is: re-encoding it could only lose detail, and cropping it could move it
+    nearer a limit."""
+    kept = _kept_if_passing(name, data, profile)
+    if kept is not None:
+        return kept
     photo_cfg = profile.section("photo")
     cfg = photo_cfg.fix
     # The face is found on a reduced copy; the crop then comes from pixels decoded only as large as it needs.
     source, full_size = _decode_at(name, data, photo_cfg.max_pixels, FIX_DETECTION_LONG_SIDE)
     face = _largest_face(np.asarray(source)).scaled(full_size[0] / source.width)
-    face_limit = photo_cfg.face.height_ratio[1] * 0.95
+    face_limit = photo_cfg.face.height_ratio[1]  # check's own limit: what passes check, fix may make
     size = photo_cfg.file_size
     tried = []
     for out_w, out_h in sorted((tuple(s) for s in cfg.sizes), key=lambda s: s[0] * s[1], reverse=True):
@@ -142,11 +157,12 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
     smallest = min(cfg.sizes, key=lambda s: s[0] * s[1])
     crop_w, crop_h = tried[-1][2], tried[-1][3]
     if crop_h * cfg.max_upscale < smallest[1]:
+        upscale, limit = versus(smallest[1] / crop_h, cfg.max_upscale, decimals=2)
         raise _refuse("photo.dimensions",
                       f"人脸周围可裁出的区域只有 {crop_w}×{crop_h} 像素，最小的目标尺寸 {smallest[0]}×{smallest[1]} "
-                      f"需要放大 {smallest[1] / crop_h:.2f} 倍（上限 {cfg.max_upscale} 倍）。请使用更大、更清晰的原图。",
+                      f"需要放大 {upscale} 倍（上限 {limit} 倍）。请使用更大、更清晰的原图。",
                       f"The crop around the face is only {crop_w}×{crop_h} px; the smallest target {smallest[0]}×{smallest[1]} "
-                      f"would need {smallest[1] / crop_h:.2f}× enlargement (at most {cfg.max_upscale}×). Use a larger original.",
+                      f"would need {upscale}× enlargement (at most {limit}×). Use a larger original.",
                       [crop_w, crop_h], list(smallest))
     raise _refuse("photo.file-size",
                   f"在质量 {cfg.quality[0]}～{cfg.quality[1]} 的任何设置下都无法把文件大小放进 "
@@ -154,7 +170,38 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
                   f"brings the file into {size.min_bytes:,}-{size.max_bytes:,} bytes.", None, [size.min_bytes, size.max_bytes])
 
 
-def _decode_at(name: str, data: bytes, max_pixels: int, long_side: float) -> tuple[Image.Image, tuple[int, int]]:
+def _kept_if_passing(name: str, data: bytes, profile: Profile) -> FixedPhoto | None:
+    """The input unchanged when it is JPEG content with no error under the output's .jpg name (warnings stay)."""
+    if sniff(data[:1024]) != "JPEG":
+        return None
+    findings = check_photo_bytes(_jpeg_name(name), data, profile)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return None
+    image = open_image(name, data, profile.section("photo").max_pixels)  # the header only: check just read it
+    return FixedPhoto(data, image.size, _jpeg_quality(image.quantization[0]), findings, kept=True)
+
+
+def _jpeg_quality(luma_table) -> int:
+    """The libjpeg quality (1-100) whose luminance table is nearest this one: exact for files libjpeg wrote
+    (Pillow, most software), the nearest equivalent for a camera's own tables."""
+    distance = np.abs(_libjpeg_luma_tables() - np.asarray(luma_table, dtype=np.int64)).sum(axis=1)
+    return int(distance.argmin()) + 1
+
+
+@lru_cache(maxsize=None)
+def _libjpeg_luma_tables() -> np.ndarray:
+    """libjpeg's luminance table at each quality 1-100 (row q - 1), scaled as jpeg_quality_scaling() does from the
+    base table — which quality 50 writes unscaled, so it is taken from Pillow rather than copied here."""
+    out = io.BytesIO()
+    Image.new("L", (8, 8)).save(out, "JPEG", quality=50)
+    with Image.open(out) as image:
+        base = np.asarray(image.quantization[0], dtype=np.int64)
+    quality = np.arange(1, 101)
+    factor = np.where(quality < 50, 5000 // quality, 200 - 2 * quality)
+    return np.clip((base[None, :] * factor[:, None] + 50) // 100, 1, 255)
+
+
+def _decode_at(name: str, data: bytes, max_pixels, long_side: float) -> tuple[Image.Image, tuple[int, int]]:
     """The upright picture decoded with at least `long_side` pixels on its long side (all of them when it has
     fewer), and its full upright size."""
     try:
@@ -186,18 +233,21 @@ class FixResult:
     size: tuple[int, int] | None = None
     quality: int | None = None
     byte_count: int = 0
+    data: bytes | None = None  # the fixed JPEG, when it was asked for rather than written (fix_file(output=None))
 
     def summary(self, lang: str) -> str:
-        if not self.written:
+        if self.size is None:
             return (f"未生成：{self.source}（原因见下）" if lang == "zh"
                     else f"Not written: {self.source} (reasons below)")
         w, h = self.size
         n = self.byte_count
-        return (f"已生成 {self.output}：{w}×{h} 像素，{n:,} 字节，JPEG 质量 {self.quality}" if lang == "zh"
-                else f"Wrote {self.output}: {w}×{h} px, {n:,} bytes, JPEG quality {self.quality}")
+        where = self.output or ("标准输出" if lang == "zh" else "standard output")
+        return (f"已生成 {where}：{w}×{h} 像素，{n:,} 字节，JPEG 质量 {self.quality}" if lang == "zh"
+                else f"Wrote {where}: {w}×{h} px, {n:,} bytes, JPEG quality {self.quality}")
 
 
-def fix_file(source: Path, output: Path, profile: Profile) -> FixResult:
+def fix_file(source: Path, output: Path | None, profile: Profile) -> FixResult:
+    """Fix one photo into `output` (written atomically), or with `output` None into FixResult.data."""
     shown = display_path(source)
     try:
         data = source.read_bytes()
@@ -206,14 +256,17 @@ def fix_file(source: Path, output: Path, profile: Profile) -> FixResult:
         return FixResult(shown, None, _refusal_report(shown, None, "file.unreadable", problem), False)
     sha = hashlib.sha256(data).hexdigest()
     try:
-        fixed = fix_photo_bytes(source.name, data, profile)
+        fixed = fix_photo_bytes(display_name(source), data, profile)
     except Refusal as refusal:
         return FixResult(shown, None, _refusal_report(shown, sha, refusal.rule, refusal.problem), False)
     except _Unfixable as unfixable:
         return FixResult(shown, None, FileReport(shown, "photo", sha, unfixable.findings), False)
-    write_atomic(output, fixed.data)
-    out_report = FileReport(display_path(output), "photo", hashlib.sha256(fixed.data).hexdigest(), fixed.findings)
-    return FixResult(shown, display_path(output), out_report, True, fixed.size, fixed.quality, len(fixed.data))
+    if output is not None:
+        write_atomic(output, fixed.data)
+    out_shown = display_path(output) if output is not None else None
+    out_report = FileReport(out_shown or "-", "photo", hashlib.sha256(fixed.data).hexdigest(), fixed.findings)
+    return FixResult(shown, out_shown, out_report, output is not None, fixed.size, fixed.quality, len(fixed.data),
+                     None if output is not None else fixed.data)
 
 
 def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem) -> FileReport:
@@ -223,38 +276,84 @@ def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem) ->
     return FileReport(shown, "photo", sha, [refusal])
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
+def _would_overwrite(out: Path) -> UsageError:
+    shown = display_path(out)
+    return UsageError(Text(f"输出“{shown}”会覆盖输入文件；请用 -o 另选输出位置。",
+                           f"the output {shown} would overwrite the input; choose another -o"))
 
 
-def fix_paths(source: Path, output: Path | None, profile: Profile) -> list[FixResult]:
+def _not_a_photo(source: Path) -> UsageError:
+    shown = display_path(source)
+    return UsageError(Text(
+        f"“{shown}”是 PDF，不是照片。fix 把照片修正为证件照，或把图片合成 PDF（-o 文件名.pdf）；检查 PDF 请用：docprep check {shown}",
+        f"'{shown}' is a PDF, not a photo. fix makes ID photos from photos, or one PDF from images (-o NAME.pdf); "
+        f"to check a PDF: docprep check {shown}"))
+
+
+def _output_names(sources: list[Path], root: Path) -> list[Path]:
+    """Relative output names (UTF-8, .jpg) for the photos of a folder, distinct even where two sources share a
+    stem (照片/a.heic and 照片/a.png become a-heic.jpg and a-png.jpg) or differ only in case."""
+    def parts(src: Path) -> tuple[Path, str, str]:
+        relative = src.relative_to(root)
+        folder = Path(*(display_name(part) for part in relative.parent.parts))
+        name = display_name(src)
+        stem, _, ext = name.rpartition(".") if "." in name[1:] else (name, "", "")
+        return folder, stem, ext
+
+    planned = [parts(src) for src in sources]
+    base = Counter(str(folder / stem).lower() for folder, stem, _ in planned)
+    used: set[str] = set()
+    names = []
+    for folder, stem, ext in planned:
+        name = stem if base[str(folder / stem).lower()] == 1 or not ext else f"{stem}-{ext.lower()}"
+        candidate, n = name, 1
+        while str(folder / candidate).lower() in used:
+            n += 1
+            candidate = f"{name}-{n}"
+        used.add(str(folder / candidate).lower())
+        names.append(folder / f"{candidate}.jpg")
+    return names
+
+
+def _folder_pairs(source: Path, output: Path | None, profile: Profile) -> list[tuple[Path, Path]]:
+    if output is not None and (output.is_file() or extension(output.name) in DOCUMENT_EXTENSIONS):
+        shown = display_path(output)
+        raise UsageError(Text(f"“{display_path(source)}”是文件夹，修正后的照片会写入一个文件夹：-o 请给出文件夹，而不是“{shown}”。",
+                              f"'{display_path(source)}' is a folder, so the fixed photos go into a folder: -o must "
+                              f"name a folder, not '{shown}'."))
+    out_dir = output or source.with_name(display_name(source) + "-fixed")
+    ensure_writable(out_dir, folder=True)
+    photos = [t.path for t in discover([source], profile, exclude=[out_dir])
+              if isinstance(t, Target) and classify(t.path.name, read_head(t.path)) == "photo"]
+    return [(src, out_dir / name) for src, name in zip(photos, _output_names(photos, source))]
+
+
+def fix_paths(source: Path, output: Path | None, profile: Profile, write: bool = True) -> list[FixResult]:
     """Fix one photo (output: a file, default NAME-fixed.jpg) or every photo in a folder (output: a folder,
-    default FOLDER-fixed, same relative names). Inputs are never overwritten."""
+    default FOLDER-fixed, same relative names; photos already in the output folder are not fixed again). Inputs
+    are never overwritten; an output that cannot be written is refused before any work (OutputError). With
+    `write` False (one photo only) nothing is written and the JPEG comes back in FixResult.data."""
+    shown = display_path(source)
     if not os.path.lexists(source):
-        raise UsageError(f"no such file or folder: {display_path(source)}")
-    if source.is_dir() and not source.is_symlink():
-        out_dir = output or source.with_name(source.name + "-fixed")
-        pairs = []
-        for target in discover([source], profile):
-            if isinstance(target, Path) and classify(target.name, _head(target)) == "photo":
-                pairs.append((target, out_dir / target.relative_to(source).with_suffix(".jpg")))
+        raise UsageError(Text(f"找不到“{shown}”。", f"no such file or folder: {shown}"))
+    folder = source.is_dir() and not source.is_symlink()
+    if not write and folder:
+        raise UsageError(Text(f"“{shown}”是文件夹：只有单张照片能输出到标准输出。",
+                              f"'{shown}' is a folder: only one photo can go to standard output"))
+    if not folder and classify(source.name, read_head(source)) == "pdf":
+        raise _not_a_photo(source)
+    if not write:
+        return [fix_file(source, None, profile)]
+    if folder:
+        pairs = _folder_pairs(source, output, profile)
     else:
-        out = output or source.with_name(source.stem + "-fixed.jpg")
+        out = output or source.with_name(Path(display_name(source)).stem + "-fixed.jpg")
         if out.is_dir():
-            out = out / (source.stem + ".jpg")
+            out = out / (Path(display_name(source)).stem + ".jpg")
+        ensure_writable(out)
         pairs = [(source, out)]
     for src, out in pairs:
-        if _same_file(src, out) or src.resolve() == out.resolve():
-            raise UsageError(f"the output {display_path(out)} would overwrite the input; choose another -o")
+        if same_file(src, out):
+            raise _would_overwrite(out)
     return [fix_file(src, out, profile) for src, out in pairs]
 
-
-def _head(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(1024)
-    except OSError:
-        return b""

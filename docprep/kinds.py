@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .i18n import Text
 from .settings import Setting
 
 UNKNOWN = "unknown"
@@ -20,6 +21,8 @@ SETTINGS = {
     "originals": S("str-list", "kinds that are originals or forms: no verification marks needed"),
     "name_hints": S("str-list", "\"KEYWORD=KIND\": a file whose name contains KEYWORD is of that kind (first match "
                                 "wins)"),
+    "labels": S("str-list", "\"KIND=名称\": the Chinese name shown for a kind (English shows the kind itself)",
+                required=False),
 }
 
 _MARKS = {"every_page": "every-page", "once": "once", "originals": "none"}
@@ -35,6 +38,17 @@ class AttachmentKind:
 def known_kinds(kinds) -> dict[str, str]:
     """Kind -> how its marks are needed, from the profile's [pdf.kinds]."""
     return {kind: _MARKS[key] for key in _MARKS for kind in getattr(kinds, key)}
+
+
+def kind_labels(kinds) -> dict[str, str]:
+    """Kind -> its Chinese name, from the profile's [pdf.kinds] labels."""
+    return dict(_hints(getattr(kinds, "labels", [])))
+
+
+def marks_needed(kind: str, kinds) -> str:
+    """How a PDF of `kind` needs the marks: "every-page", "once" or "none"; a kind the profile does not list (unknown)
+    is a copy on every page."""
+    return known_kinds(kinds).get(kind, "every-page")
 
 
 def _hints(hints: list[str]) -> list[tuple[str, str]]:
@@ -64,6 +78,10 @@ def validate(section: dict) -> str | None:
             return f"key 'pdf.kinds.name_hints': {hint!r} is not KEYWORD=KIND"
         if kind not in seen:
             return f"key 'pdf.kinds.name_hints': {hint!r} names kind {kind!r}, which no list of [pdf.kinds] has"
+    labels = kinds.get("labels", [])
+    for label, (kind, name) in zip(labels, _hints(labels)):
+        if kind not in seen or not name:
+            return f"key 'pdf.kinds.labels': {label!r} is not KIND=NAME with a kind of [pdf.kinds]"
     return None
 
 
@@ -72,10 +90,17 @@ def resolve_kind(file_name: str, kind: str | None, kinds) -> AttachmentKind:
     known = known_kinds(kinds)
     if kind is not None:
         if kind not in known:
-            raise UsageError(f"unknown --kind {kind!r}; this profile knows: {', '.join(sorted(known))}")
+            listed = ", ".join(sorted(known))
+            raise UsageError(Text(f"未知的材料类型“{kind}”；该配置文件支持：{listed}",
+                                  f"unknown attachment kind {kind!r}; this profile knows: {listed}"))
         return AttachmentKind(kind, known[kind], "option")
+    hint = name_hint(file_name, kinds.name_hints)
+    if hint is not None:
+        return AttachmentKind(hint[1], known[hint[1]], "name")
+    return AttachmentKind(UNKNOWN, marks_needed(UNKNOWN, kinds), "default")
+
+
+def name_hint(file_name: str, hints: list[str]) -> tuple[str, str] | None:
+    """The first (keyword, kind) of the "KEYWORD=KIND" hints whose keyword is in the file name (any case)."""
     lowered = file_name.lower()
-    for keyword, name in _hints(kinds.name_hints):
-        if keyword.lower() in lowered:
-            return AttachmentKind(name, known[name], "name")
-    return AttachmentKind(UNKNOWN, "every-page", "default")
+    return next(((k, v) for k, v in _hints(hints) if k.lower() in lowered), None)

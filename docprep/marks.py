@@ -118,7 +118,7 @@ SETTINGS = {
     "seal_min_inner_ink": S("float", "least red share inside the ring", 0, 1),
     "seal_min_ring_contrast": S("float", "least red share of the rim band over the red share inside", 0, 100),
     "seal_max_ring_contrast": S("float", "greatest red share of the rim band over the red share inside", 0, 1000),
-    "phrases": S("str-list", "verification words and their variants"),
+    "phrases": S("str-list", "verification words and their variants (none: no copy could ever pass)", min_items=1),
     "min_match": S("float", "least similarity of read text to a phrase (1 = exact)", 0, 1),
     "ocr_dpi": S("int", "resolution at which regions are read", 72, 400),
     "ocr_near_seal_mm": S("float", "margin round a seal read for the words, mm", 0, 200),

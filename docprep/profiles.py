@@ -66,6 +66,8 @@ def _resolve(ref: str, base: Path | None) -> Path:
     if candidate.is_file():
         return candidate
     known = ", ".join(sorted(shipped))
+    if candidate.is_dir():
+        raise ProfileError(f"profile {ref!r} is a folder: give a .toml file or one of: {known}")
     raise ProfileError(f"profile {ref!r} not found: give a file path or one of: {known}")
 
 
@@ -74,7 +76,7 @@ def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict, Text]:
     if resolved in seen:
         raise ProfileError(f"{path}: 'extends' loops back to itself ({' -> '.join(p.name for p in seen)})")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # Notepad starts UTF-8 with a byte-order mark
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: cannot read profile: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -145,7 +147,7 @@ def _validate_rules(value, path: Path) -> None:
 def _validate_section(value, schema: dict, where: str, path: Path) -> None:
     if not isinstance(value, dict):
         raise ProfileError(f"{path}: key '{where}': expected a table")
-    for key, item in value.items():
+    for key, item in list(value.items()):
         spec = schema.get(key)
         here = f"{where}.{key}"
         if spec is None:
@@ -154,6 +156,8 @@ def _validate_section(value, schema: dict, where: str, path: Path) -> None:
         if isinstance(spec, dict):
             _validate_section(item, spec, here, path)
         else:
+            if spec.normalize is not None and spec.validate(item, here) is None:
+                item = value[key] = spec.normalize(item)  # `value` is this file's freshly parsed table, not shared
             error = spec.validate(item, f"key '{here}'")
             if error:
                 raise ProfileError(f"{path}: {error}")

@@ -4,8 +4,9 @@ pillow-heif is installed) -> one PDF attachment that passes `docprep check`, or 
 Per page (every frame of a multi-page TIFF is a page):
 - The EXIF orientation is applied, then the page is measured with the same code `check` uses (docprep.pagescan, at
   the profile's analysis resolution): it is turned upright (90/180/270) and straightened when it is tilted by at
-  least [pdf.fix] deskew_degrees. The corners a straightening uncovers are filled with the colour of the page's
-  own border (white on a white scan), not black, so they read as paper, not as ink.
+  least [pdf.fix] deskew_degrees, within the page, which keeps its size (an A4 scan stays A4). The corners a
+  straightening uncovers are filled with the colour of the page's own border (white on a white scan), not black, so
+  they read as paper, not as ink.
 - The page size comes from the image's resolution, so `check` sees the true dpi. An image that states none, or a
   resolution that would make a page longer than [pdf.fix] max_page_mm (phones write 72 dpi on 4000-pixel photos),
   is taken to show a sheet of [pdf.fix] paper_mm (A4's 297 mm) along its long side, and its resolution follows
@@ -44,13 +45,14 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import __version__
-from .atomic import write_atomic
+from .atomic import ensure_writable, write_atomic
 from .checks import pdf_marks
-from .engine import FileReport, check_pdf, display_path, finding
+from .engine import FileReport, check_pdf, finding
 from .errors import UsageError
+from .paths import display_name, display_path, same_file
 from .findings import Finding, Severity
 from .i18n import Text
-from .imaging import to_srgb
+from .imaging import to_8bit, to_srgb
 from .pagescan import ScanSettings, measure_page
 from .profiles import Profile
 from .registry import Problem
@@ -210,9 +212,7 @@ def _normal_mode(image: Image.Image) -> Image.Image:
     if image.mode == "1" or image.mode == "L":
         return image
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        a = np.asarray(image).astype(np.int64)
-        shift = 8 if a.max(initial=0) > 255 else 0
-        return Image.fromarray(np.clip(a >> shift, 0, 255).astype(np.uint8))
+        return to_8bit(image)
     if image.mode == "LA":
         white = Image.new("L", image.size, 255)
         white.paste(image.getchannel("L"), mask=image.getchannel("A"))
@@ -352,11 +352,13 @@ def _border_colour(rgb: np.ndarray, kind: str):
 
 
 def _rotate(image: Image.Image, degrees: float, fill) -> Image.Image:
-    """Turned counter-clockwise by `degrees` (straightening a clockwise tilt), canvas grown to keep every corner."""
+    """Turned counter-clockwise by `degrees` (straightening a clockwise tilt) within its own canvas: the page keeps
+    its size (an A4 scan stays A4; a grown canvas would be a larger, odd sheet), and what the tilt had pushed past
+    the corners was already outside the scanned sheet."""
     if image.mode == "1":
-        grey = image.convert("L").rotate(degrees, Image.BICUBIC, expand=True, fillcolor=255)
+        grey = image.convert("L").rotate(degrees, Image.BICUBIC, fillcolor=255)
         return grey.point(lambda v: 255 if v >= 128 else 0).convert("1")
-    return image.rotate(degrees, Image.BICUBIC, expand=True, fillcolor=fill)
+    return image.rotate(degrees, Image.BICUBIC, fillcolor=fill)
 
 
 # --- encoding and the PDF -------------------------------------------------------------------------------------
@@ -569,10 +571,11 @@ class ScanFixResult:
     size_bytes: int | None = None
     limit: int = 0
     compressed: bool = False
+    data: bytes | None = None  # the PDF, when it was asked for rather than written (fix_scans(write=False))
 
     def summary(self, lang: str) -> str:
         zh = lang == "zh"
-        if self.written:
+        if self.written or self.data is not None:
             head = (f"已生成 {self.output}：{len(self.pages)} 页，{self.size_bytes:,} 字节" if zh else
                     f"Wrote {self.output}: {len(self.pages)} page(s), {self.size_bytes:,} bytes")
             if self.compressed:
@@ -614,48 +617,58 @@ def scan_sources(paths: list[Path]) -> list[Path]:
     natural name order (page2 before page10)."""
     files: list[Path] = []
     for path in paths:
+        shown = display_path(path)
         if not os.path.lexists(path):
-            raise UsageError(f"no such file or folder: {display_path(path)}")
+            raise UsageError(Text(f"找不到“{shown}”。", f"no such file or folder: {shown}"))
         if path.is_dir():
             found = sorted((p for p in path.iterdir() if p.is_file() and not p.is_symlink()
                             and not p.name.startswith((".", "~$"))
                             and p.suffix.lower().lstrip(".") in IMAGE_EXTENSIONS), key=lambda p: _natural(p.name))
             if not found:
-                raise UsageError(f"no images in the folder {display_path(path)}")
+                raise UsageError(Text(f"文件夹“{shown}”里没有图片。", f"no images in the folder {shown}"))
             files.extend(found)
         else:
             files.append(path)
     return files
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
+def _output_problem(output: Path, files: list[Path]) -> UsageError | None:
+    shown = display_path(output)
+    if any(same_file(source, output) for source in files):
+        return UsageError(Text(f"输出“{shown}”会覆盖输入文件；请用 -o 另选输出位置。",
+                               f"the output {shown} would overwrite the input; choose another -o"))
+    if output.is_dir():
+        return UsageError(Text(f"输出“{shown}”是文件夹；请给出以 .pdf 结尾的文件名。",
+                               f"the output {shown} is a folder; give a file name ending in .pdf"))
+    if output.suffix.lower() != ".pdf":
+        return UsageError(Text(f"输出“{shown}”必须是 .pdf 文件：扫描图像合成一个 PDF。",
+                               f"the output {shown} must be a .pdf file: scans become one PDF"))
+    return None
 
 
-def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attachment: str | None = None
-              ) -> ScanFixResult:
+def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attachment: str | None = None,
+              write: bool = True) -> ScanFixResult:
     """Make one PDF from the images (files, or folders of them) and write it to `output` (default: FIRST-fixed.pdf
-    beside the first source) if it passes the profile's checks; otherwise write nothing and report why. Inputs are
+    beside the first source) if it passes the profile's checks; otherwise write nothing and report why. With
+    `write` False nothing is written either way and a passing PDF is returned in ScanFixResult.data. Inputs are
     never modified. `attachment` is the PDF's kind for the verification marks (default: from the output's name).
-    UsageError: no sources, a missing one, an output that is one of them, a folder, or not .pdf, an unknown kind."""
+    UsageError: no sources, a missing one, an output that is one of them, a folder, or not .pdf, an unknown kind;
+    OutputError: an output that cannot be written (checked before any work)."""
     if not sources:
-        raise UsageError("no images given: name the image files (or a folder of them) to make the PDF from")
+        raise UsageError(Text("没有给出图片：请列出要合成 PDF 的图片文件（或其所在文件夹）。",
+                              "no images given: name the image files (or a folder of them) to make the PDF from"))
     files = scan_sources([Path(s) for s in sources])
     if output is None:
         first = Path(sources[0])
-        output = first.with_name((first.stem if first.is_file() else first.name) + "-fixed.pdf")
+        output = first.with_name(Path(display_name(first)).stem if first.is_file() else display_name(first))
+        output = output.with_name(output.name + "-fixed.pdf")
     output = Path(output)
-    for source in files:
-        if _same_file(source, output):
-            raise UsageError(f"the output {display_path(output)} would overwrite the input; choose another -o")
-    if output.is_dir():
-        raise UsageError(f"the output {display_path(output)} is a folder; give a file name ending in .pdf")
-    if output.suffix.lower() != ".pdf":
-        raise UsageError(f"the output {display_path(output)} must be a .pdf file: scans become one PDF")
-    shown_out = display_path(output)
+    problem = _output_problem(output, files)
+    if problem is not None:
+        raise problem
+    if write:
+        ensure_writable(output)
+    shown_out = display_path(output) if write else "-"
     shown = [display_path(f) for f in files]
     images = []
     for path, name in zip(files, shown):
@@ -673,17 +686,18 @@ def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attach
         return ScanFixResult(shown, shown_out, False, _refusal_report(where, sha, refusal.rule, refusal.problem,
                                                                       profile, "other" if refusal.source else "pdf"),
                              refusal.pages)
-    checked = check_pdf(output.name, fixed.data, profile, attachment)
+    checked = check_pdf(display_name(output), fixed.data, profile, attachment)
     findings = checked.findings
     common = dict(pages=fixed.pages, size_bytes=len(fixed.data), limit=fixed.limit, compressed=fixed.compressed)
     # A missing seal, 核对无误 or date is HR's to add, not a scanning fault: reported, but the PDF is still written.
     if any(f.severity is Severity.ERROR and f.rule not in pdf_marks.RULE_IDS for f in findings):  # nothing written
         return ScanFixResult(shown, shown_out, False, FileReport(shown_out, "pdf", None, findings,
                                                                  attachment_kind=checked.kind), **common)
-    write_atomic(output, fixed.data)
+    if write:
+        write_atomic(output, fixed.data)
     report = FileReport(shown_out, "pdf", hashlib.sha256(fixed.data).hexdigest(), findings,
                         attachment_kind=checked.kind)
-    return ScanFixResult(shown, shown_out, True, report, **common)
+    return ScanFixResult(shown, shown_out, write, report, **common, data=None if write else fixed.data)
 
 
 def _refusal_report(shown: str, sha: str | None, rule: str, problem: Problem, profile: Profile,

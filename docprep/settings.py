@@ -1,8 +1,10 @@
 """Typed profile settings: each check family declares the keys it reads; profiles are validated against them."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -15,9 +17,12 @@ class Setting:
     max: float | None = None
     choices: tuple | None = None
     required: bool = True
+    min_items: int = 0  # "str-list": fewest entries (1 where an empty list could never match anything)
+    normalize: Callable | None = None  # applied on load to a valid value: the form the checks compare with
 
     def validate(self, value, where: str) -> str | None:
-        """Return an error text, or None when the value fits."""
+        """Return an error text, or None when the value fits. NaN and infinity are refused for every number:
+        NaN compares false with everything, so a bound of NaN silently passes whatever it should stop."""
         kind = self.kind
         if kind == "bool":
             ok = isinstance(value, bool)
@@ -42,12 +47,19 @@ class Setting:
             return f"{where}: expected {_KIND_NAMES[kind]}, got {value!r}"
         numbers = [value] if kind in ("int", "float") else value if kind == "range" else []
         for n in numbers:
+            if isinstance(n, float) and not math.isfinite(n):
+                return f"{where}: expected a finite number, got {n!r}"
             if self.min is not None and n < self.min:
                 return f"{where}: {n!r} is below the minimum {self.min}"
             if self.max is not None and n > self.max:
                 return f"{where}: {n!r} is above the maximum {self.max}"
         if self.choices is not None and value not in self.choices:
             return f"{where}: {value!r} is not one of {', '.join(map(str, self.choices))}"
+        if kind == "str-list":
+            if len(value) < self.min_items:
+                return f"{where}: needs at least {self.min_items} entries, got {value!r}"
+            if any(not v.strip() for v in value):
+                return f"{where}: entries must not be empty, got {value!r}"
         return None
 
 
@@ -60,6 +72,31 @@ _KIND_NAMES = {
     "size-list": "a list of [width, height] pairs of positive integers",
     "range": "[low, high] with low <= high",
 }
+
+
+def lower_extensions(values: list[str]) -> list[str]:
+    """".JPG" -> "jpg": extensions as docprep.sniff.extension gives them, however a profile spells them."""
+    return [v.strip().lstrip(".").lower() for v in values]
+
+
+def ordered(section: dict, family: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
+    """Cross-check of "low <= high" pairs of keys (dotted within the family's section) that each type check passes
+    alone: a minimum above its maximum would fail every file. Keys absent (optional, or reported missing
+    elsewhere) are skipped."""
+    for low_key, high_key in pairs:
+        low, high = _lookup(section, low_key), _lookup(section, high_key)
+        if low is not None and high is not None and low > high:
+            return f"key '{family}.{low_key}' = {low!r} must not be above key '{family}.{high_key}' = {high!r}"
+    return None
+
+
+def _lookup(section: dict, dotted: str):
+    value = section
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 def to_namespace(value):

@@ -16,6 +16,12 @@ _MAGIC = (
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP", "HEIF"}
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif"}
 PDF_EXTENSIONS = {"pdf"}
+# docprep's own outputs carry these in their first bytes, so that checking a folder again skips them: annotation
+# pictures (a PNG text chunk), JSON reports (the schema key) and saved text reports (their first line).
+ANNOTATION_SOFTWARE = "docprep annotation"
+TEXT_REPORT_HEADER = "# docprep report"
+_OWN_OUTPUT = (b"tEXtSoftware\x00" + ANNOTATION_SOFTWARE.encode(), b'"schema": "docprep.report/',
+               TEXT_REPORT_HEADER.encode())
 
 
 def sniff(head: bytes) -> str | None:
@@ -35,6 +41,11 @@ def sniff(head: bytes) -> str | None:
     if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]):
         return "text"
     return None
+
+
+def is_own_output(head: bytes) -> bool:
+    """A picture or report that docprep wrote (see _OWN_OUTPUT), judged from the file's first KiB."""
+    return head.startswith(_OWN_OUTPUT[2]) or any(marker in head[:1024] for marker in _OWN_OUTPUT[:2])
 
 
 def extension(name: str) -> str:

@@ -108,7 +108,8 @@ def json_report(json_case):
 
 
 def test_json_top_level_keys(json_report):
-    assert set(json_report) == {"schema", "tool", "profile", "lang", "files", "summary"}
+    assert set(json_report) == {"schema", "tool", "profile", "lang", "files", "skipped", "summary"}
+    assert json_report["skipped"] == []
     assert json_report["schema"] == "docprep.report/1"
     assert json_report["tool"] == {"name": "docprep", "version": docprep.__version__}
     assert json_report["profile"] == "zj-2021"
@@ -120,7 +121,8 @@ def test_json_file_entries(json_case):
     files = {entry["path"]: entry for entry in json_report["files"]}
     assert set(files) == {str(good_photo), str(bad_photo)}
     for entry in files.values():
-        assert set(entry) == {"path", "kind", "attachment_kind", "sha256", "status", "findings", "annotations"}
+        assert set(entry) == {"path", "path_bytes", "kind", "attachment_kind", "sha256", "status", "findings",
+                              "annotations"}
         assert entry["kind"] == "photo"
     assert files[str(good_photo)]["status"] == "ok" and files[str(good_photo)]["findings"] == []
     assert files[str(bad_photo)]["status"] == "error"

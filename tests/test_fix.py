@@ -130,7 +130,8 @@ def test_fix_for_cpta_exam_makes_exactly_295x413(tmp_path, cpta_profile, write_j
 
 def test_fix_for_health_exam_makes_420x600_over_50k(tmp_path, health_profile, write_jpeg):
     source = tmp_path / "photo.jpg"
-    write_jpeg(source, portrait(900, 1200, face_height=0.3))
+    # width/height 0.83 fails the profile, so fix must crop (a 900×1200 photo already passes and is kept as it is)
+    write_jpeg(source, portrait(1000, 1200, face_height=0.3))
     [result] = fix_paths(source, tmp_path / "health.jpg", health_profile)
     assert result.written
     with Image.open(result.output) as image:

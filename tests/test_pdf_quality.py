@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 
 from docprep.checks import pdf as pdf_rules
+from docprep.checks.pdf_marks import RULE_IDS as MARK_RULES
 from docprep.engine import check_file, check_pdf_bytes
 from docprep.findings import Severity
 from docprep.pagescan import MIN_SHARP_SHAPES, MIN_TEXT_COMPONENTS, PageScan, ScanSettings, measure_page
@@ -29,15 +30,22 @@ QUALITY = {"pdf.low-resolution", "pdf.blank-page", "pdf.blurry-page", "pdf.expos
            "pdf.cut-off", "pdf.color"}
 
 
-def findings(data: bytes, profile=PROFILE):
-    """Scan rules only: checked as an original, so no verification marks are looked for (tests/test_pdf_marks.py)."""
-    return check_pdf_bytes("scan.pdf", data, profile, "original")
+def findings(data: bytes, profile=PROFILE, kind: str = "original"):
+    """Scan rules only: checked as an original, so no verification marks are looked for (tests/test_pdf_marks.py).
+    pdf.color applies to copies only: its tests check a copy under `as_copies(profile)`."""
+    return check_pdf_bytes("scan.pdf", data, profile, kind)
 
 
-def quality(images: list[Image.Image], dpi: float = 150, profile=PROFILE) -> list[tuple[str, int]]:
+def as_copies(profile):
+    """The profile with the verification-mark rules off: a copy's scan rules (pdf.color) without OCR."""
+    return replace(profile, severities={**profile.severities, **{r: Severity.OFF for r in MARK_RULES}})
+
+
+def quality(images: list[Image.Image], dpi: float = 150, profile=PROFILE, kind: str = "original"
+            ) -> list[tuple[str, int]]:
     """Scan-quality findings as (rule, page); pdf.low-resolution is left out (150-dpi test pages earn its
     warning), it has its own tests."""
-    return [(f.rule, f.page) for f in findings(pdf_from_images(images, dpi), profile)
+    return [(f.rule, f.page) for f in findings(pdf_from_images(images, dpi), profile, kind)
             if f.rule in QUALITY - {"pdf.low-resolution"}]
 
 
@@ -368,18 +376,21 @@ def test_a_seal_touching_the_edge_passes_and_one_cut_open_fails(beyond_mm, fails
 
 
 def test_grayscale_and_bitonal_scans_cannot_show_the_seal():
-    found = quality([degrade(page(150), "gray"), degrade(page(150), "bitonal"), page(150)])
-    assert found == [("pdf.color", 1), ("pdf.color", 2)]
+    """One finding per copy, on its first grey page (tests/test_issue7_pdf_profiles.py: which kinds, which pages)."""
+    found = quality([degrade(page(150), "gray"), degrade(page(150), "bitonal"), page(150)], profile=as_copies(PROFILE),
+                    kind="copy")
+    assert found == [("pdf.color", 1)]
 
 
 def test_grey_pixels_saved_as_colour_are_grayscale():
-    assert quality([degrade(page(150), "gray").convert("RGB")]) == [("pdf.color", 1)]
+    found = quality([degrade(page(150), "gray").convert("RGB")], profile=as_copies(PROFILE), kind="copy")
+    assert found == [("pdf.color", 1)]
 
 
 def test_color_rule_follows_the_profile(tmp_path):
     path = tmp_path / "no-seal.toml"
     path.write_text('extends = "zj-2021"\n[pdf.color]\nseal_required = false\n', encoding="utf-8")
-    assert quality([degrade(page(150), "gray")], profile=load_profile(path)) == []
+    assert quality([degrade(page(150), "gray")], profile=as_copies(load_profile(path)), kind="copy") == []
 
 
 def test_a_born_digital_page_is_not_judged_as_a_scan():
@@ -414,8 +425,8 @@ needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real scans not prese
 EXPECTED_REAL = {
     "linn.pdf": [("pdf.color", 1), ("pdf.missing-verification", 1)],
     "skew.pdf": [("pdf.color", 1), ("pdf.missing-verification", 1)],
-    "cardinal.pdf": [("pdf.rotation", 2), ("pdf.rotation", 3), ("pdf.rotation", 4), ("pdf.missing-verification", 1)]
-    + [("pdf.color", n) for n in range(1, 5)],
+    "cardinal.pdf": [("pdf.rotation", 2), ("pdf.rotation", 3), ("pdf.rotation", 4), ("pdf.missing-verification", 1),
+                     ("pdf.color", 1)],  # one pdf.color per file, listing its grey pages 1-4
     "c02-22.pdf": [("pdf.low-resolution", 1), ("pdf.missing-seal", 1), ("pdf.missing-verification", 1)],
     "epson.pdf": [("pdf.color", 1), ("pdf.missing-verification", 1)],
     "blank.pdf": [("pdf.blank-page", 1)],
@@ -466,7 +477,8 @@ def test_a_stencil_mask_scan_is_rendered_not_inverted():
     with load_pdf("mask.pdf", data, CFG) as document:
         [only] = list(document.pages())
     assert only.source == "render" and only.scan.paper > 200
-    assert [f.rule for f in findings(data) if f.rule in QUALITY] == ["pdf.low-resolution", "pdf.color"]
+    found = findings(data, as_copies(PROFILE), "copy")
+    assert [f.rule for f in found if f.rule in QUALITY] == ["pdf.low-resolution", "pdf.color"]
 
 
 def test_a_table_of_aligned_cells_is_upright_and_turned_tables_are_sideways():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..findings import Severity
 from ..i18n import Text
-from ..registry import RuleFamily
+from ..registry import Problem, RuleFamily
 
 FAMILY = RuleFamily("file")
 
@@ -44,3 +44,49 @@ FAMILY.declare(
                  "The platform takes JPG photos and PDF attachments only; this file is neither, so docprep did not check it."),
     fix=Text("把文档扫描或导出为 PDF，照片保存为 JPG。", "Scan or export documents as PDF and save photos as JPG."),
 )
+FAMILY.declare(
+    "file.not-found", Severity.ERROR,
+    title=Text("找不到文件或文件夹", "No such file or folder"),
+    explain=Text("命令行中给出的路径不存在（拼写错误、文件已移动或共享盘未连接）；其余路径照常检查，退出码为 2。",
+                 "A path given on the command line does not exist (a typo, a moved file, or a share not connected); "
+                 "the other paths are still checked, and the exit code is 2."),
+    fix=Text("检查路径的拼写，或先连接共享盘。", "Check the path's spelling, or connect the share first."),
+)
+FAMILY.declare(
+    "file.empty-folder", Severity.ERROR,
+    title=Text("文件夹是空的", "Folder is empty"),
+    explain=Text("给出的文件夹里没有任何文件：没有可检查、可上传的材料（也可能是路径写错了）。",
+                 "The folder given holds no file at all: there is nothing to check or upload (or the path is the "
+                 "wrong one)."),
+    fix=Text("把申报材料放进该文件夹，或检查路径是否正确。", "Put the application's files into it, or check the path."),
+)
+FAMILY.declare(
+    "file.document-image", Severity.ERROR,
+    title=Text("文件扫描件存成了图片", "A document scan saved as a picture"),
+    explain=Text("这张图片是文件（证书、表格）的扫描件或照片，不是证件照；平台的附件只接受 PDF，所以未按证件照规则检查。"
+                 "判断依据：没有人脸，而且文件名提示是材料，或画面像一页纸（纸色背景上有成行的文字）。",
+                 "This picture is a scan or photo of a document (a certificate, a form), not an ID photo; the platform "
+                 "takes attachments as PDF only, so it was not judged as an ID photo. Evidence: no face, and a file "
+                 "name that names a document, or a picture that looks like a page (lines of text on paper)."),
+    fix=Text("把它做成 PDF：`docprep fix 图片.jpg -o 材料.pdf`（多页可一起给出）。",
+             "Make it a PDF: `docprep fix picture.jpg -o document.pdf` (several pages may be given together)."),
+)
+
+
+def not_found(shown: str) -> Problem:
+    return Problem(Text(f"找不到“{shown}”。请检查路径的拼写，或先连接共享盘。",
+                        f"'{shown}' does not exist. Check the path's spelling, or connect the share first."))
+
+
+def empty_folder(shown: str) -> Problem:
+    return Problem(Text(f"文件夹“{shown}”是空的，没有可检查的材料。请把申报材料放进去，或检查路径。",
+                        f"The folder '{shown}' is empty: nothing to check. Put the application's files into it, or "
+                        "check the path."), 0, ">= 1 file")
+
+
+def document_image(name: str, evidence: Text) -> Problem:
+    stem = name.rsplit(".", 1)[0] or name
+    return Problem(Text(f"这是文件的扫描件或照片，不是证件照（{evidence.zh}）。附件须为 PDF，请运行："
+                        f"docprep fix {name} -o {stem}.pdf",
+                        f"This is a scan or photo of a document, not an ID photo ({evidence.en}). Attachments must be "
+                        f"PDF; run: docprep fix {name} -o {stem}.pdf"), "document", "an ID photo or a PDF")

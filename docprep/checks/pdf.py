@@ -14,7 +14,7 @@ from ..i18n import Text
 from ..pagescan import is_blank, is_grey
 from ..pdfdoc import PdfDocument, PdfPage
 from ..registry import Problem, RuleFamily
-from ..settings import Setting
+from ..settings import Setting, ordered
 
 S = Setting
 SETTINGS = {
@@ -62,7 +62,8 @@ SETTINGS = {
                                    "that make it cut off", min=1),
     },
     "color": {
-        "seal_required": S("bool", "pages must show a red seal, so a grayscale scan cannot prove it"),
+        "seal_required": S("bool", "copies (kinds needing the verification marks, [pdf.kinds]) must show a red "
+                                   "seal, so a grayscale scan of one cannot prove it"),
         "max_gray_chroma": S("float", "a colour image whose channels differ by at most this (99.9th percentile, "
                                       "grey levels) is a grayscale scan saved as colour", min=0, max=255),
     },
@@ -83,9 +84,31 @@ SETTINGS = {
     },
 }
 
-FAMILY = RuleFamily("pdf", SETTINGS, validate=kinds.validate)
+# Pairs of keys that each pass their own bounds but contradict each other when the low one is above the high one.
+_ORDERED = (("resolution.error_below_dpi", "resolution.warn_below_dpi"),
+            ("marks.seal_min_ring_contrast", "marks.seal_max_ring_contrast"))
+
+
+def _validate(section: dict) -> str | None:
+    """Cross-checks of the [pdf] section: the kinds' lists and hints, and low <= high pairs."""
+    return kinds.validate(section) or ordered(section, "pdf", _ORDERED)
+
+
+FAMILY = RuleFamily("pdf", SETTINGS, validate=_validate)
 E, W = Severity.ERROR, Severity.WARNING
 T = Text
+
+
+_AS_COPY = T("（按复印件检查，材料类型：{kind}。如果这是原件或表格，用 --kind original 指定。）",
+             "(Checked as a copy, attachment kind: {kind}. If this is an original or a form, give --kind original.)")
+_UNKNOWN_AS_COPY = T("（材料类型未知，按复印件检查。如果这是原件或表格，用 --kind original 指定。）",
+                     "(Attachment kind unknown, so checked as a copy. If this is an original or a form, give --kind "
+                     "original.)")
+
+
+def copy_note(doc: PdfDocument) -> Text:
+    """Why a finding about the marks a copy needs applies to this PDF, and how to say it is no copy."""
+    return _UNKNOWN_AS_COPY if doc.kind == kinds.UNKNOWN else _AS_COPY.format(kind=doc.kind)
 
 
 def _problem(zh: str, en: str, measured=None, expected=None, page: PdfPage | None = None, box=None,
@@ -412,18 +435,34 @@ def cut_off(doc: PdfDocument, cfg) -> Iterator[Problem]:
 @FAMILY.rule(
     "pdf.color", W,
     title=T("灰度/黑白扫描无法显示红色公章", "Grayscale scan cannot show the red seal"),
-    explain=T("复印件上需要红色公章；灰度或黑白扫描把红章变成灰色，无法确认公章是否存在——docprep 不猜，只提示。",
+    explain=T("复印件上需要红色公章；灰度或黑白扫描把红章变成灰色，无法确认公章是否存在——docprep 不猜，只提示，每个文件一次，"
+              "列出所有灰度页。原件和表格（材料类型不需要核对标记，如 --kind original）不需要公章，不提示；只需盖一次章的长材料"
+              "只要有一页是彩色就不提示。",
               "Copies must show the unit's red seal; a grayscale or black-and-white scan turns it grey, so the seal "
-              "cannot be verified — docprep says so instead of guessing."),
+              "cannot be verified — docprep says so instead of guessing, once per file, listing the grey pages. "
+              "Originals and forms (kinds needing no verification marks, e.g. --kind original) need no seal and are "
+              "not flagged; a long copy stamped once is not flagged while any of its pages is in colour."),
     fix=T("用彩色模式重新扫描（200～300 dpi）。", "Scan the page again in colour (200-300 dpi)."),
 )
 def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    if not cfg.color.seal_required:
+    """Once per file, and only for copies (their kind needs the marks): an original or a form has no seal to show.
+    A copy marked once can show its seal on any colour page, so it is flagged only when no page is in colour. The
+    finding is on the first grey page and lists them all."""
+    needed = kinds.marks_needed(doc.kind, cfg.kinds)
+    if not cfg.color.seal_required or needed == "none":
         return
-    for page in _with_content(doc, cfg):
-        s = page.scan
-        if is_grey(s, cfg):
-            yield _problem("第 {n} 页是灰度或黑白扫描（颜色通道差 {c:.0f}），红色公章无法辨认。请用彩色模式重新扫描。",
-                           "Page {n} is a grayscale or black-and-white scan (colour spread {c:.0f}); a red seal "
-                           "cannot be recognised on it. Scan it again in colour.", "grayscale", "colour", page,
-                           n=page.number, c=s.chroma or 0)
+    pages = list(_with_content(doc, cfg))
+    grey = [p for p in pages if is_grey(p.scan, cfg)]
+    if not grey or (needed == "once" and len(grey) < len(pages)):
+        return
+    numbers = [p.number for p in grey]
+    spread = max(p.scan.chroma or 0 for p in grey)
+    limit = cfg.color.max_gray_chroma
+    message = T("第 {pages} 页是灰度或黑白扫描（颜色通道差最大 {c:.0f}，不超过 {limit:g} 即没有颜色），复印件上的红色公章无法辨认。"
+                "请用彩色模式重新扫描。",
+                "Grayscale or black-and-white scan on page {pages_en} (colour spread at most {c:.0f}; {limit:g} or "
+                "less shows no colour): the red seal a copy needs cannot be recognised. Scan again in colour.")
+    message = message.format(pages="、".join(map(str, numbers)), pages_en=", ".join(map(str, numbers)), c=spread,
+                             limit=limit)
+    yield Problem(message + copy_note(doc), {"grey_pages": numbers, "colour_spread": round(spread, 1)},
+                  f"colour spread > {limit:g}", page=numbers[0])

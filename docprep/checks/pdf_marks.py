@@ -12,20 +12,13 @@ from typing import Callable, Iterator
 
 from ..findings import Severity
 from ..i18n import Text
-from ..kinds import UNKNOWN
 from ..marks import PageMarks
 from ..pdfdoc import PdfDocument, PdfPage
 from ..registry import Problem
-from .pdf import FAMILY
+from .pdf import FAMILY, copy_note
 
 E = Severity.ERROR
 T = Text
-
-_AS_COPY = T("（按复印件检查，材料类型：{kind}。如果这是原件或表格，用 --kind original 指定。）",
-             "(Checked as a copy, attachment kind: {kind}. If this is an original or a form, give --kind original.)")
-_UNKNOWN_AS_COPY = T("（材料类型未知，按复印件检查。如果这是原件或表格，用 --kind original 指定。）",
-                     "(Attachment kind unknown, so checked as a copy. If this is an original or a form, give --kind "
-                     "original.)")
 
 
 def _lacking(doc: PdfDocument, judged: Callable[[PageMarks], bool], present: Callable[[PageMarks], bool]
@@ -50,7 +43,7 @@ def _union(boxes) -> tuple[float, float, float, float] | None:
 def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, page_text: tuple[str, str],
             once_text: tuple[str, str], measured, expected, box: Callable[[PdfPage], tuple]) -> Iterator[Problem]:
     """Per page for copies marked on every page; once per document (no page) for copies marked once."""
-    note = _UNKNOWN_AS_COPY if doc.kind == UNKNOWN else _AS_COPY.format(kind=doc.kind)
+    note = copy_note(doc)
     if doc.marks_needed == "once":
         if lacking and not found_somewhere:
             yield Problem(T(*once_text) + note, measured, expected)

@@ -9,17 +9,24 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from ..docimage import SETTINGS as DOCUMENT_SETTINGS
 from ..findings import Severity
 from ..i18n import Text
 from ..imaging import Box, Photo
+from ..numbers import limit_text, rounded, versus
 from ..registry import Problem, RuleFamily
-from ..settings import Setting
+from ..settings import Setting, lower_extensions, ordered
 from ..sniff import extension
 
 S = Setting
 SETTINGS = {
-    "extensions": S("str-list", "allowed file extensions, lower case, without the dot"),
-    "max_pixels": S("int", "images with more pixels are refused undecoded (decompression bombs)", min=1),
+    "extensions": S("str-list", "allowed file extensions (any case, with or without the dot: \".JPG\" is read as "
+                                "jpg)", min_items=1, normalize=lower_extensions),
+    "max_pixels": {  # images with more pixels are refused undecoded (decompression bombs)
+        "jpeg": S("int", "most pixels of a JPEG (decoded at reduced size, so memory stays small)", min=1),
+        "other": S("int", "most pixels of any other format (PNG, TIFF, HEIC ...: decoded whole, about 4 bytes a "
+                   "pixel)", min=1),
+    },
     "file_size": {
         "min_bytes": S("int", "smallest allowed file size in bytes (inclusive)", min=0),
         "max_bytes": S("int", "largest allowed file size in bytes (inclusive)", min=1),
@@ -33,6 +40,11 @@ SETTINGS = {
                    required=False),
     },
     "aspect_ratio": S("range", "allowed width/height, both ends included", min=0.1, max=10),
+    "color": {
+        "top_share": S("float", "share of the most colourful pixels whose chroma is measured", min=0.0001, max=0.5),
+        "min_chroma": S("float", "Lab chroma those pixels reach at least; below it the photo is black and white",
+                        min=0),
+    },
     "background": {
         "min_brightness": S("float", "median grey level of the background (0-255) at least", min=0, max=255),
         "max_tint": S("float", "colour distance of the median background from neutral grey (Lab a*/b*)", min=0),
@@ -55,6 +67,7 @@ SETTINGS = {
         "face_brightness": S("range", "mean grey level of the central face area", min=0, max=255),
         "max_side_difference": S("float", "brightness difference between the face's halves, / face brightness", min=0),
     },
+    "document": DOCUMENT_SETTINGS,  # telling a picture of a document from an ID photo (docprep.docimage)
     "fix": {
         "sizes": S("size-list", "output [width, height] presets for `docprep fix`, largest first"),
         "dpi": S("int", "DPI written into the fixed JPEG", min=72, max=1200),
@@ -65,7 +78,8 @@ SETTINGS = {
     },
 }
 
-FAMILY = RuleFamily("photo", SETTINGS)
+FAMILY = RuleFamily("photo", SETTINGS, validate=lambda section: ordered(
+    section, "photo", (("file_size.min_bytes", "file_size.max_bytes"),)))
 E, W = Severity.ERROR, Severity.WARNING
 T = Text
 
@@ -197,10 +211,12 @@ def aspect_ratio(photo: Photo, cfg) -> Iterator[Problem]:
     lo, hi = cfg.aspect_ratio
     # Exact rational comparison: 0.65 and 0.80 are not exact binary fractions, and both ends are allowed.
     if not Fraction(str(lo)) <= Fraction(w, h) <= Fraction(str(hi)):
-        yield _problem("宽高比为 {r:.3f}（{w}×{h}），要求在 {lo}～{hi} 之间。请用 `docprep fix` 重新裁剪。",
-                       "The width/height ratio is {r:.3f} ({w}×{h}); it must be between {lo} and {hi}. "
+        r, _ = versus(w / h, lo if w / h < lo else hi, decimals=3)  # 0.8004 shows as 0.8004, not as 0.800
+        yield _problem("宽高比为 {r}（{w}×{h}），要求在 {lo}～{hi} 之间。请用 `docprep fix` 重新裁剪。",
+                       "The width/height ratio is {r} ({w}×{h}); it must be between {lo} and {hi}. "
                        "Re-crop with `docprep fix`.",
-                       round(w / h, 4), [lo, hi], r=w / h, w=w, h=h, lo=lo, hi=hi)
+                       rounded(w / h, lo if w / h < lo else hi, 4), [lo, hi], r=r, w=w, h=h, lo=limit_text(lo),
+                       hi=limit_text(hi))
 
 
 @FAMILY.rule(
@@ -240,6 +256,31 @@ def color_mode(photo: Photo, cfg) -> Iterator[Problem]:
         yield _problem("嵌入的色彩配置文件是“{p}”，要求 sRGB。请用 `docprep fix` 转换。",
                        "The embedded colour profile is '{p}'; sRGB is required. Convert it with `docprep fix`.",
                        photo.icc_description, "sRGB", p=photo.icc_description)
+    else:
+        c = cfg.color
+        chroma = colourfulness(photo.pixels, c.top_share)
+        if chroma < c.min_chroma:
+            shown, limit = versus(chroma, c.min_chroma, decimals=1)
+            share = limit_text(c.top_share, percent=True)
+            yield _problem("照片是黑白的（以 RGB 彩色保存）：颜色最鲜艳的 {share} 像素色度只有 {c}，要求 ≥ {m}。"
+                           "请使用彩色照片，黑白照片不能转成彩色。",
+                           "The photo is black and white (saved as RGB colour): its most colourful {share} of pixels "
+                           "reach a chroma of only {c}; at least {m} is required. Use a colour photo; a black-and-white "
+                           "one cannot be made colour.", rounded(chroma, c.min_chroma, 2), f">= {c.min_chroma}",
+                           c=shown, m=limit, share=share)
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab of RGB uint8 pixels, unrounded (L 0-100, a* and b* about -128-127)."""
+    return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
+
+
+def colourfulness(rgb: np.ndarray, top_share: float) -> float:
+    """The Lab chroma that the most colourful `top_share` of the pixels reach: skin, lips and clothes in a colour
+    photo, a grey level's rounding noise in a black-and-white one. A face large enough for photo.face covers more
+    of the picture than the share measured, so a photo with plain clothes on white is still judged by its skin."""
+    values = lab(rgb)
+    return float(np.percentile(np.hypot(values[..., 1], values[..., 2]), 100 * (1 - top_share)))
 
 
 def background_mask(photo: Photo) -> tuple[np.ndarray, str]:
@@ -293,28 +334,31 @@ def background(photo: Photo, cfg) -> Iterator[Problem]:
     if mask.sum() < 50:
         return
     gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
-    lab = cv2.cvtColor(photo.pixels[mask].reshape(1, -1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3)
+    colour = lab(photo.pixels[mask].reshape(1, -1, 3)).reshape(-1, 3)
     brightness = float(np.median(gray[mask]))
-    tint = float(np.hypot(np.median(lab[:, 1]) - 128.0, np.median(lab[:, 2]) - 128.0))
+    tint = float(np.hypot(np.median(colour[:, 1]), np.median(colour[:, 2])))
     spread = background_spread(gray, mask)
     b = cfg.background
-    measured = {"brightness": round(brightness, 1), "tint": round(tint, 1), "spread": round(spread, 1),
-                "region": where}
+    measured = {"brightness": rounded(brightness, b.min_brightness, 1), "tint": rounded(tint, b.max_tint, 1),
+                "spread": rounded(spread, b.max_spread, 1), "region": where}
     expected = {"brightness": f">= {b.min_brightness}", "tint": f"<= {b.max_tint}", "spread": f"<= {b.max_spread}"}
     if tint > b.max_tint:
-        yield _problem("背景有明显颜色（色偏 {t:.1f}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
-                       "The background is coloured (tint {t:.1f}, at most {mt} allowed; brightness {br:.0f}), not white. "
+        t, mt = versus(tint, b.max_tint, decimals=1)
+        yield _problem("背景有明显颜色（色偏 {t}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
+                       "The background is coloured (tint {t}, at most {mt} allowed; brightness {br:.0f}), not white. "
                        "Retake the photo against a white background.",
-                       measured, expected, t=tint, mt=b.max_tint, br=brightness)
+                       measured, expected, t=t, mt=mt, br=brightness)
     elif brightness < b.min_brightness:
-        yield _problem("背景偏暗/偏灰（亮度 {br:.0f}，要求 ≥ {mb}）。请在光线充足的白色背景前重拍。",
-                       "The background is too dark or grey (brightness {br:.0f}; at least {mb} required). Retake "
-                       "it in good light against white.", measured, expected, br=brightness, mb=b.min_brightness)
+        br, mb = versus(brightness, b.min_brightness)
+        yield _problem("背景偏暗/偏灰（亮度 {br}，要求 ≥ {mb}）。请在光线充足的白色背景前重拍。",
+                       "The background is too dark or grey (brightness {br}; at least {mb} required). Retake "
+                       "it in good light against white.", measured, expected, br=br, mb=mb)
     elif spread > b.max_spread:
-        yield _problem("背景不均匀（最亮与最暗区域相差 {s:.0f} 个灰度级，要求 ≤ {ms}），有阴影或杂物。请在干净、光照均匀的白色背景前重拍。",
-                       "The background is uneven (its brightest and darkest areas differ by {s:.0f} grey levels; at "
+        sp, ms = versus(spread, b.max_spread)
+        yield _problem("背景不均匀（最亮与最暗区域相差 {s} 个灰度级，要求 ≤ {ms}），有阴影或杂物。请在干净、光照均匀的白色背景前重拍。",
+                       "The background is uneven (its brightest and darkest areas differ by {s} grey levels; at "
                        "most {ms}): shadows or objects. Retake it against a clean, evenly lit white background.",
-                       measured, expected, s=spread, ms=b.max_spread)
+                       measured, expected, s=sp, ms=ms)
 
 
 @FAMILY.rule(
@@ -346,40 +390,46 @@ def face(photo: Photo, cfg) -> Iterator[Problem]:
     ratio, width_ratio = box.h / h, box.w / w
     lo, hi = f.height_ratio
     if ratio < lo:
-        yield _problem("人脸高度占照片的 {r:.0%}，要求 {lo:.0%}～{hi:.0%}（头部过小，请裁得更近）。",
-                       "The face is {r:.0%} of the photo height; {lo:.0%}-{hi:.0%} expected (head too small: crop "
-                       "closer).", round(ratio, 3), [lo, hi], box, r=ratio, lo=lo, hi=hi)
+        r, lo_text = versus(ratio, lo, percent=True)
+        yield _problem("人脸高度占照片的 {r}，要求 {lo}～{hi}（头部过小，请裁得更近）。",
+                       "The face is {r} of the photo height; {lo}-{hi} expected (head too small: crop "
+                       "closer).", rounded(ratio, lo), [lo, hi], box, r=r, lo=lo_text, hi=limit_text(hi, True))
     elif ratio > hi or width_ratio > f.max_width_ratio:
-        yield _problem("人脸占照片高度的 {r:.0%}、宽度的 {wr:.0%}，要求高度 ≤ {hi:.0%}、宽度 ≤ {mw:.0%}（头部过大，请留出更多边距）。",
-                       "The face is {r:.0%} of the photo height and {wr:.0%} of its width; at most {hi:.0%} and "
-                       "{mw:.0%} (head too large: leave more margin).", {"height": round(ratio, 3),
-                       "width": round(width_ratio, 3)}, {"height": [lo, hi], "width": f"<= {f.max_width_ratio}"},
-                       box, r=ratio, wr=width_ratio, hi=hi, mw=f.max_width_ratio)
+        (r, hi_text), (wr, mw) = versus(ratio, hi, percent=True), versus(width_ratio, f.max_width_ratio, percent=True)
+        yield _problem("人脸占照片高度的 {r}、宽度的 {wr}，要求高度 ≤ {hi}、宽度 ≤ {mw}（头部过大，请留出更多边距）。",
+                       "The face is {r} of the photo height and {wr} of its width; at most {hi} and "
+                       "{mw} (head too large: leave more margin).", {"height": rounded(ratio, hi),
+                       "width": rounded(width_ratio, f.max_width_ratio)},
+                       {"height": [lo, hi], "width": f"<= {f.max_width_ratio}"}, box, r=r, wr=wr, hi=hi_text, mw=mw)
     offset = (box.cx - w / 2) / w
     if abs(offset) > f.max_center_offset:
-        yield _problem("人脸偏离中线 {o:.0%} 的照片宽度（要求 ≤ {m:.0%}）。请用 `docprep fix` 重新居中裁剪。",
-                       "The face is {o:.0%} of the width off the centre line (at most {m:.0%}). Re-centre it with "
-                       "`docprep fix`.", round(offset, 3), f.max_center_offset, box, o=abs(offset), m=f.max_center_offset)
+        o, m = versus(abs(offset), f.max_center_offset, percent=True)
+        yield _problem("人脸偏离中线 {o} 的照片宽度（要求 ≤ {m}）。请用 `docprep fix` 重新居中裁剪。",
+                       "The face is {o} of the width off the centre line (at most {m}). Re-centre it with "
+                       "`docprep fix`.", rounded(offset, f.max_center_offset), f.max_center_offset, box, o=o, m=m)
     headroom = box.y / box.h
     if headroom < f.min_headroom:
-        yield _problem("头顶上方空间只有 {r:.2f} 个脸高（要求 ≥ {m}），头顶可能被裁掉。请留出头顶空间重新裁剪。",
-                       "There are only {r:.2f} face heights above the face (at least {m}); the top of the head may be cut "
-                       "off. Re-crop leaving room above the head.", round(headroom, 3), f.min_headroom, box,
-                       r=headroom, m=f.min_headroom)
+        r, m = versus(headroom, f.min_headroom, decimals=2)
+        yield _problem("头顶上方空间只有 {r} 个脸高（要求 ≥ {m}），头顶可能被裁掉。请留出头顶空间重新裁剪。",
+                       "There are only {r} face heights above the face (at least {m}); the top of the head may be cut "
+                       "off. Re-crop leaving room above the head.", rounded(headroom, f.min_headroom), f.min_headroom,
+                       box, r=r, m=m)
     eyes = photo.faces.eyes
     if len(eyes) == 2:
         left, right = eyes
         eye_offset = ((left.cx + right.cx) / 2 - box.cx) / box.w
         roll = float(np.degrees(np.arctan2(right.cy - left.cy, right.cx - left.cx)))
         if abs(eye_offset) > f.max_eye_offset:
-            yield _problem("脸部没有正对镜头（双眼中点偏离脸部中线 {o:.0%}，要求 ≤ {m:.0%}）。请正对镜头重拍。",
-                           "The face is turned away (the eyes' midpoint is {o:.0%} of the face width off centre; at most "
-                           "{m:.0%}). Retake facing the camera.", round(eye_offset, 3), f.max_eye_offset, box,
-                           o=abs(eye_offset), m=f.max_eye_offset)
+            o, m = versus(abs(eye_offset), f.max_eye_offset, percent=True)
+            yield _problem("脸部没有正对镜头（双眼中点偏离脸部中线 {o}，要求 ≤ {m}）。请正对镜头重拍。",
+                           "The face is turned away (the eyes' midpoint is {o} of the face width off centre; at most "
+                           "{m}). Retake facing the camera.", rounded(eye_offset, f.max_eye_offset), f.max_eye_offset,
+                           box, o=o, m=m)
         elif abs(roll) > f.max_roll_degrees:
-            yield _problem("头部歪斜 {a:.1f}°（要求 ≤ {m}°）。请端正头部重拍。",
-                           "The head is tilted {a:.1f}° (at most {m}°). Retake with the head level.",
-                           round(roll, 1), f.max_roll_degrees, box, a=abs(roll), m=f.max_roll_degrees)
+            a, m = versus(abs(roll), f.max_roll_degrees, decimals=1)
+            yield _problem("头部歪斜 {a}°（要求 ≤ {m}°）。请端正头部重拍。",
+                           "The head is tilted {a}° (at most {m}°). Retake with the head level.",
+                           rounded(roll, f.max_roll_degrees, 1), f.max_roll_degrees, box, a=a, m=m)
 
 
 def face_gray(photo: Photo, inner: float = 1.0) -> np.ndarray | None:
@@ -416,10 +466,11 @@ def sharpness(photo: Photo, cfg) -> Iterator[Problem]:
         return
     score = sharpness_score(gray)
     if score < cfg.sharpness.min_score:
-        yield _problem("人脸清晰度为 {s:.3f}，要求 ≥ {m}，照片模糊。请对焦后重拍。",
-                       "Face sharpness is {s:.3f}; at least {m} is required: the photo is blurry. Retake it in focus.",
-                       round(score, 4), cfg.sharpness.min_score, photo.faces.frontal[0], s=score,
-                       m=cfg.sharpness.min_score)
+        sc, m = versus(score, cfg.sharpness.min_score, decimals=3)
+        yield _problem("人脸清晰度为 {s}，要求 ≥ {m}，照片模糊。请对焦后重拍。",
+                       "Face sharpness is {s}; at least {m} is required: the photo is blurry. Retake it in focus.",
+                       rounded(score, cfg.sharpness.min_score, 4), cfg.sharpness.min_score, photo.faces.frontal[0],
+                       s=sc, m=m)
 
 
 @FAMILY.rule(
@@ -439,14 +490,17 @@ def exposure(photo: Photo, cfg) -> Iterator[Problem]:
     box = photo.faces.frontal[0]
     if brightness < lo or brightness > hi:
         dark = brightness < lo
-        yield _problem("面部平均亮度 {b:.0f}，要求 {lo}～{hi}（" + ("过暗" if dark else "过亮") + "）。请调整光线重拍。",
-                       "Mean face brightness is {b:.0f}; {lo}-{hi} expected (" + ("too dark" if dark else "too bright") +
-                       "). Retake in better light.", round(brightness, 1), [lo, hi], box, b=brightness, lo=lo, hi=hi)
+        b, _ = versus(brightness, lo if dark else hi)
+        yield _problem("面部平均亮度 {b}，要求 {lo}～{hi}（" + ("过暗" if dark else "过亮") + "）。请调整光线重拍。",
+                       "Mean face brightness is {b}; {lo}-{hi} expected (" + ("too dark" if dark else "too bright") +
+                       "). Retake in better light.", rounded(brightness, lo if dark else hi, 1), [lo, hi], box, b=b,
+                       lo=limit_text(lo), hi=limit_text(hi))
         return
     half = gray.shape[1] // 2
     difference = abs(float(gray[:, :half].mean()) - float(gray[:, half:].mean())) / max(brightness, 1)
     if difference > e.max_side_difference:
-        yield _problem("面部左右亮度相差 {d:.0%}（要求 ≤ {m:.0%}），光照不均。请在正面均匀光线下重拍。",
-                       "The two halves of the face differ in brightness by {d:.0%} (at most {m:.0%}): uneven light. "
-                       "Retake in even light from the front.", round(difference, 3), e.max_side_difference, box,
-                       d=difference, m=e.max_side_difference)
+        d, m = versus(difference, e.max_side_difference, percent=True)
+        yield _problem("面部左右亮度相差 {d}（要求 ≤ {m}），光照不均。请在正面均匀光线下重拍。",
+                       "The two halves of the face differ in brightness by {d} (at most {m}): uneven light. "
+                       "Retake in even light from the front.", rounded(difference, e.max_side_difference),
+                       e.max_side_difference, box, d=d, m=m)

@@ -1,0 +1,65 @@
+"""Telling a picture of a document (a certificate scanned or photographed as JPG) from an ID photo.
+
+Applicants and HR folders hold both as JPG; judging a diploma by ID-photo rules ("no face found, use a frontal
+photo") sends people the wrong way. A picture is taken for a document when no face is found and either its
+file name names a document or its pixels look like a page: mostly paper, with many letter-sized marks."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .i18n import Text
+from .imaging import Photo
+from .kinds import name_hint
+from .settings import Setting
+
+S = Setting
+SETTINGS = {
+    "name_words": S("str-list", "words that make a face-less picture a document by its file name (besides the "
+                                "[pdf.kinds] name hints), e.g. 扫描, scan"),
+    "paper_brightness": S("float", "grey level (0-255) a pixel of paper reaches at least", min=0, max=255),
+    "paper_saturation": S("float", "colour saturation (0-255) a pixel of paper stays under", min=0, max=255),
+    "min_paper_share": S("float", "share of the picture that is paper for a page", min=0, max=1),
+    "ink_contrast": S("float", "grey levels below the local paper that count as ink", min=1, max=255),
+    "mark_height": S("range", "height of a letter-sized mark, as a share of the picture's long side", min=0, max=1),
+    "min_text_marks": S("int", "letter-sized marks on paper that a page shows at least", min=1),
+}
+
+
+def _paper(rgb: np.ndarray, cfg) -> np.ndarray:
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    return (hsv[..., 2] >= cfg.paper_brightness) & (hsv[..., 1] <= cfg.paper_saturation)
+
+
+def _text_marks(gray: np.ndarray, cfg) -> int:
+    """Ink shapes of a letter's height on paper: darker than their neighbourhood (a 31-px median) where that
+    neighbourhood is paper-bright. Hair, clothes and a desk are dark around their own edges and do not count."""
+    background = cv2.medianBlur(gray, 31)
+    ink = ((background.astype(np.int16) - gray >= cfg.ink_contrast) & (background >= cfg.paper_brightness))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    long_side = max(gray.shape)
+    low, high = (v * long_side for v in cfg.mark_height)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    return int(((heights >= low) & (heights <= high)).sum())
+
+
+def document_evidence(photo: Photo, shown_name: str, cfg, kinds) -> Text | None:
+    """Why this picture is a document rather than an ID photo, or None when it may be a photo. `cfg` is the
+    profile's [photo.document], `kinds` its [pdf.kinds]."""
+    if photo.faces.frontal:
+        return None
+    lowered = shown_name.lower()
+    word = next((w for w in cfg.name_words if w.lower() in lowered), None)
+    if word is None:
+        hint = name_hint(shown_name, kinds.name_hints)
+        word = hint[0] if hint else None
+    if word is not None:
+        return Text(f"没有人脸，文件名含“{word}”", f"no face, and the file name contains '{word}'")
+    paper = float(_paper(photo.pixels, cfg).mean())
+    if paper < cfg.min_paper_share:
+        return None
+    marks = _text_marks(cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY), cfg)
+    if marks < cfg.min_text_marks:
+        return None
+    return Text(f"没有人脸；{paper:.0%} 的画面是纸色，有 {marks} 个文字大小的笔画",
+                f"no face; {paper:.0%} of the picture is paper, with {marks} letter-sized marks")
