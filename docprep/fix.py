@@ -8,7 +8,6 @@ import math
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ from .paths import display_name, display_path, read_head, same_file
 from .sniff import extension, sniff
 from .profiles import Profile
 from .registry import LoadFailure, Problem
+from .scanfix import jpeg_scan
 
 # Faces in phone photos can be small: they are searched for down to this share of the short side, on a copy
 # decoded (JPEG draft mode) to at least this long side, whose short side still gives such a face the detector's
@@ -46,9 +46,9 @@ class Refusal(Exception):
 class FixedPhoto:
     data: bytes
     size: tuple[int, int]
-    quality: int  # estimated from the quantisation tables where the input was kept
+    quality: int | None  # None where the input was kept
     findings: list[Finding] = field(default_factory=list)  # warnings left on the output
-    kept: bool = False  # the input itself: a JPEG that already passed every rule
+    kept: bool = False  # the input's own coded image: a JPEG that already passed every rule
 
 
 def _refuse(rule: str, zh: str, en: str, measured=None, expected=None) -> Refusal:
@@ -171,34 +171,21 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
 
 
 def _kept_if_passing(name: str, data: bytes, profile: Profile) -> FixedPhoto | None:
-    """The input unchanged when it is JPEG content with no error under the output's .jpg name (warnings stay)."""
+    """The input when it is JPEG content with no error under the output's .jpg name (warnings stay): re-encoding
+    could only lose detail. Its metadata (EXIF with a phone's GPS position, XMP, comments) is left out without
+    re-encoding where the JPEG's markers allow and the result still passes."""
     if sniff(data[:1024]) != "JPEG":
         return None
     findings = check_photo_bytes(_jpeg_name(name), data, profile)
     if any(f.severity is Severity.ERROR for f in findings):
         return None
     image = open_image(name, data, profile.section("photo").max_pixels)  # the header only: check just read it
-    return FixedPhoto(data, image.size, _jpeg_quality(image.quantization[0]), findings, kept=True)
-
-
-def _jpeg_quality(luma_table) -> int:
-    """The libjpeg quality (1-100) whose luminance table is nearest this one: exact for files libjpeg wrote
-    (Pillow, most software), the nearest equivalent for a camera's own tables."""
-    distance = np.abs(_libjpeg_luma_tables() - np.asarray(luma_table, dtype=np.int64)).sum(axis=1)
-    return int(distance.argmin()) + 1
-
-
-@lru_cache(maxsize=None)
-def _libjpeg_luma_tables() -> np.ndarray:
-    """libjpeg's luminance table at each quality 1-100 (row q - 1), scaled as jpeg_quality_scaling() does from the
-    base table — which quality 50 writes unscaled, so it is taken from Pillow rather than copied here."""
-    out = io.BytesIO()
-    Image.new("L", (8, 8)).save(out, "JPEG", quality=50)
-    with Image.open(out) as image:
-        base = np.asarray(image.quantization[0], dtype=np.int64)
-    quality = np.arange(1, 101)
-    factor = np.where(quality < 50, 5000 // quality, 200 - 2 * quality)
-    return np.clip((base[None, :] * factor[:, None] + 50) // 100, 1, 255)
+    stripped = jpeg_scan(data)
+    if stripped is not None and stripped[0] != data:
+        clean = check_photo_bytes(_jpeg_name(name), stripped[0], profile)
+        if not any(f.severity is Severity.ERROR for f in clean):
+            return FixedPhoto(stripped[0], image.size, None, clean, kept=True)
+    return FixedPhoto(data, image.size, None, findings, kept=True)
 
 
 def _decode_at(name: str, data: bytes, max_pixels, long_side: float) -> tuple[Image.Image, tuple[int, int]]:
@@ -242,6 +229,10 @@ class FixResult:
         w, h = self.size
         n = self.byte_count
         where = self.output or ("标准输出" if lang == "zh" else "standard output")
+        if self.quality is None:  # the input already passed: its image kept as it was
+            return (f"已生成 {where}：{w}×{h} 像素，{n:,} 字节（原照片已符合要求，图像未重新编码，仅去掉元数据）"
+                    if lang == "zh" else f"Wrote {where}: {w}×{h} px, {n:,} bytes (the photo already passed: its "
+                    "image is not re-encoded, only metadata is left out)")
         return (f"已生成 {where}：{w}×{h} 像素，{n:,} 字节，JPEG 质量 {self.quality}" if lang == "zh"
                 else f"Wrote {where}: {w}×{h} px, {n:,} bytes, JPEG quality {self.quality}")
 

@@ -160,7 +160,8 @@ def decode(image: Image.Image, long_side: int | None) -> Image.Image:
             if factor < 1:
                 image.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
         image.load()
-        upright = to_8bit(ImageOps.exif_transpose(image))
+        ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when there is nothing to turn
+        upright = to_8bit(image)
         factor = max(upright.size) // long_side if long_side else 1
         if factor >= 2 and upright.mode in REDUCIBLE_MODES:
             upright = upright.reduce(factor)

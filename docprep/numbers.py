@@ -7,9 +7,9 @@ MAX_DECIMALS = 12
 
 def _places(value: float, limit: float, decimals: int) -> int:
     """The fewest decimals, at least `decimals`, at which value and limit round apart (rounding keeps their
-    order, so a value over its limit then also prints over it)."""
+    order, so a value over its limit then also prints over it). A value at its limit passes: it prints as it is."""
     places = decimals
-    while places < MAX_DECIMALS and f"{value:.{places}f}" == f"{limit:.{places}f}":
+    while value != limit and places < MAX_DECIMALS and f"{value:.{places}f}" == f"{limit:.{places}f}":
         places += 1
     return places
 

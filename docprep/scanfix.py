@@ -151,7 +151,7 @@ def _frames(image: Image.Image) -> int:
     return max(1, int(getattr(image, "n_frames", 1) or 1))
 
 
-def _jpeg_scan(data: bytes) -> tuple[bytes, bool] | None:
+def jpeg_scan(data: bytes) -> tuple[bytes, bool] | None:
     """The JPEG with metadata segments left out, and whether it is baseline (SOF0, 8 bits, 1 or 3 components); None
     when its markers cannot be followed. The coded image data is copied unchanged."""
     if not data.startswith(b"\xff\xd8"):
@@ -292,7 +292,7 @@ def _prepare(name: str, data: bytes, image: Image.Image, frame: int, cfg, settin
 
     page = _Page(name, frame + 1, round(dpi, 2), dpi_source, exif, turn, round(skew, 2), kind, render)
     if is_jpeg and not skew and size == shown and exif in _EXIF_QUARTERS and image.mode in ("L", "RGB"):
-        scanned = _jpeg_scan(data)
+        scanned = jpeg_scan(data)
         if scanned is not None and scanned[1]:
             page.original, page.original_size = scanned[0], stored
             page.original_quarters = (_EXIF_QUARTERS[exif] + turn // 90) % 4

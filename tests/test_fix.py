@@ -207,7 +207,7 @@ def test_fix_output_equal_to_input_exits_2(spelling, good_photo, run_cli):
     digest = sha256(good_photo)
     result = run_cli("fix", good_photo, "-o", spelling(good_photo))
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "overwrite" in result.stderr
+    assert "覆盖" in result.stderr  # would overwrite the input
     assert sha256(good_photo) == digest
 
 
