@@ -1,0 +1,56 @@
+"""Golden reports: the text (zh, en) and JSON reports of `docprep check samples/photos samples/attachments`, kept in
+tests/golden/. A change that alters a verdict or a message shows up here, in review, as a diff of these files.
+
+After a deliberate change, regenerate them with one command and review the diff:
+
+    DOCPREP_UPDATE_GOLDEN=1 pytest tests/test_golden.py
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from docprep import check_paths, load_profile
+from docprep.kinds import kind_labels
+from docprep.report import to_json, to_text
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("DOCPREP_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def report():
+    """One check of the samples, with paths as README's main-job command prints them (relative, forward slashes)."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        checked = check_paths(["samples/photos", "samples/attachments"], load_profile("zj-2021"))
+    finally:
+        os.chdir(cwd)
+    for entry in checked.files:
+        entry.path = entry.path.replace(os.sep, "/")
+    return checked
+
+
+LABELS = kind_labels(load_profile("zj-2021").section("pdf").kinds)
+RENDERINGS = {
+    "samples.zh.txt": lambda r: to_text(r, "zh", kind_labels=LABELS),
+    "samples.en.txt": lambda r: to_text(r, "en"),
+    "samples.json": lambda r: to_json(r, "zh").replace('"version": "' + __import__("docprep").__version__ + '"',
+                                                         '"version": "VERSION"'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RENDERINGS))
+def test_sample_report_matches_its_golden_file(report, name):
+    rendered = RENDERINGS[name](report)
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.write_text(rendered, encoding="utf-8", newline="\n")
+    assert golden.exists(), f"no golden file {golden.name}: run DOCPREP_UPDATE_GOLDEN=1 pytest tests/test_golden.py"
+    assert rendered == golden.read_text(encoding="utf-8"), (
+        f"{name} differs from tests/golden/{name}; if the change is intended, regenerate with "
+        "DOCPREP_UPDATE_GOLDEN=1 pytest tests/test_golden.py and review the diff")
