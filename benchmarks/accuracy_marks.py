@@ -31,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from benchmarks.scanset import CASES, make_page, make_set  # noqa: E402
-from docprep.pdfdoc import load_pdf  # noqa: E402
-from docprep.profiles import load_profile  # noqa: E402
 from pdf_fixtures import pdf_from_images  # noqa: E402
+
+from benchmarks.scanset import CASES, make_page, make_set  # noqa: E402
+from docprep.documents.pdf import load_pdf  # noqa: E402
+from docprep.profiles.loader import load_profile  # noqa: E402
 
 CFG = load_profile().section("pdf")
 

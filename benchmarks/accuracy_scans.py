@@ -35,12 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks.scanset import make_page  # noqa: E402
-from docprep.engine import check_pdf_bytes  # noqa: E402
-from docprep.findings import Severity  # noqa: E402
-from docprep.pdfdoc import load_pdf  # noqa: E402
-from docprep.profiles import DEFAULT_PROFILE, load_profile  # noqa: E402
 from pdf_fixtures import pdf_from_images  # noqa: E402
+
+from benchmarks.scanset import make_page  # noqa: E402
+from docprep.documents.pdf import load_pdf  # noqa: E402
+from docprep.engine.run import check_pdf_bytes  # noqa: E402
+from docprep.model import Severity  # noqa: E402
+from docprep.profiles.loader import DEFAULT_PROFILE, load_profile  # noqa: E402
 
 QUALITY = ("pdf.low-resolution", "pdf.blank-page", "pdf.blurry-page", "pdf.exposure", "pdf.skew", "pdf.rotation",
            "pdf.cut-off", "pdf.color")

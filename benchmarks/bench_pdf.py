@@ -39,7 +39,7 @@ from pdf_fixtures import pdf_from_images  # noqa: E402
 import docprep  # noqa: E402
 from benchmarks.bench_photo import cpu_model  # noqa: E402
 from benchmarks.scanset import make_page  # noqa: E402
-from docprep.engine import check_pdf_bytes  # noqa: E402
+from docprep.engine.run import check_pdf_bytes  # noqa: E402
 
 # The targets, per page, on average.
 WITHOUT_OCR_TARGET_S = 0.15

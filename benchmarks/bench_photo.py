@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures
 from portrait import portrait  # noqa: E402
 
 import docprep  # noqa: E402
-from docprep.fix import fix_photo_bytes  # noqa: E402
+from docprep.fix.photo import fix_photo_bytes  # noqa: E402
 
 CHECK_TARGET_MS = 30
 FIX_TARGET_MS = 1000

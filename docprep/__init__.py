@@ -3,7 +3,8 @@
 The library API: load_profile(), check_paths(), check_file(); docprep.fix.fix_paths() and fix_photo_bytes(). The CLI (docprep.cli) is a thin shell."""
 __version__ = "0.1.0"
 
-from .engine import Report, check_file, check_paths  # noqa: E402
+from .engine import check_file, check_paths  # noqa: E402
+from .model import Report  # noqa: E402
 from .profiles import load_profile  # noqa: E402
 
 __all__ = ["__version__", "Report", "check_file", "check_paths", "load_profile"]

@@ -11,15 +11,16 @@ import click
 
 from . import __version__
 from .atomic import ensure_writable, write_atomic
-from .checks import REGISTRY
-from .engine import Report, Target, check_targets, discover
+from .documents.sniff import is_own_output
+from .engine.run import Target, check_targets, discover
 from .errors import DocprepError, ExitCode, UsageError
 from .i18n import LANGUAGES, Text, default_language
-from .kinds import kind_labels
+from .model import Report
 from .paths import display_path, read_head, same_file, terminal_safe
-from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
-from .report import summary_line, to_json, to_text
-from .sniff import is_own_output
+from .profiles.loader import DEFAULT_PROFILE, load_profile, shipped_profiles
+from .render.report import summary_line, to_json, to_text
+from .rules import REGISTRY
+from .rules.kinds import kind_labels
 
 
 def _lang_option(f):
@@ -225,13 +226,13 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     to_stdout = output == "-"
     out_path = None if output in (None, "-") else Path(output)
     if scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
-        from .scanfix import fix_scans
+        from .fix.scan import fix_scans
 
         result = fix_scans(list(sources), out_path, profile, attachment, write=not to_stdout)
         report = Report(profile.name, [result.report])
         summaries, done, data = [result.summary(lang)], result.written or result.data is not None, result.data
     else:
-        from .fix import fix_paths
+        from .fix.photo import fix_paths
 
         if len(sources) > 1:
             raise UsageError(Text("多个输入只能合成一个 PDF：请给出 -o 输出.pdf（或 --scan）。",

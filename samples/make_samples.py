@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO))  # benchmarks.scanset, and docprep from this check
 from portrait import portrait  # noqa: E402
 
 from benchmarks.scanset import make_page  # noqa: E402
-from docprep.scanfix import pdf_bytes  # noqa: E402
+from docprep.fix.scan import pdf_bytes  # noqa: E402
 
 PHOTOS = HERE / "photos"
 ATTACHMENTS = HERE / "attachments"

@@ -21,7 +21,7 @@ for folder in (HERE / "fixtures", HERE):
 from helpers import encode_jpeg, write_jpeg  # noqa: E402
 from portrait import portrait  # noqa: E402  (tests/fixtures/portrait.py: the real astronaut photograph)
 
-from docprep.profiles import load_profile  # noqa: E402
+from docprep.profiles.loader import load_profile  # noqa: E402
 
 GOOD_SIZE = (413, 579)  # 2寸 at 300 dpi: the size `docprep fix` makes for zj-2021
 

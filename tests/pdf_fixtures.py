@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from docprep.scanfix import pdf_bytes
+from docprep.fix.scan import pdf_bytes
 
 A4_IN = (8.27, 11.69)
 WORDS = ("certificate of completion issued to the holder for the programme of continuing education in "

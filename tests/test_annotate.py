@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pdf_fixtures import page, pdf_from_images
 from PIL import Image
 
-from docprep.annotate import write_annotations
-from docprep.findings import Finding, Severity
+from docprep.analysis.marks import PageMarks
+from docprep.documents.pdf import load_pdf
 from docprep.i18n import Text
-from docprep.marks import PageMarks
-from docprep.pdfdoc import load_pdf
-from pdf_fixtures import page, pdf_from_images
+from docprep.model import Finding, Severity
+from docprep.render.annotate import write_annotations
 
 SCAN = pdf_from_images([page(150), page(150, seed=1)], 150)
 # Boxes in page points (x, y, width, height), on the test page away from its red seal.
@@ -183,6 +183,7 @@ def test_check_annotate_writes_readable_pictures_and_reports_them(tmp_path, caps
     import json
     import os
     import sys
+
     from docprep.cli import main
 
     source = tmp_path / "学位证书.pdf"
@@ -202,7 +203,8 @@ def test_check_annotate_writes_readable_pictures_and_reports_them(tmp_path, caps
 
 def test_same_named_files_in_different_folders_get_distinct_pictures():
     from pathlib import Path
-    from docprep.engine import annotation_stems
+
+    from docprep.engine.run import annotation_stems
 
     paths = [Path("a/证书.pdf"), Path("b/证书.pdf"), Path("b/聘书.pdf"), Path("c/a/x.pdf"), Path("d/a/x.pdf")]
     stems = annotation_stems(paths)

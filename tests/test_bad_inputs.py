@@ -14,12 +14,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import ImageFile
-
-from docprep.engine import check_file, check_paths, check_photo_bytes
-from docprep.findings import Severity
 from helpers import rules_of
+from PIL import ImageFile
 from portrait import portrait
+
+from docprep.engine.run import check_file, check_paths, check_photo_bytes
+from docprep.model import Severity
 
 
 def png_chunk(kind: bytes, data: bytes) -> bytes:

@@ -10,12 +10,12 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from portrait import portrait
 
 import docprep
 from docprep import cli as cli_module
-from docprep.checks import REGISTRY
 from docprep.cli import cli
-from portrait import portrait
+from docprep.rules import REGISTRY
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -11,14 +11,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
-from docprep import check_paths
-from docprep.engine import check_file
-from docprep.fix import Refusal, fix_photo_bytes
 from helpers import encode_jpeg, rules_of
 from pdf_fixtures import page, pdf_from_images
+from PIL import Image
 from portrait import portrait
+
+from docprep import check_paths
+from docprep.engine.run import check_file
+from docprep.fix.photo import Refusal, fix_photo_bytes
 
 POSIX_BYTES_NAMES = sys.platform != "win32"  # Windows file names are Unicode: no GBK bytes can reach docprep
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 import pytest
 
-from docprep.checks import REGISTRY
 from docprep.cli import cli
+from docprep.rules import REGISTRY
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -7,16 +7,16 @@ import struct
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
-from docprep.engine import check_file
-from docprep.findings import Severity
-from docprep.fix import fix_paths
-from docprep.imaging import EXIF_ORIENTATION
-from docprep.profiles import load_profile
-from docprep.sniff import sniff
 from helpers import encode, encode_jpeg
+from PIL import Image
 from portrait import portrait
+
+from docprep.documents.photo import EXIF_ORIENTATION
+from docprep.documents.sniff import sniff
+from docprep.engine.run import check_file
+from docprep.fix.photo import fix_paths
+from docprep.model import Severity
+from docprep.profiles.loader import load_profile
 
 ZJ_WINDOW = (30_721, 1_048_575)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from docprep import check_paths, load_profile
-from docprep.kinds import kind_labels
-from docprep.report import to_json, to_text
+from docprep.render.report import to_json, to_text
+from docprep.rules.kinds import kind_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

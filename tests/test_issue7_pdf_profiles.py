@@ -7,17 +7,17 @@ import io
 from pathlib import Path
 
 import pytest
+from helpers import encode, encode_jpeg
+from pdf_fixtures import degrade, page, pdf_from_images
 from PIL import Image
 from pypdf import PdfReader
 
-from docprep.checks.pdf_marks import RULE_IDS as MARK_RULES
-from docprep.engine import check_pdf_bytes, check_photo_bytes
+from docprep.documents.pdf import load_pdf
+from docprep.engine.run import check_pdf_bytes, check_photo_bytes
 from docprep.errors import ProfileError
-from docprep.pdfdoc import load_pdf
-from docprep.profiles import load_profile, shipped_profiles
-from docprep.scanfix import images_to_pdf
-from helpers import encode, encode_jpeg
-from pdf_fixtures import degrade, page, pdf_from_images
+from docprep.fix.scan import images_to_pdf
+from docprep.profiles.loader import load_profile, shipped_profiles
+from docprep.rules.pdf_marks import RULE_IDS as MARK_RULES
 
 
 def write(folder: Path, text: str, name: str = "p.toml") -> Path:

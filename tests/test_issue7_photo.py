@@ -8,16 +8,16 @@ import re
 
 import numpy as np
 import pytest
-from PIL import Image, ImageEnhance, ImageFile
-
-from docprep.engine import check_file, check_photo_bytes
-from docprep.findings import Severity
-from docprep.fix import Refusal, fix_paths, fix_photo_bytes
-from docprep.imaging import load_photo
-from docprep.numbers import versus
-from docprep.profiles import load_profile
 from helpers import encode, encode_jpeg, jpeg_of_size, only, rules_of
+from PIL import Image, ImageEnhance, ImageFile
 from portrait import portrait
+
+from docprep.documents.photo import load_photo
+from docprep.engine.run import check_file, check_photo_bytes
+from docprep.fix.photo import Refusal, fix_paths, fix_photo_bytes
+from docprep.model import Severity
+from docprep.numbers import versus
+from docprep.profiles.loader import load_profile
 
 IN_WINDOW = 60_000  # bytes inside zj-2021's window, for photos whose size is not under test
 

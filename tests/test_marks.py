@@ -14,12 +14,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # benchmarks/ holds the page generator
 
 from benchmarks.scanset import make_page  # noqa: E402
-from docprep import marks  # noqa: E402
-from docprep.marks import (  # noqa: E402
-    SETTINGS, MarkSettings, TextLine, find_seals, find_verification, find_verification_date, match_phrase,
-    parse_dates, red_ink_mask, remove_red,
+from docprep.analysis import marks  # noqa: E402
+from docprep.analysis.marks import (  # noqa: E402
+    SETTINGS,
+    MarkSettings,
+    TextLine,
+    find_seals,
+    find_verification,
+    find_verification_date,
+    match_phrase,
+    parse_dates,
+    red_ink_mask,
+    remove_red,
 )
-from docprep.profiles import load_profile  # noqa: E402
+from docprep.profiles.loader import load_profile  # noqa: E402
 
 DPI = 150
 S = MarkSettings.from_profile(load_profile().section("pdf").marks)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 import pytest
-
-from helpers import encode, write_jpeg
+from helpers import encode
 from portrait import portrait
 
 ROOT_CAN_WRITE_ANYWHERE = sys.platform == "win32" or os.geteuid() == 0

@@ -14,16 +14,17 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # benchmarks/ holds the page generator
 
-from benchmarks.scanset import make_page  # noqa: E402
-from docprep import pdfdoc  # noqa: E402
-from docprep.cli import main  # noqa: E402
-from docprep.engine import check_file, check_pdf_bytes  # noqa: E402
-from docprep.errors import ProfileError, UsageError  # noqa: E402
-from docprep.kinds import resolve_kind  # noqa: E402
-from docprep.marks import MarkSettings, find_verification  # noqa: E402
-from docprep.pdfdoc import load_pdf  # noqa: E402
-from docprep.profiles import load_profile  # noqa: E402
 from pdf_fixtures import degrade, handmade_pdf, image_object, pdf_from_images, stream  # noqa: E402
+
+from benchmarks.scanset import make_page  # noqa: E402
+from docprep.analysis.marks import MarkSettings, find_verification  # noqa: E402
+from docprep.cli import main  # noqa: E402
+from docprep.documents import pdf as pdfdoc  # noqa: E402
+from docprep.documents.pdf import load_pdf  # noqa: E402
+from docprep.engine.run import check_file, check_pdf_bytes  # noqa: E402
+from docprep.errors import ProfileError, UsageError  # noqa: E402
+from docprep.profiles.loader import load_profile  # noqa: E402
+from docprep.rules.kinds import resolve_kind  # noqa: E402
 
 PROFILE = load_profile()
 CFG = PROFILE.section("pdf")

@@ -10,18 +10,18 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from pdf_fixtures import WORDS, _font, blank, degrade, image_object, one_page_pdf, page, pdf_from_images
 from PIL import Image, ImageDraw
+from portrait import portrait
 from pypdf import PdfReader, PdfWriter
 
-from docprep.checks import pdf as pdf_rules
-from docprep.checks.pdf_marks import RULE_IDS as MARK_RULES
-from docprep.engine import check_file, check_pdf_bytes
-from docprep.findings import Severity
-from docprep.pagescan import MIN_SHARP_SHAPES, MIN_TEXT_COMPONENTS, PageScan, ScanSettings, measure_page
-from docprep.pdfdoc import PdfDocument, PdfPage, PlacedImage, load_pdf
-from docprep.profiles import load_profile
-from pdf_fixtures import WORDS, _font, blank, degrade, image_object, one_page_pdf, page, pdf_from_images
-from portrait import portrait
+from docprep.analysis.pagescan import MIN_SHARP_SHAPES, MIN_TEXT_COMPONENTS, PageScan, ScanSettings, measure_page
+from docprep.documents.pdf import PdfDocument, PdfPage, PlacedImage, load_pdf
+from docprep.engine.run import check_file, check_pdf_bytes
+from docprep.model import Severity
+from docprep.profiles.loader import load_profile
+from docprep.rules import pdf as pdf_rules
+from docprep.rules.pdf_marks import RULE_IDS as MARK_RULES
 
 PROFILE = load_profile()
 CFG = PROFILE.section("pdf")
@@ -406,7 +406,7 @@ def test_pages_are_numbered_and_measured_independently():
 
 
 def test_a_repeated_image_is_decoded_once(monkeypatch):
-    from docprep import pdfdoc
+    from docprep.documents import pdf as pdfdoc
     calls = []
     original = pdfdoc._decode_image
     monkeypatch.setattr(pdfdoc, "_decode_image", lambda *a: calls.append(1) or original(*a))

@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 
 import pytest
+from pdf_fixtures import handmade_pdf, image_object, jpeg_bytes, one_page_pdf, page, pdf_from_images, stream
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from docprep.engine import check_file, check_pdf_bytes, classify
-from docprep.findings import Severity
-from docprep.profiles import load_profile
-from pdf_fixtures import handmade_pdf, image_object, jpeg_bytes, one_page_pdf, page, pdf_from_images, stream
+from docprep.engine.run import check_file, check_pdf_bytes, classify
+from docprep.model import Severity
+from docprep.profiles.loader import load_profile
 
 PROFILE = load_profile()
 

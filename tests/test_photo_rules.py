@@ -9,14 +9,14 @@ import struct
 
 import numpy as np
 import pytest
-from PIL import Image, ImageCms, ImageDraw, ImageEnhance, ImageFilter
-
-from docprep.checks import REGISTRY
-from docprep.engine import check_file, check_photo_bytes
-from docprep.findings import Severity
-from docprep.imaging import EXIF_ORIENTATION, load_photo
 from helpers import encode, encode_jpeg, jpeg_of_size, only, rules_of
+from PIL import Image, ImageCms, ImageDraw, ImageEnhance, ImageFilter
 from portrait import portrait
+
+from docprep.documents.photo import EXIF_ORIENTATION, load_photo
+from docprep.engine.run import check_file, check_photo_bytes
+from docprep.model import Severity
+from docprep.rules import REGISTRY
 
 PHOTO_RULES = [
     "photo.unreadable", "photo.not-jpeg", "photo.extension", "photo.file-size", "photo.dimensions",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from docprep.engine import check_file, check_photo_bytes
-from docprep.errors import ProfileError
-from docprep.findings import Severity
-from docprep.profiles import load_profile, shipped_profiles
 from helpers import encode_jpeg, jpeg_of_size, only, rules_of
 from portrait import portrait
+
+from docprep.engine.run import check_file, check_photo_bytes
+from docprep.errors import ProfileError
+from docprep.model import Severity
+from docprep.profiles.loader import load_profile, shipped_profiles
 
 SHIPPED = {"zj-2021", "cpta-exam", "health-exam"}
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from docprep.engine import check_file
-from docprep.profiles import load_profile
+from docprep.engine.run import check_file
+from docprep.profiles.loader import load_profile
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 PROFILE = load_profile()

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pdf_fixtures import degrade, page
 from PIL import Image, ImageCms
 from pypdf import PdfReader
 
-from docprep.checks import REGISTRY
 from docprep.cli import main as cli_main
-from docprep.engine import check_pdf_bytes
-from docprep.findings import Severity
-from docprep.pdfdoc import load_pdf
-from docprep.profiles import load_profile
-from docprep.scanfix import ScanRefusal, fix_scans, images_to_pdf
-from pdf_fixtures import degrade, page
+from docprep.documents.pdf import load_pdf
+from docprep.engine.run import check_pdf_bytes
+from docprep.fix.scan import ScanRefusal, fix_scans, images_to_pdf
+from docprep.model import Severity
+from docprep.profiles.loader import load_profile
+from docprep.rules import REGISTRY
 
 # The rules this file's pages are meant to pass. Rules added later (the verification marks: seal, 核对无误, date)
 # are switched off in the test profile: these pages carry no verification words, and marks are not fix's business.

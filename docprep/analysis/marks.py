@@ -14,7 +14,7 @@ from datetime import date
 import cv2
 import numpy as np
 
-from .settings import Setting
+from ..profiles.schema import Setting
 
 Rect = tuple[int, int, int, int]
 Box = tuple[float, float, float, float]  # x, y, width, height in page points from the top-left (as in findings)

@@ -30,10 +30,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from .i18n import Text
-from .marks import MarkSettings, PageMarks, TextLine, find_marks
-from .pagescan import PageScan, ScanSettings, is_blank, is_grey, measure_page
-from .registry import LoadFailure, Problem
+from ..analysis.marks import MarkSettings, PageMarks, TextLine, find_marks
+from ..analysis.pagescan import PageScan, ScanSettings, is_blank, is_grey, measure_page
+from ..i18n import Text
+from ..model import LoadFailure, Problem
 from .sniff import sniff
 
 log = logging.getLogger(__name__)

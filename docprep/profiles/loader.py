@@ -12,10 +12,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .errors import ProfileError
-from .findings import Severity
-from .i18n import Text
-from .settings import to_namespace
+from ..errors import ProfileError
+from ..i18n import Text
+from ..model import Severity
+from .schema import to_namespace
 
 DEFAULT_PROFILE = "zj-2021"
 _TOP_KEYS = {"description", "description_en", "extends", "rules"}
@@ -42,7 +42,7 @@ def shipped_profiles() -> dict[str, Path]:
     try:
         folder = resources.files("docprep.builtin_profiles")
     except ModuleNotFoundError:
-        folder = Path(__file__).resolve().parent.parent / "profiles"
+        folder = Path(__file__).resolve().parents[2] / "profiles"
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
 
 
@@ -106,13 +106,13 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 def _schema() -> dict:
-    from .checks import FAMILIES
+    from ..rules import FAMILIES
 
     return {family.name: family.settings for family in FAMILIES if family.settings}
 
 
 def _rule_ids() -> set[str]:
-    from .checks import REGISTRY
+    from ..rules import REGISTRY
 
     return set(REGISTRY)
 
@@ -164,7 +164,7 @@ def _validate_section(value, schema: dict, where: str, path: Path) -> None:
 
 
 def _cross_check(merged: dict, path: Path) -> None:
-    from .checks import FAMILIES
+    from ..rules import FAMILIES
 
     for family in FAMILIES:
         error = family.validate(merged.get(family.name, {})) if family.validate else None

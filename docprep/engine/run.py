@@ -10,46 +10,31 @@ import os
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import cv2
 
-from .checks import REGISTRY, files as file_rules, pdf as pdf_rules, pdf_marks, photo as photo_rules
-from .docimage import document_evidence
-from .findings import Finding, Severity
-from .i18n import Text
-from .imaging import load_photo
-from .kinds import resolve_kind
-from .marks import share_cores
-from .paths import display_name, display_path, inside, name_bytes
-from .pdfdoc import load_pdf
-from .profiles import Profile
-from .registry import LoadFailure, Problem
-from .sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, is_own_output, sniff
+from ..analysis.docimage import document_evidence
+from ..analysis.marks import share_cores
+from ..documents.pdf import load_pdf
+from ..documents.photo import load_photo
+from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, is_own_output, sniff
+from ..i18n import Text
+from ..model import FileReport, Finding, LoadFailure, Problem, Report, Severity
+from ..paths import display_name, display_path, inside, name_bytes
+from ..profiles.loader import Profile
+from ..rules import REGISTRY, pdf_marks
+from ..rules import files as file_rules
+from ..rules import pdf as pdf_rules
+from ..rules import photo as photo_rules
+from ..rules.kinds import document_word, resolve_kind
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
 _JUNK = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-@dataclass
-class FileReport:
-    path: str
-    kind: str  # photo | pdf | other
-    sha256: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    attachment_kind: str | None = None  # a PDF's kind (docprep.kinds): decides the verification-mark rules
-    annotations: list[str] = field(default_factory=list)  # pictures written by --annotate
-    path_bytes: str | None = None  # the real path's bytes as hex where its name is not UTF-8 (paths.name_bytes)
-    own_output: bool = False  # a picture or report docprep wrote, met in a folder: passed over, not checked
-
-    @property
-    def status(self) -> str:
-        severities = {f.severity for f in self.findings}
-        return "error" if Severity.ERROR in severities else "warning" if Severity.WARNING in severities else "ok"
 
 
 _RANK = {Severity.OFF: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -125,7 +110,7 @@ def check_pdf(name: str, data: bytes, profile: Profile, kind: str | None = None,
         findings = run_family(pdf_rules.FAMILY, document, profile)
         if annotate is None:
             return PdfCheck(findings, plan.name, [])
-        from .annotate import write_annotations
+        from ..render.annotate import write_annotations
 
         written = write_annotations(document, findings, annotate.folder, annotate.stem)
     return PdfCheck(findings, plan.name, [display_path(p) for p in written])
@@ -166,7 +151,9 @@ def check_image(name: str, data: bytes, profile: Profile) -> tuple[str, list[Fin
         photo = load_photo(name, data, profile.section("photo").max_pixels)
     except LoadFailure as failure:
         return "photo", _collect(profile, [(failure.rule, failure.problem)])
-    evidence = document_evidence(photo, name, profile.section("photo").document, profile.section("pdf").kinds)
+    cfg = profile.section("photo").document
+    word = document_word(name, cfg.name_words, profile.section("pdf").kinds.name_hints)
+    evidence = document_evidence(photo, word, cfg)
     if evidence is not None:
         return "other", _collect(profile, [("file.document-image", file_rules.document_image(name, evidence))])
     return "photo", run_family(photo_rules.FAMILY, photo, profile)
@@ -291,22 +278,6 @@ def _walk(path: Path, profile: Profile, seen: set[str], excluded: list[Path], in
             yield from _walk(Path(entry.path), profile, seen, excluded, in_folder=True)
     else:
         yield Target(path, in_folder)
-
-
-@dataclass
-class Report:
-    profile: str
-    files: list[FileReport]
-    skipped: list[str] = field(default_factory=list)  # docprep's own pictures and reports met in folders
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.status == "error" for f in self.files)
-
-    @property
-    def not_found(self) -> list[str]:
-        """Paths that were named but do not exist: a usage problem (exit 2), not a verdict on documents."""
-        return [f.path for f in self.files if any(x.rule == "file.not-found" for x in f.findings)]
 
 
 def check_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, profile: Profile, *, jobs: int = 1,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Severity
-from .. import kinds, marks
+from ..analysis import marks
+from ..analysis.pagescan import is_blank, is_grey
+from ..documents.pdf import PdfDocument, PdfPage
 from ..i18n import Text
-from ..pagescan import is_blank, is_grey
-from ..pdfdoc import PdfDocument, PdfPage
-from ..registry import Problem, RuleFamily
-from ..settings import Setting, ordered
+from ..model import Problem, Severity
+from ..profiles.schema import Setting, ordered
+from . import kinds
+from .registry import RuleFamily
 
 S = Setting
 SETTINGS = {

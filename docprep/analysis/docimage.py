@@ -8,10 +8,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .i18n import Text
-from .imaging import Photo
-from .kinds import name_hint
-from .settings import Setting
+from ..documents.photo import Photo
+from ..i18n import Text
+from ..profiles.schema import Setting
 
 S = Setting
 SETTINGS = {
@@ -43,18 +42,13 @@ def _text_marks(gray: np.ndarray, cfg) -> int:
     return int(((heights >= low) & (heights <= high)).sum())
 
 
-def document_evidence(photo: Photo, shown_name: str, cfg, kinds) -> Text | None:
-    """Why this picture is a document rather than an ID photo, or None when it may be a photo. `cfg` is the
-    profile's [photo.document], `kinds` its [pdf.kinds]."""
+def document_evidence(photo: Photo, name_word: str | None, cfg) -> Text | None:
+    """Why this picture is a document rather than an ID photo, or None when it may be a photo. `name_word` is the
+    word of its file name that names a document (rules.kinds.document_word), `cfg` the profile's [photo.document]."""
     if photo.faces.frontal:
         return None
-    lowered = shown_name.lower()
-    word = next((w for w in cfg.name_words if w.lower() in lowered), None)
-    if word is None:
-        hint = name_hint(shown_name, kinds.name_hints)
-        word = hint[0] if hint else None
-    if word is not None:
-        return Text(f"没有人脸，文件名含“{word}”", f"no face, and the file name contains '{word}'")
+    if name_word is not None:
+        return Text(f"没有人脸，文件名含“{name_word}”", f"no face, and the file name contains '{name_word}'")
     paper = float(_paper(photo.pixels, cfg).mean())
     if paper < cfg.min_paper_share:
         return None

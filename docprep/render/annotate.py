@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from .atomic import write_atomic
-from .findings import Finding, Severity
-from .marks import Box, PageMarks
-from .pdfdoc import PdfDocument, PdfPage
-from .sniff import ANNOTATION_SOFTWARE
+from ..analysis.marks import Box, PageMarks
+from ..atomic import write_atomic
+from ..documents.pdf import PdfDocument, PdfPage
+from ..documents.sniff import ANNOTATION_SOFTWARE
+from ..model import Finding, Severity
 
 log = logging.getLogger(__name__)
 

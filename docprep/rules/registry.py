@@ -4,32 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .findings import Severity
-from .i18n import Text
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What a check reports; the engine adds the rule id and the profile's severity."""
-
-    message: Text
-    measured: object = None
-    expected: object = None
-    page: int | None = None
-    box: tuple[float, float, float, float] | None = None
-    # At most this severity (e.g. a resolution that only earns a warning): the profile's level for the rule
-    # still applies when it is lower, and "off" still silences the rule.
-    severity: Severity | None = None
-
-
-class LoadFailure(Exception):
-    """Raised while loading a document: the file cannot be checked further, and this rule says why."""
-
-    def __init__(self, rule: str, problem: Problem):
-        super().__init__(rule, problem.message.en)
-        self.rule = rule
-        self.problem = problem
-
+from ..i18n import Text
+from ..model import Problem, Severity
 
 Check = Callable[..., Iterable[Problem]]
 

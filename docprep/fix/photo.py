@@ -13,18 +13,17 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .engine import DOCUMENT_EXTENSIONS, FileReport, Target, check_photo_bytes, classify, discover
-from .errors import UsageError
-from .findings import Finding, Severity
-from .i18n import Text
-from .imaging import Box, decode, displayed_size, exif_orientation, find_faces, open_image
-from .numbers import rounded, versus
-from .atomic import ensure_writable, write_atomic
-from .paths import display_name, display_path, read_head, same_file
-from .sniff import extension, sniff
-from .profiles import Profile
-from .registry import LoadFailure, Problem
-from .scanfix import jpeg_scan
+from ..atomic import ensure_writable, write_atomic
+from ..documents.photo import Box, decode, displayed_size, exif_orientation, find_faces, open_image
+from ..documents.sniff import extension, sniff
+from ..engine.run import DOCUMENT_EXTENSIONS, Target, check_photo_bytes, classify, discover
+from ..errors import UsageError
+from ..i18n import Text
+from ..model import FileReport, Finding, LoadFailure, Problem, Severity
+from ..numbers import rounded, versus
+from ..paths import display_name, display_path, read_head, same_file
+from ..profiles.loader import Profile
+from .scan import jpeg_scan
 
 # Faces in phone photos can be small: they are searched for down to this share of the short side, on a copy
 # decoded (JPEG draft mode) to at least this long side, whose short side still gives such a face the detector's

@@ -1,9 +1,9 @@
 """File-level rules: what stops a file from being checked at all, whatever its kind."""
 from __future__ import annotations
 
-from ..findings import Severity
 from ..i18n import Text
-from ..registry import Problem, RuleFamily
+from ..model import Problem, Severity
+from .registry import RuleFamily
 
 FAMILY = RuleFamily("file")
 

@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from .i18n import Text
-from .registry import LoadFailure, Problem
+from ..i18n import Text
+from ..model import LoadFailure, Problem
 from .sniff import IMAGE_FORMATS, sniff
 
 try:  # HEIC/HEIF from phones, where the optional plugin is installed

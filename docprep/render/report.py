@@ -7,10 +7,10 @@ from collections import Counter
 
 import click
 
-from . import __version__
-from .engine import FileReport, Report
-from .paths import terminal_safe
-from .sniff import TEXT_REPORT_HEADER, extension
+from .. import __version__
+from ..documents.sniff import TEXT_REPORT_HEADER, extension
+from ..model import FileReport, Report
+from ..paths import terminal_safe
 
 SCHEMA = "docprep.report/1"
 _MARKS = {"ok": "✓", "warning": "!", "error": "✗"}

@@ -1,8 +1,8 @@
 """The rule registry: every family module, and every rule by id. Registration is explicit: add a family here."""
 from __future__ import annotations
 
-from ..registry import Rule
 from . import files, pdf, pdf_marks, photo
+from .registry import Rule
 
 __all__ = ["FAMILIES", "REGISTRY", "files", "pdf", "pdf_marks", "photo"]  # pdf_marks adds rules to pdf's family
 

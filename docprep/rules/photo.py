@@ -9,14 +9,14 @@ from typing import Iterator
 import cv2
 import numpy as np
 
-from ..docimage import SETTINGS as DOCUMENT_SETTINGS
-from ..findings import Severity
+from ..analysis.docimage import SETTINGS as DOCUMENT_SETTINGS
+from ..documents.photo import Box, Photo
+from ..documents.sniff import extension
 from ..i18n import Text
-from ..imaging import Box, Photo
+from ..model import Problem, Severity
 from ..numbers import limit_text, rounded, versus
-from ..registry import Problem, RuleFamily
-from ..settings import Setting, lower_extensions, ordered
-from ..sniff import extension
+from ..profiles.schema import Setting, lower_extensions, ordered
+from .registry import RuleFamily
 
 S = Setting
 SETTINGS = {

@@ -44,19 +44,18 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import __version__
-from .atomic import ensure_writable, write_atomic
-from .checks import pdf_marks
-from .engine import FileReport, check_pdf, finding
-from .errors import UsageError
-from .paths import display_name, display_path, same_file
-from .findings import Finding, Severity
-from .i18n import Text
-from .imaging import to_8bit, to_srgb
-from .pagescan import ScanSettings, measure_page
-from .profiles import Profile
-from .registry import Problem
-from .sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, sniff
+from .. import __version__
+from ..analysis.pagescan import ScanSettings, measure_page
+from ..atomic import ensure_writable, write_atomic
+from ..documents.photo import to_8bit, to_srgb
+from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, sniff
+from ..engine.run import check_pdf, finding
+from ..errors import UsageError
+from ..i18n import Text
+from ..model import FileReport, Finding, Problem, Severity
+from ..paths import display_name, display_path, same_file
+from ..profiles.loader import Profile
+from ..rules import pdf_marks
 
 try:  # HEIC/HEIF from phones, where the optional plugin is installed
     from pillow_heif import register_heif_opener

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from ..findings import Severity
+from ..analysis.marks import PageMarks
+from ..documents.pdf import PdfDocument, PdfPage
 from ..i18n import Text
-from ..marks import PageMarks
-from ..pdfdoc import PdfDocument, PdfPage
-from ..registry import Problem
+from ..model import Problem, Severity
 from .pdf import FAMILY, copy_note
 
 E = Severity.ERROR

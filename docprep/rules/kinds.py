@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import UsageError
-from .i18n import Text
-from .settings import Setting
+from ..errors import UsageError
+from ..i18n import Text
+from ..profiles.schema import Setting
 
 UNKNOWN = "unknown"
 
@@ -104,3 +104,12 @@ def name_hint(file_name: str, hints: list[str]) -> tuple[str, str] | None:
     """The first (keyword, kind) of the "KEYWORD=KIND" hints whose keyword is in the file name (any case)."""
     lowered = file_name.lower()
     return next(((k, v) for k, v in _hints(hints) if k.lower() in lowered), None)
+
+
+def document_word(file_name: str, words: list[str], hints: list[str]) -> str | None:
+    """The word of a file name that names a document: one of `words` ([photo.document] name_words), else the
+    keyword of a [pdf.kinds] name hint."""
+    lowered = file_name.lower()
+    word = next((w for w in words if w.lower() in lowered), None)
+    hint = name_hint(file_name, hints) if word is None else None
+    return word if hint is None else hint[0]
