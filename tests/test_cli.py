@@ -249,10 +249,10 @@ def test_rules_unknown_id_exits_2(run_cli):
 
 # ---- profiles and version ----
 
-def test_profiles_lists_the_three_and_marks_the_default():
+def test_profiles_lists_the_shipped_ones_and_marks_the_default():
     output = CliRunner().invoke(cli, ["profiles", "--lang", "en"]).output
     names = {line[2:].split()[0]: line for line in output.splitlines() if line.strip()}
-    assert set(names) == {"zj-2021", "cpta-exam", "health-exam"}
+    assert set(names) == {"base", "zj-2021", "cpta-exam", "health-exam"}
     assert names["zj-2021"].startswith("*")
 
 

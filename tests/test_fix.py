@@ -11,7 +11,7 @@ from helpers import encode, encode_jpeg
 from PIL import Image
 from portrait import portrait
 
-from docprep.documents.photo import EXIF_ORIENTATION
+from docprep.documents.images import EXIF_ORIENTATION
 from docprep.documents.sniff import sniff
 from docprep.engine.run import check_file
 from docprep.fix.photo import fix_paths

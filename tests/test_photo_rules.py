@@ -13,7 +13,8 @@ from helpers import encode, encode_jpeg, jpeg_of_size, only, rules_of
 from PIL import Image, ImageCms, ImageDraw, ImageEnhance, ImageFilter
 from portrait import portrait
 
-from docprep.documents.photo import EXIF_ORIENTATION, load_photo
+from docprep.documents.images import EXIF_ORIENTATION
+from docprep.documents.photo import load_photo
 from docprep.engine.run import check_file, check_photo_bytes
 from docprep.model import Severity
 from docprep.rules import REGISTRY

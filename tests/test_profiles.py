@@ -2,6 +2,7 @@
 profile can be wrong (each a ProfileError naming the file and the key, and exit 2 through the CLI)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from docprep.errors import ProfileError
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile, shipped_profiles
 
-SHIPPED = {"zj-2021", "cpta-exam", "health-exam"}
+SHIPPED = {"base", "zj-2021", "cpta-exam", "health-exam"}
+PLATFORMS = SHIPPED - {"base"}
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -24,8 +26,16 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 # ---- the shipped profiles ----
 
-def test_the_three_profiles_are_shipped():
+def test_the_base_and_three_platform_profiles_are_shipped():
     assert set(shipped_profiles()) == SHIPPED
+
+
+@pytest.mark.parametrize("name", sorted(PLATFORMS))
+def test_platform_profiles_extend_base_and_only_zhejiang_has_its_attachments(name):
+    text = Path(shipped_profiles()[name]).read_text(encoding="utf-8")
+    assert re.search(r'^extends = "base"', text, re.MULTILINE)
+    kinds = load_profile(name).section("pdf").kinds
+    assert ("diploma" in kinds.every_page) == (name == "zj-2021")
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
@@ -84,9 +94,9 @@ def test_profile_without_extends_must_be_complete(tmp_path):
 
 
 
-def zj_without(section: str, key: str) -> str:
-    """The text of zj-2021.toml with `key` deleted from its [section]."""
-    lines, kept, current = Path(shipped_profiles()["zj-2021"]).read_text(encoding="utf-8").splitlines(), [], ""
+def base_without(section: str, key: str) -> str:
+    """The text of base.toml (the profile that sets every key) with `key` deleted from its [section]."""
+    lines, kept, current = Path(shipped_profiles()["base"]).read_text(encoding="utf-8").splitlines(), [], ""
     for line in lines:
         if line.startswith("["):
             current = line.split("]")[0].strip("[ ")
@@ -112,7 +122,7 @@ BAD_PROFILES = [
                  id="unknown-rule-id"),
     pytest.param({"bad.toml": 'extends = "zj-2021"\n[rules]\n"photo.face" = "fatal"\n'}, "rules.photo.face",
                  id="bad-severity"),
-    pytest.param({"bad.toml": zj_without("photo.sharpness", "min_score")}, "photo.sharpness.min_score", id="missing-required-key"),
+    pytest.param({"bad.toml": base_without("photo.sharpness", "min_score")}, "photo.sharpness.min_score", id="missing-required-key"),
     pytest.param({"bad.toml": 'extends = "other.toml"\n', "other.toml": 'extends = "bad.toml"\n'}, "extends",
                  id="extends-loop"),
     pytest.param({"bad.toml": 'extends = "missing.toml"\n'}, "extends", id="extends-missing-file"),

@@ -3,30 +3,14 @@
 Both `check` and `fix` use this module; checks then only read the decoded `Photo`."""
 from __future__ import annotations
 
-import io
-import re
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import cv2
 import numpy as np
-from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from ..i18n import Text
-from ..model import LoadFailure, Problem
-from .sniff import IMAGE_FORMATS, sniff
+from .images import decode, displayed_size, exif_orientation, icc_description, open_image
 
-try:  # HEIC/HEIF from phones, where the optional plugin is installed
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-except ImportError:  # pragma: no cover - optional
-    pass
-
-EXIF_ORIENTATION = 0x0112
-# What a photo.unreadable finding expects (its `expected` value).
-DECODABLE = "a complete, decodable image"
 # Longest side of the pixels that checks measure: the size at which a reviewer looks at an ID photo.
 ANALYSIS_LONG_SIDE = 640
 # The cascades' own window sizes: nothing smaller is found, and finer pixels than that only cost time.
@@ -39,10 +23,6 @@ EYE_SEARCH_WIDTH = 112
 # short side and up: an ID photo's face is usually found at once, and the costly small windows are only visited
 # down to half its size.
 FIRST_BAND_FRACTION = 0.4
-# Modes Image.reduce() takes: pictures decoded whole are shrunk in these before conversion to RGB.
-REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "CMYK", "YCbCr")
-
-
 @dataclass(frozen=True)
 class Box:
     """A rectangle in the displayed (orientation-applied) full-size pixel frame."""
@@ -93,129 +73,6 @@ class Photo:
     @property
     def is_jpeg(self) -> bool:
         return self.format == "JPEG"
-
-
-def _fail(rule: str, zh: str, en: str, **extra) -> LoadFailure:
-    return LoadFailure(rule, Problem(Text(zh, en), **extra))
-
-
-def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
-    """Open image bytes with the header checked (format, size) but pixels not yet decoded. `max_pixels` is the
-    profile's [photo.max_pixels]: `.jpeg` for JPEGs, which decode at reduced size, `.other` for formats decoded whole.
-
-    Raises LoadFailure for content that is no image, a decompression bomb, or a broken header."""
-    if not data:
-        raise _fail("photo.unreadable", "文件是空的（0 字节）。", "The file is empty (0 bytes).", measured=0,
-                    expected=DECODABLE)
-    kind = sniff(data[:1024])
-    if kind not in IMAGE_FORMATS:
-        what = kind or "unknown data"
-        raise _fail("photo.not-jpeg", f"文件内容不是图片（识别为：{what}），只是扩展名像照片。",
-                    f"The content is not an image (it looks like: {what}); only the extension says photo.",
-                    measured=what, expected="JPEG")
-    limit = max_pixels.jpeg if kind == "JPEG" else max_pixels.other
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the profile's limit decides below
-            # JPEGs are opened by their plugin directly: Image.open would apply Pillow's global pixel limit (179 M
-            # at most), under what phones make, and a JPEG never needs all its pixels decoded here.
-            image = JpegImagePlugin.JpegImageFile(io.BytesIO(data)) if kind == "JPEG" else Image.open(io.BytesIO(data))
-            width, height = image.size
-    except Image.DecompressionBombError as exc:
-        claimed = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow: "Image size (N pixels) exceeds limit ..."
-        raise _too_many(f"{claimed.group(1) if claimed else 'too many'} pixels", limit, kind) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise _fail("photo.unreadable", f"图片文件已损坏，无法解码（{exc}）。",
-                    f"The image file is damaged and cannot be decoded ({exc}).", measured=str(exc),
-                    expected=DECODABLE) from None
-    if width * height > limit:
-        raise _too_many([width, height], limit, kind)
-    return image
-
-
-def _too_many(measured, limit: int, kind: str) -> LoadFailure:
-    """Over the pixel limit: a JPEG over the one for photos (decoded at reduced size), any other format over the
-    lower one for pictures that must be decoded whole — which the message names, since saving as JPEG helps."""
-    pixels = f"{measured[0]}×{measured[1]} 像素" if isinstance(measured, list) else "像素数大得异常"
-    pixels_en = f"{measured[0]}×{measured[1]} pixels" if isinstance(measured, list) else "an enormous pixel count"
-    if kind == "JPEG":
-        zh, en = "", ""
-    else:
-        zh = f"{kind} 图片必须整幅解码，像素上限比 JPEG 低；请另存为 JPEG 或缩小后再试。"
-        en = (f" A {kind} image must be decoded whole, so its limit is lower than a JPEG's: save it as JPEG or "
-              "scale it down.")
-    return _fail("photo.unreadable",
-                 f"图片有 {pixels}，超过上限 {limit:,} 像素（疑似“解压炸弹”），已拒绝解码。{zh}",
-                 f"The image has {pixels_en}, over the limit of {limit:,} pixels (a decompression bomb?); it was not "
-                 f"decoded.{en}", measured=measured, expected=f"<= {limit} pixels")
-
-
-def decode(image: Image.Image, long_side: int | None) -> Image.Image:
-    """Decode pixels, orientation applied, as RGB; when long_side is given, at no more than twice it: JPEGs decode
-    reduced (draft mode, 1/2 to 1/8), other formats are decoded whole and then reduced before any RGB copy."""
-    try:
-        if long_side is not None and image.format == "JPEG":
-            w, h = image.size
-            factor = long_side / max(w, h)
-            if factor < 1:
-                image.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
-        image.load()
-        ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when there is nothing to turn
-        upright = to_8bit(image)
-        factor = max(upright.size) // long_side if long_side else 1
-        if factor >= 2 and upright.mode in REDUCIBLE_MODES:
-            upright = upright.reduce(factor)
-        return to_srgb(upright)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise _fail("photo.unreadable", f"图片数据不完整或已损坏，无法解码（{exc}）。",
-                    f"The image data is truncated or damaged and cannot be decoded ({exc}).", measured=str(exc),
-                    expected=DECODABLE) from None
-
-
-def to_8bit(image: Image.Image) -> Image.Image:
-    """16- and 32-bit integer grey (PNG I;16, TIFF) as 8-bit L: the top 8 bits when values exceed 255, else as they
-    are (8-bit data in a wide container). Pillow's own convert() clips at 255, turning a 16-bit photo white."""
-    if image.mode not in ("I;16", "I;16B", "I;16L", "I"):
-        return image
-    values = np.asarray(image).astype(np.int64)
-    shift = 8 if values.max(initial=0) > 255 else 0
-    return Image.fromarray(np.clip(values >> shift, 0, 255).astype(np.uint8))
-
-
-def to_srgb(image: Image.Image) -> Image.Image:
-    """RGB pixels in sRGB: embedded ICC profiles (CMYK, Adobe RGB) are converted, alpha goes onto white, 16-bit grey
-    is scaled to 8 bits."""
-    icc = image.info.get("icc_profile")
-    if icc and image.mode in ("RGB", "CMYK"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a broken profile: fall back to a plain conversion below
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    return to_8bit(image).convert("RGB")
-
-
-def icc_description(image: Image.Image) -> str | None:
-    icc = image.info.get("icc_profile")
-    if not icc:
-        return None
-    try:
-        return ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))).strip()
-    except (ImageCms.PyCMSError, OSError):
-        return "unreadable ICC profile"
-
-
-def exif_orientation(image: Image.Image) -> int:
-    return int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
-
-
-def displayed_size(stored_size: tuple[int, int], orientation: int) -> tuple[int, int]:
-    """Width and height as viewers show them: swapped when the EXIF orientation turns the picture a quarter."""
-    return (stored_size[1], stored_size[0]) if orientation in (5, 6, 7, 8) else stored_size
 
 
 def load_photo(name: str, data: bytes, max_pixels) -> Photo:

@@ -14,7 +14,8 @@ import numpy as np
 from PIL import Image
 
 from ..atomic import ensure_writable, write_atomic
-from ..documents.photo import Box, decode, displayed_size, exif_orientation, find_faces, open_image
+from ..documents.images import decode, displayed_size, exif_orientation, open_image
+from ..documents.photo import Box, find_faces
 from ..documents.sniff import extension, sniff
 from ..engine.run import DOCUMENT_EXTENSIONS, Target, check_photo_bytes, classify, discover
 from ..errors import UsageError

@@ -47,7 +47,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .. import __version__
 from ..analysis.pagescan import ScanSettings, measure_page
 from ..atomic import ensure_writable, write_atomic
-from ..documents.photo import to_8bit, to_srgb
+from ..documents.images import to_8bit, to_srgb
 from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, sniff
 from ..engine.run import check_pdf, finding
 from ..errors import UsageError
