@@ -16,7 +16,6 @@ The JSON goes to stdout (and --json FILE), a short table to stderr.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 import time
@@ -39,7 +38,7 @@ from pdf_fixtures import pdf_from_images  # noqa: E402
 
 from benchmarks.scanset import make_page  # noqa: E402
 from docprep.documents.pdf import load_pdf  # noqa: E402
-from docprep.engine.run import check_pdf_bytes  # noqa: E402
+from docprep.engine import check_pdf_bytes  # noqa: E402
 from docprep.model import Severity  # noqa: E402
 from docprep.profiles.loader import DEFAULT_PROFILE, load_profile  # noqa: E402
 
@@ -62,7 +61,7 @@ CASES = {
 }
 # The pages are checked as copies (pdf.color is judged only where a seal is required) with the verification-mark
 # rules off, so no OCR runs: the figures are the scan-quality rules' alone.
-KIND = {"kind": "copy"} if "kind" in inspect.signature(check_pdf_bytes).parameters else {}
+KIND = {"attachment_kind": "copy"}
 MARK_RULES = ("pdf.missing-seal", "pdf.missing-verification", "pdf.missing-date")
 
 

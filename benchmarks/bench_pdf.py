@@ -6,8 +6,8 @@ Run from the repository root:  python benchmarks/bench_pdf.py [--runs 30] [--mul
 Cases, each in its own fresh worker process (spawned, as `check -j` starts them), timed after one warm-up check
 that loads the models:
 - one A4 page scanned in colour at 200 dpi (scanset.py's "clean" case, a JPEG in a scanner-style PDF), checked
-  as an original (`kind="original"`: the verification marks are not looked for, so no OCR) and as a copy
-  (`kind="copy"`: seal, 核对无误 and date are looked for, with OCR where the page has no text layer);
+  as an original (`attachment_kind="original"`: the verification marks are not looked for, so no OCR) and as a copy
+  (`attachment_kind="copy"`: seal, 核对无误 and date are looked for, with OCR where the page has no text layer);
 - ten such pages in one PDF, both ways, reported per page.
 Peak memory is the worker's ru_maxrss (its peak resident set). On Linux a spawned process starts with its parent's
 peak as its own, so every worker is started before the parent builds any page; VmHWM from /proc, which does not
@@ -39,7 +39,7 @@ from pdf_fixtures import pdf_from_images  # noqa: E402
 import docprep  # noqa: E402
 from benchmarks.bench_photo import cpu_model  # noqa: E402
 from benchmarks.scanset import make_page  # noqa: E402
-from docprep.engine.run import check_pdf_bytes  # noqa: E402
+from docprep.engine import check_pdf_bytes  # noqa: E402
 
 # The targets, per page, on average.
 WITHOUT_OCR_TARGET_S = 0.15

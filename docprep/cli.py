@@ -12,7 +12,7 @@ import click
 from . import __version__
 from .atomic import ensure_writable, write_atomic
 from .documents.sniff import is_own_output
-from .engine.run import Target, check_targets, discover
+from .engine import Target, check_targets, discover
 from .errors import DocprepError, ExitCode, UsageError
 from .i18n import LANGUAGES, Text, default_language
 from .model import Report
@@ -161,7 +161,7 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, error
             raise UsageError(Text(f"报告会覆盖被检查的文件“{shown}”；请用 -o 另选报告文件名。",
                                   f"the report would overwrite '{shown}', which is being checked; choose another -o"))
         ensure_writable(to_file)
-    options = dict(jobs=jobs, attachment=attachment, annotate_dir=annotate_dir)
+    options = dict(jobs=jobs, attachment_kind=attachment, annotate_dir=annotate_dir)
     with _Progress(sum(isinstance(t, Target) for t in targets), lang) as progress:
         report = check_targets(targets, profile, on_file=progress.update, **options)
     labels = _labels(profile, lang)

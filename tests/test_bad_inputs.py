@@ -18,7 +18,7 @@ from helpers import rules_of
 from PIL import ImageFile
 from portrait import portrait
 
-from docprep.engine.run import check_file, check_paths, check_photo_bytes
+from docprep.engine import check_file, check_paths, check_photo_bytes
 from docprep.model import Severity
 
 

@@ -17,7 +17,7 @@ from PIL import Image
 from portrait import portrait
 
 from docprep import check_paths
-from docprep.engine.run import check_file
+from docprep.engine import check_file
 from docprep.fix.photo import Refusal, fix_photo_bytes
 
 POSIX_BYTES_NAMES = sys.platform != "win32"  # Windows file names are Unicode: no GBK bytes can reach docprep

@@ -13,7 +13,7 @@ from portrait import portrait
 
 from docprep.documents.images import EXIF_ORIENTATION
 from docprep.documents.sniff import sniff
-from docprep.engine.run import check_file
+from docprep.engine import check_file
 from docprep.fix.photo import fix_paths
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from docprep.documents.pdf import load_pdf
-from docprep.engine.run import check_pdf_bytes, check_photo_bytes
+from docprep.engine import check_pdf_bytes, check_photo_bytes
 from docprep.errors import ProfileError
 from docprep.fix.scan import images_to_pdf
 from docprep.profiles.loader import load_profile, shipped_profiles

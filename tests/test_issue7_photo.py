@@ -13,7 +13,7 @@ from PIL import Image, ImageEnhance, ImageFile
 from portrait import portrait
 
 from docprep.documents.photo import load_photo
-from docprep.engine.run import check_file, check_photo_bytes
+from docprep.engine import check_file, check_photo_bytes
 from docprep.fix.photo import Refusal, fix_paths, fix_photo_bytes
 from docprep.model import Severity
 from docprep.numbers import versus

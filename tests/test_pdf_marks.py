@@ -21,7 +21,7 @@ from docprep.analysis.marks import MarkSettings, find_verification  # noqa: E402
 from docprep.cli import main  # noqa: E402
 from docprep.documents import pdf as pdfdoc  # noqa: E402
 from docprep.documents.pdf import load_pdf  # noqa: E402
-from docprep.engine.run import check_file, check_pdf_bytes  # noqa: E402
+from docprep.engine import check_file, check_pdf_bytes  # noqa: E402
 from docprep.errors import ProfileError, UsageError  # noqa: E402
 from docprep.profiles.loader import load_profile  # noqa: E402
 from docprep.rules.kinds import resolve_kind  # noqa: E402

@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 
 from docprep.analysis.pagescan import MIN_SHARP_SHAPES, MIN_TEXT_COMPONENTS, PageScan, ScanSettings, measure_page
 from docprep.documents.pdf import PdfDocument, PdfPage, PlacedImage, load_pdf
-from docprep.engine.run import check_file, check_pdf_bytes
+from docprep.engine import check_file, check_pdf_bytes
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile
 from docprep.rules import pdf as pdf_rules

@@ -14,7 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from docprep.engine.run import check_file, check_pdf_bytes, classify
+from docprep.engine import check_file, check_pdf_bytes, classify
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile
 

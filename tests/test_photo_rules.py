@@ -15,7 +15,7 @@ from portrait import portrait
 
 from docprep.documents.images import EXIF_ORIENTATION
 from docprep.documents.photo import load_photo
-from docprep.engine.run import check_file, check_photo_bytes
+from docprep.engine import check_file, check_photo_bytes
 from docprep.model import Severity
 from docprep.rules import REGISTRY
 

@@ -9,7 +9,7 @@ import pytest
 from helpers import encode_jpeg, jpeg_of_size, only, rules_of
 from portrait import portrait
 
-from docprep.engine.run import check_file, check_photo_bytes
+from docprep.engine import check_file, check_photo_bytes
 from docprep.errors import ProfileError
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile, shipped_profiles

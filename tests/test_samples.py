@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from docprep.engine.run import check_file
+from docprep.engine import check_file
 from docprep.profiles.loader import load_profile
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

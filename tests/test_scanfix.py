@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from docprep.cli import main as cli_main
 from docprep.documents.pdf import load_pdf
-from docprep.engine.run import check_pdf_bytes
+from docprep.engine import check_pdf_bytes
 from docprep.fix.scan import ScanRefusal, fix_scans, images_to_pdf
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile

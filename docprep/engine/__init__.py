@@ -1,6 +1,9 @@
-"""Running checks: find the files (one walker for check and fix), read and decode each once, run its family's rules,
-and gather the reports, serially or in worker processes."""
-from .run import check_file, check_paths, check_pdf, check_pdf_bytes, check_photo_bytes, check_targets, discover
+"""Running checks: find the files (engine.walk, one walker for check and fix), check each once (engine.checkfile:
+pure functions of a path or bytes and a profile), in this process or in worker processes (engine.executor), and
+gather the reports (engine.run)."""
+from .checkfile import check_file, check_pdf, check_pdf_bytes, check_photo_bytes, classify
+from .run import check_paths, check_targets
+from .walk import Target, discover
 
-__all__ = ["check_file", "check_paths", "check_pdf", "check_pdf_bytes", "check_photo_bytes", "check_targets",
-           "discover"]
+__all__ = ["Target", "check_file", "check_paths", "check_pdf", "check_pdf_bytes", "check_photo_bytes",
+           "check_targets", "classify", "discover"]

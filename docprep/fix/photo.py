@@ -17,7 +17,8 @@ from ..atomic import ensure_writable, write_atomic
 from ..documents.images import decode, displayed_size, exif_orientation, open_image
 from ..documents.photo import Box, find_faces
 from ..documents.sniff import extension, sniff
-from ..engine.run import DOCUMENT_EXTENSIONS, Target, check_photo_bytes, classify, discover
+from ..engine.checkfile import check_photo_bytes, classify
+from ..engine.walk import DOCUMENT_EXTENSIONS, Target, discover
 from ..errors import UsageError
 from ..i18n import Text
 from ..model import FileReport, Finding, LoadFailure, Problem, Severity

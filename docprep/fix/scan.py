@@ -49,7 +49,8 @@ from ..analysis.pagescan import ScanSettings, measure_page
 from ..atomic import ensure_writable, write_atomic
 from ..documents.images import to_8bit, to_srgb
 from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, sniff
-from ..engine.run import check_pdf, finding
+from ..engine.checkfile import check_pdf
+from ..engine.verdicts import finding
 from ..errors import UsageError
 from ..i18n import Text
 from ..model import FileReport, Finding, Problem, Severity

@@ -90,3 +90,41 @@ def document_image(name: str, evidence: Text) -> Problem:
                         f"docprep fix {name} -o {stem}.pdf",
                         f"This is a scan or photo of a document, not an ID photo ({evidence.en}). Attachments must be "
                         f"PDF; run: docprep fix {name} -o {stem}.pdf"), "document", "an ID photo or a PDF")
+
+
+def unreadable(reason: str) -> Problem:
+    return Problem(Text(f"无法读取文件：{reason}。请检查权限或关闭占用该文件的程序后重试。",
+                        f"Cannot read the file: {reason}. Check its permissions or close programs that hold it, "
+                        "then retry."))
+
+
+def inaccessible(reason: str, folder: bool = False) -> Problem:
+    return (Problem(Text(f"无法打开文件夹：{reason}。", f"Cannot open the folder: {reason}.")) if folder
+            else Problem(Text(f"无法访问：{reason}。", f"Cannot access it: {reason}.")))
+
+
+def link(target: str) -> Problem:
+    return Problem(Text(f"这是指向“{target}”的符号链接，未跟随检查。请放入实际文件。",
+                        f"This is a symbolic link to '{target}'; it was not followed. Put the real file here."))
+
+
+def folder_named_like_a_file(name: str) -> Problem:
+    return Problem(Text(f"“{name}”是文件夹，不是文件。请放入实际的文件，或重命名该文件夹。",
+                        f"'{name}' is a folder, not a file. Put the real file here, or rename the folder."))
+
+
+def not_regular() -> Problem:
+    return Problem(Text("这不是普通文件（设备或管道），无法上传。",
+                        "This is not a regular file (a device or a pipe); it cannot be uploaded."))
+
+
+def name_encoding(guess: str) -> Problem:
+    return Problem(Text(f"文件名不是 UTF-8 编码（按 GBK 解读为“{guess}”），上传后可能显示乱码。请在本机重新命名。",
+                        f"The file name is not UTF-8 (read as GBK it says '{guess}'); it may show garbled after "
+                        "upload. Rename it on your own computer."))
+
+
+def unsupported() -> Problem:
+    return Problem(Text("未检查：既不是 JPG 照片也不是 PDF 附件。平台只接受 JPG 照片和 PDF 附件。",
+                        "Not checked: neither a JPG photo nor a PDF. The platform takes JPG photos and PDF attachments "
+                        "only."))

@@ -1,0 +1,138 @@
+"""Checking one file: read it once, tell what it is by content, decode it once, run its family's rules.
+
+Every function here is a pure function of its inputs (a path or bytes, and a profile), so it runs unchanged in
+a worker process or on another machine."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analysis.docimage import document_evidence
+from ..documents.pdf import load_pdf
+from ..documents.photo import load_photo
+from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, is_own_output, sniff
+from ..model import FileReport, FileType, Finding, LoadFailure, Severity
+from ..paths import display_name, display_path, name_bytes
+from ..profiles import Profile
+from ..rules import REGISTRY, pdf_marks
+from ..rules import files as file_rules
+from ..rules import pdf as pdf_rules
+from ..rules import photo as photo_rules
+from ..rules.kinds import document_word, resolve_kind
+from .verdicts import collect, run_family
+
+
+def classify(name: str, head: bytes) -> FileType:
+    """What a file is, from the content first and the extension second; a .pdf name is always checked as a PDF,
+    so a JPEG or a web page saved as .pdf gets pdf.not-pdf rather than photo rules."""
+    content = sniff(head)
+    ext = extension(name)
+    if ext in PDF_EXTENSIONS or content == "PDF":
+        return FileType.PDF
+    if content in IMAGE_FORMATS or ext in IMAGE_EXTENSIONS:
+        return FileType.PHOTO
+    return FileType.OTHER
+
+
+def check_photo_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]:
+    """All photo rules on one photo's bytes (also how `fix` verifies its own output before writing it)."""
+    try:
+        photo = load_photo(name, data, profile.section("photo").max_pixels)
+    except LoadFailure as failure:
+        return collect(profile, [(failure.rule, failure.problem)])
+    return run_family(photo_rules.FAMILY, photo, profile)
+
+
+def check_image(name: str, data: bytes, profile: Profile) -> tuple[FileType, list[Finding]]:
+    """An image file: (PHOTO, the photo rules' findings), or (OTHER, file.document-image) when it is a picture of
+    a document (a certificate saved as JPG), which ID-photo rules would send the wrong way."""
+    try:
+        photo = load_photo(name, data, profile.section("photo").max_pixels)
+    except LoadFailure as failure:
+        return FileType.PHOTO, collect(profile, [(failure.rule, failure.problem)])
+    settings = profile.section("photo").document
+    word = document_word(name, settings.name_words, profile.section("pdf").kinds.name_hints)
+    evidence = document_evidence(photo, word, settings)
+    if evidence is not None:
+        return FileType.OTHER, collect(profile, [("file.document-image", file_rules.document_image(name, evidence))])
+    return FileType.PHOTO, run_family(photo_rules.FAMILY, photo, profile)
+
+
+@dataclass(frozen=True)
+class Annotate:
+    """Where `--annotate` writes one file's pictures: FOLDER/STEM-pNNN.png."""
+
+    folder: Path
+    stem: str
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    findings: list[Finding]
+    attachment_kind: str  # the kind it was checked as
+    annotations: list[str]  # pictures written
+
+
+def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | None = None,
+              annotate: Annotate | None = None) -> PdfCheck:
+    """All PDF rules on one attachment's bytes, as `attachment_kind` (rules.kinds; None: from the file name, else
+    unknown and checked as a copy): parsed once, pages measured once, then closed; a picture of each page is
+    written where `annotate` says."""
+    settings = profile.section("pdf")
+    plan = resolve_kind(name, attachment_kind, settings.kinds)
+    marks_on = any(profile.severity(r, REGISTRY[r].severity) is not Severity.OFF for r in pdf_marks.RULE_IDS)
+    try:
+        document = load_pdf(name, data, settings, plan.marks if marks_on else "none")
+    except LoadFailure as failure:
+        return PdfCheck(collect(profile, [(failure.rule, failure.problem)]), plan.name, [])
+    with document:
+        document.kind = plan.name
+        findings = run_family(pdf_rules.FAMILY, document, profile)
+        if annotate is None:
+            return PdfCheck(findings, plan.name, [])
+        from ..render.annotate import write_annotations
+
+        written = write_annotations(document, findings, annotate.folder, annotate.stem)
+    return PdfCheck(findings, plan.name, [display_path(p) for p in written])
+
+
+def check_pdf_bytes(name: str, data: bytes, profile: Profile, attachment_kind: str | None = None) -> list[Finding]:
+    """check_pdf's findings alone."""
+    return check_pdf(name, data, profile, attachment_kind).findings
+
+
+def _name_problems(path: Path) -> list:
+    return [] if name_bytes(path.name) is None else [("file.name-encoding", file_rules.name_encoding(display_name(path)))]
+
+
+def check_file(path: str | os.PathLike, profile: Profile, attachment_kind: str | None = None,
+               annotate: Annotate | None = None, in_folder: bool = False) -> FileReport:
+    """Read one file once, classify it by content, and run its family's rules (a PDF as `attachment_kind`, with
+    pictures of its pages where `annotate` says). A file met `in_folder` that docprep itself wrote (an annotation
+    picture, a report) comes back as `own_output`, unchecked."""
+    path = Path(path)
+    shown, name, raw = display_path(path), display_name(path), name_bytes(path)
+    name_problems = _name_problems(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        problems = name_problems + [("file.unreadable", file_rules.unreadable(exc.strerror or type(exc).__name__))]
+        return FileReport(shown, classify(name, b""), None, collect(profile, problems), path_bytes=raw)
+    if in_folder and is_own_output(data[:1024]):
+        return FileReport(shown, FileType.OTHER, None, path_bytes=raw, own_output=True)
+    kind = classify(name, data[:1024])
+    report = FileReport(shown, kind, hashlib.sha256(data).hexdigest(), collect(profile, name_problems),
+                        path_bytes=raw)
+    if kind is FileType.PHOTO:
+        report.kind, findings = check_image(name, data, profile)
+        report.findings += findings
+    elif kind is FileType.PDF:
+        checked = check_pdf(name, data, profile, attachment_kind, annotate)
+        report.findings += checked.findings
+        report.attachment_kind, report.annotations = checked.attachment_kind, checked.annotations
+    else:
+        report.findings += collect(profile, [("file.unsupported", file_rules.unsupported())])
+    return report
