@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import OutputError
-from .i18n import Text
+from .i18n import Text, message
 from .paths import display_path
 
 
@@ -18,10 +18,7 @@ def _umask() -> int:
 
 
 def _cannot_write(path: Path, reason: Text) -> OutputError:
-    shown = display_path(path)
-    return OutputError(Text(f"无法写入“{shown}”：{reason.zh}。请换一个可写的位置（本机文件夹，或有写权限的共享盘）。",
-                            f"Cannot write '{shown}': {reason.en}. Choose a writable place (a local folder, or a share "
-                            "you may write to)."))
+    return OutputError("cannot_write", path=display_path(path), reason=reason)
 
 
 def _os_reason(exc: OSError) -> Text:
@@ -36,16 +33,14 @@ def ensure_writable(path: str | os.PathLike, folder: bool = False) -> None:
     file systems or for root."""
     target = Path(path)
     if target.is_dir() and not folder:
-        raise _cannot_write(target, Text("这是一个文件夹，不是文件", "it is a folder, not a file"))
+        raise _cannot_write(target, message("error.is_folder"))
     if target.exists() and folder and not target.is_dir():
-        raise _cannot_write(target, Text("这是一个文件，不是文件夹", "it is a file, not a folder"))
+        raise _cannot_write(target, message("error.is_file"))
     existing = target if folder else target.parent
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if not existing.is_dir():
-        name = display_path(existing)
-        raise _cannot_write(target, Text(f"路径中的“{name}”是文件，不是文件夹", f"'{name}' in its path is a file, "
-                                                                         "not a folder"))
+        raise _cannot_write(target, message("error.file_in_path", name=display_path(existing)))
     try:
         handle, probe = tempfile.mkstemp(prefix=".docprep-probe-", dir=existing)
         os.close(handle)

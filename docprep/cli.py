@@ -10,17 +10,15 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .atomic import ensure_writable, write_atomic
-from .documents.sniff import is_own_output
-from .engine import Target, check_targets, discover
+from .api import attachment_kind_names, plan_check, save_report
 from .errors import DocprepError, ExitCode, UsageError
-from .i18n import LANGUAGES, Text, default_language
+from .i18n import LANGUAGES, default_language, message
 from .model import Report
-from .paths import display_path, read_head, same_file, terminal_safe
-from .profiles.loader import DEFAULT_PROFILE, load_profile, shipped_profiles
+from .paths import terminal_safe
+from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
+from .profiles.texts import with_settings
 from .render.report import summary_line, to_json, to_text
 from .rules import REGISTRY
-from .rules.kinds import kind_labels
 
 
 def _lang_option(f):
@@ -74,7 +72,7 @@ class _Progress:
 
     def __init__(self, total: int, lang: str):
         self.total, self.done, self.lang = total, 0, lang
-        self.bar = (click.progressbar(length=total, label="检查中" if lang == "zh" else "Checking", file=sys.stderr)
+        self.bar = (click.progressbar(length=total, label=message("cli.checking")(lang), file=sys.stderr)
                     if total >= 5 and sys.stderr.isatty() else None)
         self.plain = self.bar is None and total >= 20
         self.last = time.monotonic()
@@ -94,34 +92,18 @@ class _Progress:
             self.bar.update(1)
         elif self.plain and time.monotonic() - self.last >= self.PLAIN_EVERY:
             self.last = time.monotonic()
-            click.echo(f"docprep: 已检查 {self.done}/{self.total} 个文件" if self.lang == "zh"
-                       else f"docprep: checked {self.done} of {self.total} files", err=True)
+            click.echo(message("cli.progress", done=self.done, total=self.total)(self.lang), err=True)
 
 
-def _echo_report(report: Report, fmt: str, lang: str, errors_only: bool, kind_labels: dict, err: bool = False):
+def _echo_report(report: Report, fmt: str, lang: str, errors_only: bool, kind_names: dict, err: bool = False):
     stream = sys.stderr if err else sys.stdout
     if fmt == "json":
         rendered = to_json(report, lang, ascii_only=not _can_encode("中", stream) or
                            "utf" not in (getattr(stream, "encoding", "") or "utf-8").lower())
     else:
         rendered = to_text(report, lang, color=_use_color(stream), plain_marks=not _can_encode("✓✗", stream),
-                           errors_only=errors_only, kind_labels=kind_labels)
+                           errors_only=errors_only, kind_names=kind_names)
     click.echo(rendered, nl=False, err=err, color=_use_color(stream))
-
-
-def _clashing_input(output: Path, paths, targets) -> Path | None:
-    """A checked file (or a named path) that the report would overwrite; an earlier report met in a folder may be
-    replaced (the walk passes over docprep's own outputs)."""
-    named = next((Path(p) for p in paths if same_file(Path(p), output)), None)
-    if named is not None:
-        return named
-    walked = next((t.path for t in targets if isinstance(t, Target) and same_file(t.path, output)), None)
-    return None if walked is None or is_own_output(read_head(walked)) else walked
-
-
-
-def _labels(profile, lang: str) -> dict:
-    return kind_labels(profile.section("pdf").kinds) if lang == "zh" else {}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,36 +132,23 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, error
     """Check photos and attachments (files or folders). 检查照片和附件。"""
     lang = lang or default_language()
     profile = load_profile(profile_ref)
-    if annotate_dir is not None:
-        ensure_writable(annotate_dir, folder=True)
-    targets = list(discover(paths, profile, [annotate_dir] if annotate_dir is not None else []))
-    to_file = Path(output) if output not in (None, "-") else None
-    if to_file is not None:
-        clash = _clashing_input(to_file, paths, targets)
-        if clash is not None:
-            shown = display_path(clash)
-            raise UsageError(Text(f"报告会覆盖被检查的文件“{shown}”；请用 -o 另选报告文件名。",
-                                  f"the report would overwrite '{shown}', which is being checked; choose another -o"))
-        ensure_writable(to_file)
-    options = dict(jobs=jobs, attachment_kind=attachment, annotate_dir=annotate_dir)
-    with _Progress(sum(isinstance(t, Target) for t in targets), lang) as progress:
-        report = check_targets(targets, profile, on_file=progress.update, **options)
-    labels = _labels(profile, lang)
-    if to_file is None:
-        _echo_report(report, fmt, lang, errors_only, labels)
+    report_path = Path(output) if output not in (None, "-") else None
+    plan = plan_check(paths, profile, report_path, annotate_dir)
+    with _Progress(plan.file_count, lang) as progress:
+        report = plan.run(jobs, attachment, on_file=progress.update, annotate_lang=lang)
+    names = attachment_kind_names(profile)
+    if report_path is None:
+        _echo_report(report, fmt, lang, errors_only, names)
     else:
-        rendered = to_json(report, lang) if fmt == "json" else to_text(
-            report, lang, errors_only=errors_only, kind_labels=labels, header=True)
-        write_atomic(to_file, rendered.encode("utf-8"))
+        save_report(report_path, to_json(report, lang) if fmt == "json" else to_text(
+            report, lang, errors_only=errors_only, kind_names=names, header=True))
         click.echo(summary_line(report, lang), err=True)
     if report.not_found:
-        listed = "、".join(report.not_found) if lang == "zh" else ", ".join(report.not_found)
-        click.echo(f"docprep: 找不到：{listed}（其余文件已检查）" if lang == "zh"
-                   else f"docprep: not found: {listed} (the rest was checked)", err=True)
+        listed = message("report.list_separator")(lang).join(report.not_found)
+        click.echo(terminal_safe(message("cli.not_found", paths=listed)(lang)), err=True)
         return ExitCode.USAGE
     if not report.files:
-        click.echo("docprep: 没有可检查的文件：给出的文件夹里没有照片、PDF 或其他文件。" if lang == "zh"
-                   else "docprep: nothing to check: the folders given hold no files.", err=True)
+        click.echo(message("cli.nothing_to_check")(lang), err=True)
         return ExitCode.USAGE
     return ExitCode.FINDINGS if report.has_errors else ExitCode.OK
 
@@ -235,11 +204,9 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
         from .fix.photo import fix_paths
 
         if len(sources) > 1:
-            raise UsageError(Text("多个输入只能合成一个 PDF：请给出 -o 输出.pdf（或 --scan）。",
-                                  "several SOURCEs make one PDF: give -o OUT.pdf (or --scan)"))
+            raise UsageError("several_sources")
         if attachment is not None:
-            raise UsageError(Text("--kind 只用于合成 PDF（-o 输出.pdf 或 --scan）：照片没有材料类型。",
-                                  "--kind is for scan mode (-o OUT.pdf or --scan): a photo has no attachment kind"))
+            raise UsageError("kind_needs_scan")
         results = fix_paths(sources[0], out_path, profile, write=not to_stdout)
         report = Report(profile.name, [r.report for r in results])
         summaries = [r.summary(lang) for r in results]
@@ -248,20 +215,22 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     if data is not None:
         _write_stdout(data)
     if fmt == "json":
-        _echo_report(report, "json", lang, False, _labels(profile, lang), err=to_stdout)
+        _echo_report(report, "json", lang, False, attachment_kind_names(profile), err=to_stdout)
     else:
         for line in summaries:
             click.echo(terminal_safe(line), err=to_stdout)
-        _echo_report(report, "text", lang, False, _labels(profile, lang), err=to_stdout)
+        _echo_report(report, "text", lang, False, attachment_kind_names(profile), err=to_stdout)
     return ExitCode.OK if done and not report.has_errors else ExitCode.FINDINGS
 
 
 @cli.command()
 @click.argument("rule_id", required=False)
+@_profile_option
 @_lang_option
-def rules(rule_id, lang):
-    """List the rules, or explain one. 列出规则或解释某条规则。"""
+def rules(rule_id, profile_ref, lang):
+    """List the rules, or explain one with the profile's limits. 列出规则或按配置解释某条规则。"""
     lang = lang or default_language()
+    profile = load_profile(profile_ref)  # a bad --profile is an error here as in `check` (exit 2)
     if rule_id is None:
         for rule in REGISTRY.values():
             click.echo(f"{rule.id:<26} {rule.severity.value:<8} {rule.title(lang)}")
@@ -269,9 +238,10 @@ def rules(rule_id, lang):
     rule = REGISTRY.get(rule_id)
     if rule is None:
         raise click.BadParameter(f"unknown rule id {rule_id!r}; `docprep rules` lists them", param_hint="RULE_ID")
+    title, why, how = (with_settings(text, profile, rule.family) for text in (rule.title, rule.explain, rule.fix))
     labels = ("默认级别", "说明", "如何修正") if lang == "zh" else ("Default severity", "Why", "How to fix")
-    click.echo(f"{rule.id}: {rule.title(lang)}\n{labels[0]}: {rule.severity.value}\n\n"
-               f"{labels[1]}: {rule.explain(lang)}\n\n{labels[2]}: {rule.fix(lang)}")
+    click.echo(f"{rule.id}: {title(lang)}\n{labels[0]}: {rule.severity.value}\n\n"
+               f"{labels[1]}: {why(lang)}\n\n{labels[2]}: {how(lang)}")
     return ExitCode.OK
 
 

@@ -1,9 +1,12 @@
-"""Exceptions that carry their exit code, so the CLI never guesses (0 clean, 1 findings, 2 usage/config/internal)."""
+"""Exceptions that carry their exit code, so the CLI never guesses (0 clean, 1 findings, 2 usage/config/internal).
+
+Each carries a message key of the i18n catalogues ([error] KEY) and its values, so the library says what is
+wrong in either language without naming command-line flags; str() is the English text."""
 from __future__ import annotations
 
 from enum import IntEnum
 
-from .i18n import Text
+from .i18n import Text, message
 
 
 class ExitCode(IntEnum):
@@ -13,13 +16,13 @@ class ExitCode(IntEnum):
 
 
 class DocprepError(Exception):
-    """A problem with how docprep was called or configured, not with a checked document. The message is a Text
-    (Chinese and English) or a plain string (profile errors name TOML keys, in English); str() is English."""
+    """A problem with how docprep was called or configured, not with a checked document."""
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, message: str | Text):
-        self.text = message if isinstance(message, Text) else Text(message, message)
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        self.text: Text = message(f"error.{key}", **values)
         super().__init__(self.text.en)
 
     def message(self, lang: str) -> str:
@@ -27,7 +30,10 @@ class DocprepError(Exception):
 
 
 class ProfileError(DocprepError):
-    """A profile that cannot be found, parsed or validated."""
+    """A profile that cannot be found, parsed or validated; `detail` names the file and the TOML key (English)."""
+
+    def __init__(self, detail: str):
+        super().__init__("profile", detail=detail)
 
 
 class UsageError(DocprepError):

@@ -15,6 +15,8 @@ from portrait import portrait
 import docprep
 from docprep import cli as cli_module
 from docprep.cli import cli
+from docprep.profiles import load_profile
+from docprep.profiles.texts import with_settings
 from docprep.rules import REGISTRY
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -71,7 +73,7 @@ def test_internal_error_exits_2_not_1(good_photo, monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(cli_module, "check_targets", broken)
+    monkeypatch.setattr(cli_module, "plan_check", broken)
     with pytest.raises(SystemExit) as exited:
         cli_module.main(["check", str(good_photo)])
     assert exited.value.code == 2
@@ -221,10 +223,12 @@ def test_rules_lists_every_registry_id():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rules_explains_one(lang):
+    """The texts as the default profile renders them (an explanation quotes that profile's limits)."""
     rule = REGISTRY["photo.aspect-ratio"]
     output = CliRunner().invoke(cli, ["rules", "photo.aspect-ratio", "--lang", lang]).output
+    explain = with_settings(rule.explain, load_profile(), rule.family)
     assert output.startswith("photo.aspect-ratio: " + rule.title(lang))
-    assert rule.explain(lang) in output and rule.fix(lang) in output
+    assert explain(lang) in output and rule.fix(lang) in output
 
 
 @pytest.mark.parametrize("rule_id", sorted(REGISTRY))

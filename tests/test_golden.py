@@ -14,7 +14,7 @@ import pytest
 
 from docprep import check_paths, load_profile
 from docprep.render.report import to_json, to_text
-from docprep.rules.kinds import kind_labels
+from docprep.api import attachment_kind_names
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -35,9 +35,9 @@ def report():
     return checked
 
 
-LABELS = kind_labels(load_profile("zj-2021").section("pdf").kinds)
+KIND_NAMES = attachment_kind_names(load_profile("zj-2021"))
 RENDERINGS = {
-    "samples.zh.txt": lambda r: to_text(r, "zh", kind_labels=LABELS),
+    "samples.zh.txt": lambda r: to_text(r, "zh", kind_names=KIND_NAMES),
     "samples.en.txt": lambda r: to_text(r, "en"),
     "samples.json": lambda r: to_json(r, "zh").replace('"version": "' + __import__("docprep").__version__ + '"',
                                                          '"version": "VERSION"'),

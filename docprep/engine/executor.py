@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 
 import cv2
 
-from ..analysis.marks import share_cores
+from ..analysis.ocr import share_cores
 
 log = logging.getLogger(__name__)
 

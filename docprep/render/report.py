@@ -9,6 +9,7 @@ import click
 
 from .. import __version__
 from ..documents.sniff import TEXT_REPORT_HEADER, extension
+from ..i18n import Text, counted, message
 from ..model import FileReport, Report
 from ..paths import terminal_safe
 
@@ -18,23 +19,6 @@ _PLAIN_MARKS = {"ok": "[OK]", "warning": "[!]", "error": "[X]"}  # for consoles 
 _COLOURS = {"ok": "green", "warning": "yellow", "error": "red"}
 # Folders with at least this many files that are neither photos nor PDFs show them as one line.
 COLLAPSE_UNSUPPORTED = 3
-_LABELS = {
-    "zh": {"error": "错误", "warning": "警告", "page": "第 {n} 页", "kind": "材料类型", "pictures": "标注图",
-           "more": " 等 {n} 张", "unknown": "未知，按复印件检查", "unsupported":
-           "文件夹“{folder}”：{n} 个文件既不是照片也不是 PDF，未检查（{types}）。平台只接受 JPG 照片和 PDF 附件。",
-           "summary": "共 {files} 个文件：{ok} 个通过，{warning} 个有警告，{error} 个有错误"
-                      "（{errors} 个错误，{warnings} 个警告）。",
-           "skipped": "另有 {n} 个 docprep 生成的文件（标注图、报告）未检查。", "none": "（无扩展名）", "sep": "、"},
-    "en": {"error": "error", "warning": "warning", "page": "page {n}", "kind": "attachment kind",
-           "pictures": "pictures", "more": " (first of {n})", "unknown": "unknown, checked as a copy", "unsupported":
-           "folder '{folder}': {n} files are neither photos nor PDFs and were not checked ({types}). The platform "
-           "takes JPG photos and PDF attachments only.",
-           "summary": "{files}: {ok} ok, {warning} with warnings, {error} with errors ({errors}, {warnings}).",
-           "skipped": "{n} more files written by docprep (annotation pictures, reports) were not checked.",
-           "none": "no extension", "sep": ", "},
-}
-
-
 def summary(report: Report) -> dict:
     statuses = [f.status for f in report.files]
     severities = [finding.severity.value for f in report.files for finding in f.findings]
@@ -75,18 +59,13 @@ def to_json(report: Report, lang: str, ascii_only: bool = False) -> str:
     return json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n"
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _summary_line(report: Report, lang: str) -> str:
     counts = summary(report)
-    if lang == "en":
-        counts.update(files=_count(counts["files"], "file"), errors=_count(counts["errors"], "error"),
-                      warnings=_count(counts["warnings"], "warning"))
-    line = _LABELS[lang]["summary"].format(**counts)
+    line = message("report.summary", **{**counts, "files": counted("file", counts["files"]),
+                                         "errors": counted("error", counts["errors"]),
+                                         "warnings": counted("warning", counts["warnings"])})(lang)
     if report.skipped:
-        line += ("" if lang == "zh" else " ") + _LABELS[lang]["skipped"].format(n=len(report.skipped))
+        line += message("report.sentence_gap")(lang) + message("report.skipped", n=len(report.skipped))(lang)
     return line
 
 
@@ -105,22 +84,20 @@ def _folder(path: str) -> str:
 
 
 def _unsupported_line(folder: str, entries: list[FileReport], lang: str) -> str:
-    labels = _LABELS[lang]
-    types = Counter("." + extension(os.path.basename(f.path)) if extension(os.path.basename(f.path)) else labels["none"]
-                    for f in entries)
-    listed = labels["sep"].join(f"{t} ×{n}" for t, n in types.most_common())
-    return labels["unsupported"].format(folder=folder, n=len(entries), types=listed)
+    extensions = [extension(os.path.basename(f.path)) for f in entries]
+    types = Counter("." + ext if ext else message("report.no_extension")(lang) for ext in extensions)
+    listed = message("report.list_separator")(lang).join(f"{t} ×{n}" for t, n in types.most_common())
+    return message("report.unsupported_folder", folder=folder, n=len(entries), types=listed)(lang)
 
 
 def to_text(report: Report, lang: str, color: bool = False, plain_marks: bool = False, errors_only: bool = False,
-            kind_labels: dict[str, str] | None = None, header: bool = False) -> str:
+            kind_names: dict[str, Text] | None = None, header: bool = False) -> str:
     """The report for people. `color`: ANSI colours (a terminal only); `plain_marks`: [OK]/[!]/[X] for consoles
-    that cannot show ✓ and ✗; `errors_only`: files with errors and their errors alone; `kind_labels`: names of the
-    attachment kinds in `lang`; `header`: a first line marking a saved report, so later checks pass over it.
+    that cannot show ✓ and ✗; `errors_only`: files with errors and their errors alone; `kind_names`: how the
+    attachment kinds are named (api.attachment_kind_names); `header`: a first line marking a saved report, so later checks pass over it.
     Folders of many files that are neither photos nor PDFs are summed up in one line each."""
-    labels = _LABELS[lang]
     marks = _PLAIN_MARKS if plain_marks else _MARKS
-    names = {"unknown": labels["unknown"], **(kind_labels or {})}
+    names = {"unknown": message("report.unknown_kind"), **(kind_names or {})}
 
     def style(text: str, status: str, bold: bool = False) -> str:
         return click.style(text, fg=_COLOURS[status], bold=bold) if color else text
@@ -140,16 +117,17 @@ def to_text(report: Report, lang: str, color: bool = False, plain_marks: bool = 
                 lines.append(style(f"{marks['warning']} " + terminal_safe(
                     _unsupported_line(folder, unsupported[folder], lang)), "warning"))
             continue
-        kind = f" ({labels['kind']}: {names.get(f.attachment_kind, f.attachment_kind)})" if f.attachment_kind else ""
+        kind_name = names.get(f.attachment_kind, Text(f.attachment_kind or "", f.attachment_kind or ""))(lang)
+        kind = f" ({message('report.kind')(lang)}: {kind_name})" if f.attachment_kind else ""
         lines.append(style(f"{marks[f.status]} {terminal_safe(f.path)}{kind}", f.status, bold=f.status == "error"))
         for finding in f.findings:
             if errors_only and finding.severity.value != "error":
                 continue
-            where = f" ({labels['page'].format(n=finding.page)})" if finding.page is not None else ""
-            head = style(f"{labels[finding.severity.value]} {finding.rule}", finding.severity.value)
+            where = f" ({message('report.page', n=finding.page)(lang)})" if finding.page is not None else ""
+            head = style(f"{message('report.' + finding.severity.value)(lang)} {finding.rule}", finding.severity.value)
             lines.append(f"    {head}{where}: {terminal_safe(finding.message(lang))}")
         if f.annotations:
-            more = labels["more"].format(n=len(f.annotations)) if len(f.annotations) > 1 else ""
-            lines.append(f"    {labels['pictures']}: {terminal_safe(f.annotations[0])}{more}")
+            more = message("report.more_pictures", n=len(f.annotations))(lang) if len(f.annotations) > 1 else ""
+            lines.append(f"    {message('report.pictures')(lang)}: {terminal_safe(f.annotations[0])}{more}")
     lines.append(_summary_line(report, lang))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""What the command line (and, later, the local web page) calls: a check planned and refused before any work when
+its outputs cannot be written or would overwrite what it checks, then run; reports written atomically."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .atomic import ensure_writable, write_atomic
+from .documents.sniff import is_own_output
+from .engine import Target, check_targets, discover
+from .errors import UsageError
+from .i18n import Text
+from .model import FileReport, Report
+from .paths import display_path, read_head, same_file
+from .profiles import Profile
+from .rules.kinds import kind_labels
+
+
+@dataclass
+class CheckPlan:
+    """The files a check will read, found and validated; `run()` checks them."""
+
+    profile: Profile
+    targets: list = field(default_factory=list)
+    annotate_dir: Path | None = None
+
+    @property
+    def file_count(self) -> int:
+        return sum(isinstance(t, Target) for t in self.targets)
+
+    def run(self, jobs: int = 1, attachment_kind: str | None = None,
+            on_file: Callable[[FileReport], None] | None = None, annotate_lang: str = "zh") -> Report:
+        return check_targets(self.targets, self.profile, jobs=jobs, on_file=on_file, attachment_kind=attachment_kind,
+                             annotate_dir=self.annotate_dir, annotate_lang=annotate_lang)
+
+
+def _clashing_input(report_path: Path, paths: list[Path], targets: list) -> Path | None:
+    """A checked file (or a named path) that the report would overwrite; an earlier report met in a folder may be
+    replaced (the walk passes over docprep's own outputs)."""
+    named = next((p for p in paths if same_file(p, report_path)), None)
+    if named is not None:
+        return named
+    walked = next((t.path for t in targets if isinstance(t, Target) and same_file(t.path, report_path)), None)
+    return None if walked is None or is_own_output(read_head(walked)) else walked
+
+
+def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path: Path | None = None,
+               annotate_dir: Path | None = None) -> CheckPlan:
+    """Find the files to check. Raises UsageError when the report would overwrite a checked file, OutputError when
+    the report or the pictures cannot be written — before any file is read."""
+    paths = [Path(p) for p in paths]
+    if annotate_dir is not None:
+        ensure_writable(annotate_dir, folder=True)
+    targets = list(discover(paths, profile, [annotate_dir] if annotate_dir is not None else []))
+    if report_path is not None:
+        clash = _clashing_input(report_path, paths, targets)
+        if clash is not None:
+            raise UsageError("report_over_input", path=display_path(clash))
+        ensure_writable(report_path)
+    return CheckPlan(profile, targets, annotate_dir)
+
+
+def save_report(report_path: Path, rendered: str) -> None:
+    write_atomic(report_path, rendered.encode("utf-8"))
+
+
+def attachment_kind_names(profile: Profile) -> dict[str, Text]:
+    """How each attachment kind of the profile is named: its Chinese label, and the kind itself in English."""
+    return {kind: Text(label, kind) for kind, label in kind_labels(profile.section("pdf").kinds).items()}
