@@ -196,12 +196,15 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     out_path = None if output in (None, "-") else Path(output)
     if scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
         from .fix.scan import fix_scans
+        from .render.fix import scan_summary
 
         result = fix_scans(list(sources), out_path, profile, attachment, write=not to_stdout)
         report = Report(profile.name, [result.report])
-        summaries, done, data = [result.summary(lang)], result.written or result.data is not None, result.data
+        summaries = scan_summary(result, lang).splitlines()  # echoed a line at a time: terminal_safe escapes \n
+        done, data = result.written or result.data is not None, result.data
     else:
         from .fix.photo import fix_paths
+        from .render.fix import photo_summary
 
         if len(sources) > 1:
             raise UsageError("several_sources")
@@ -209,7 +212,7 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
             raise UsageError("kind_needs_scan")
         results = fix_paths(sources[0], out_path, profile, write=not to_stdout)
         report = Report(profile.name, [r.report for r in results])
-        summaries = [r.summary(lang) for r in results]
+        summaries = [photo_summary(r, lang) for r in results]
         done = all(r.written or r.data is not None for r in results)
         data = results[0].data if to_stdout and results else None
     if data is not None:
@@ -239,9 +242,9 @@ def rules(rule_id, profile_ref, lang):
     if rule is None:
         raise click.BadParameter(f"unknown rule id {rule_id!r}; `docprep rules` lists them", param_hint="RULE_ID")
     title, why, how = (with_settings(text, profile, rule.family) for text in (rule.title, rule.explain, rule.fix))
-    labels = ("默认级别", "说明", "如何修正") if lang == "zh" else ("Default severity", "Why", "How to fix")
-    click.echo(f"{rule.id}: {title(lang)}\n{labels[0]}: {rule.severity.value}\n\n"
-               f"{labels[1]}: {why(lang)}\n\n{labels[2]}: {how(lang)}")
+    severity_label, why_label, fix_label = (message(f"cli.rule_{part}")(lang) for part in ("severity", "why", "fix"))
+    click.echo(f"{rule.id}: {title(lang)}\n{severity_label}: {rule.severity.value}\n\n"
+               f"{why_label}: {why(lang)}\n\n{fix_label}: {how(lang)}")
     return ExitCode.OK
 
 

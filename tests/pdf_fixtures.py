@@ -12,8 +12,6 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from docprep.fix.scan import pdf_bytes
-
 A4_IN = (8.27, 11.69)
 WORDS = ("certificate of completion issued to the holder for the programme of continuing education in "
          "professional engineering practice with credit hours recorded by the training centre and verified "
@@ -135,6 +133,22 @@ def image_object(image: Image.Image, data: bytes | None = None) -> bytes:
                       f"/ColorSpace {space} /BitsPerComponent 8", data)
     return stream(f"/Type /XObject /Subtype /Image /Width {image.width} /Height {image.height} /ColorSpace {space} "
                   "/BitsPerComponent 8 /Filter /DCTDecode", jpeg_bytes(image))
+
+
+def pdf_bytes(objects: list[bytes], trailer: str) -> bytes:
+    """Objects (index i holds the body of object i+1) serialised with a correct cross-reference table and the
+    given trailer entries. Written by hand, byte by byte, so a test can make exactly the broken or unusual PDF it
+    needs (a library would repair or normalise it)."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} {trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def handmade_pdf(objects: list[bytes], root: int = 1, trailer_extra: str = "") -> bytes:

@@ -14,9 +14,10 @@ from portrait import portrait
 from docprep.documents.images import EXIF_ORIENTATION
 from docprep.documents.sniff import sniff
 from docprep.engine import check_file
-from docprep.fix.photo import fix_paths
-from docprep.model import Severity
+from docprep.fix.photo import FixResult, fix_paths
+from docprep.model import FileReport, FileType, Severity
 from docprep.profiles.loader import load_profile
+from docprep.render.fix import photo_summary
 
 ZJ_WINDOW = (30_721, 1_048_575)
 
@@ -228,3 +229,42 @@ def test_fix_folder_writes_one_jpeg_per_photo(tmp_path, run_cli, write_jpeg):
     for photo in out.iterdir():
         assert sniff(photo.read_bytes()[:16]) == "JPEG"
     assert sorted(p.name for p in source.iterdir()) == ["a.jpg", "b.png", "notes.txt"]  # inputs left alone
+
+
+def test_fix_reads_each_file_of_a_folder_once(tmp_path, profile, write_jpeg, monkeypatch):
+    """Its first bytes say what a file is and the photo is read on from the same handle: one open per file (a
+    PDF's bytes past its head are never read)."""
+    import builtins
+
+    source = tmp_path / "photos"
+    source.mkdir()
+    write_jpeg(source / "a.jpg", portrait(600, 800))
+    (source / "b.png").write_bytes(encode(portrait(600, 800, background=(240, 240, 240)), "PNG"))
+    (source / "c.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 5000)
+    opened, real_open = [], builtins.open
+
+    def counting_open(file, *args, **kwargs):
+        if isinstance(file, (str, Path)) and Path(file).parent == source:
+            opened.append(Path(file).name)
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    results = fix_paths(source, tmp_path / "out", profile)
+    assert sorted(opened) == ["a.jpg", "b.png", "c.pdf"]
+    assert [r.written for r in results] == [True, True]
+
+
+@pytest.mark.parametrize("result, zh, en", [
+    pytest.param(FixResult("a.jpg", None, FileReport("a.jpg", FileType.PHOTO), False),
+                 "未生成：a.jpg（原因见下）", "Not written: a.jpg (reasons below)", id="refused"),
+    pytest.param(FixResult("a.jpg", "a-fixed.jpg", FileReport("a-fixed.jpg", FileType.PHOTO), True, (413, 579), 87,
+                           61234),
+                 "已生成 a-fixed.jpg：413×579 像素，61,234 字节，JPEG 质量 87",
+                 "Wrote a-fixed.jpg: 413×579 px, 61,234 bytes, JPEG quality 87", id="re-encoded"),
+    pytest.param(FixResult("a.jpg", None, FileReport("-", FileType.PHOTO), False, (413, 579), None, 45000),
+                 "已生成 标准输出：413×579 像素，45,000 字节（原照片已符合要求，图像未重新编码，仅去掉元数据）",
+                 "Wrote standard output: 413×579 px, 45,000 bytes (the photo already passed: its image is not "
+                 "re-encoded, only metadata is left out)", id="kept-to-stdout"),
+])
+def test_photo_summary_in_both_languages(result, zh, en):
+    assert (photo_summary(result, "zh"), photo_summary(result, "en")) == (zh, en)

@@ -132,7 +132,7 @@ def test_no_verification_phrase_is_refused_but_no_name_hint_loads(tmp_path):
 
 def test_extensions_are_read_in_any_case_with_or_without_the_dot(tmp_path, good_jpeg):
     profile = load_profile(write(tmp_path, '[photo]\nextensions = [".JPG", " Jpeg "]\n'))
-    assert profile.section("photo").extensions == ["jpg", "jpeg"]
+    assert profile.section("photo").extensions == ("jpg", "jpeg")
     for name in ("photo.jpg", "photo.JPEG"):
         assert "photo.extension" not in [f.rule for f in check_photo_bytes(name, good_jpeg, profile)], name
     [wrong] = [f for f in check_photo_bytes("photo.png", good_jpeg, profile) if f.rule == "photo.extension"]

@@ -1,9 +1,8 @@
-"""Verification marks (docprep/marks.py) on generated certificate scans (benchmarks/scanset.py) and on the
+"""Verification marks (docprep/analysis: seals, words, dates, red ink, OCR) on generated certificate scans (benchmarks/scanset.py) and on the
 real scans in ../shared/real-scans. Pages are made at 150 dpi to keep OCR quick."""
 from __future__ import annotations
 
 import sys
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
@@ -14,28 +13,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # benchmarks/ holds the page generator
 
 from benchmarks.scanset import make_page  # noqa: E402
-from docprep.analysis import marks  # noqa: E402
-from docprep.analysis.marks import (  # noqa: E402
-    SETTINGS,
-    MarkSettings,
-    TextLine,
-    find_seals,
-    find_verification,
-    find_verification_date,
-    match_phrase,
-    parse_dates,
-    red_ink_mask,
-    remove_red,
-)
+from docprep.analysis import ocr  # noqa: E402
+from docprep.analysis.dates import find_verification_date, parse_dates  # noqa: E402
+from docprep.analysis.geometry import Box  # noqa: E402
+from docprep.analysis.marks import SETTINGS  # noqa: E402
+from docprep.analysis.ocr import TextLine  # noqa: E402
+from docprep.analysis.redink import red_ink_mask, remove_red  # noqa: E402
+from docprep.analysis.seals import find_seals  # noqa: E402
+from docprep.analysis.words import find_verification, match_phrase  # noqa: E402
 from docprep.profiles.loader import load_profile  # noqa: E402
 
 DPI = 150
-S = MarkSettings.from_profile(load_profile().section("pdf").marks)
+S = load_profile().section("pdf").marks
 REAL_SCANS = ROOT.parent / "shared" / "real-scans"
 
 
-def overlaps(a, b) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+def overlaps(box: Box, truth) -> bool:
+    """A box found against a rectangle of the page generator's truth, (x0, y0, x1, y1)."""
+    return min(box.right, truth[2]) > max(box.x, truth[0]) and min(box.bottom, truth[3]) > max(box.y, truth[1])
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +64,8 @@ def test_cut_seal_is_measured_whole(pages):
     page = pages("cut")
     seal = find_seals(page.rgb, DPI, S)[0]
     height, width = page.rgb.shape[:2]
-    assert seal.box[0] == 0 or seal.box[2] == width or seal.box[3] == height
-    visible_mm = min(seal.box[2] - seal.box[0], seal.box[3] - seal.box[1]) * 25.4 / DPI
+    assert seal.box.x == 0 or seal.box.right == width or seal.box.bottom == height
+    visible_mm = min(seal.box.w, seal.box.h) * 25.4 / DPI
     assert seal.size_mm[0] > visible_mm + 3
 
 
@@ -118,13 +113,13 @@ def test_words_read_only_near_the_seal(pages, monkeypatch):
     """OCR reads the neighbourhood of the seal first and stops there when the words are in it."""
     page = pages("clean")
     read = []
-    real = marks.read_region
-    monkeypatch.setattr(marks, "read_region", lambda *a: read.append(a[2]) or real(*a))
+    real = ocr.read_region
+    monkeypatch.setattr(ocr, "read_region", lambda *a: read.append(a[2]) or real(*a))
     seals = find_seals(page.rgb, DPI, S)
     assert find_verification(page.rgb, DPI, S, seals=seals) is not None
     assert len(read) == 1
     region = read[0]
-    assert region[0] <= seals[0].box[0] and region[2] >= seals[0].box[2]
+    assert region.x <= seals[0].box.x and region.right >= seals[0].box.right
 
 
 def test_no_words_no_verification(pages):
@@ -148,19 +143,19 @@ def test_no_date_beside_the_words(pages):
 
 
 def line(text, x0, y0, x1, y1):
-    return TextLine(text, (x0, y0, x1, y1))
+    return TextLine(text, Box.from_corners(x0, y0, x1, y1))
 
 
 def test_text_layer_first(monkeypatch):
     """Words from a PDF text layer are used as they are: no OCR."""
-    monkeypatch.setattr(marks, "read_region", lambda *a: pytest.fail("OCR ran although the text layer had the words"))
+    monkeypatch.setattr(ocr, "read_region", lambda *a: pytest.fail("OCR ran although the text layer had the words"))
     rgb = np.full((2339, 1654, 3), 250, np.uint8)
     words = [line("兹证明张伟同志", 200, 400, 700, 440), line("2019年6月30日", 1200, 900, 1450, 940),
              line("与原件", 200, 1600, 320, 1640), line("核对无误", 322, 1602, 480, 1642),
              line("2024.3.5", 210, 1660, 380, 1700)]
     found = find_verification(rgb, 200, S, text_words=words, seals=[])
     assert found.source == "text-layer" and found.phrase == "与原件核对无误"
-    assert found.box == (200, 1600, 480, 1642)
+    assert found.box == Box.from_corners(200, 1600, 480, 1642)
     when = find_verification_date(rgb, 200, found, S, text_words=words)
     assert when.value == date(2024, 3, 5) and when.box[1] == 1660
     # Without the note's own date, the document's issue date (60 mm away) is not taken for it.
@@ -202,23 +197,12 @@ def test_not_dates(text):
     assert parse_dates(text) == []
 
 
-def test_settings_schema_matches_the_dataclass():
-    assert set(SETTINGS) == {f.name for f in fields(MarkSettings)}
-    for f in fields(MarkSettings):
-        assert SETTINGS[f.name].validate(_profile_value(getattr(S, f.name)), f.name) is None
-
-
-def test_settings_from_profile():
-    section = dict(vars(load_profile().section("pdf").marks), seal_diameter_mm=[10, 60], phrases=["核对无误"],
-                   date_near_mm=30, unrelated=1)
-    settings = MarkSettings.from_profile(section)
-    assert settings.seal_diameter_mm == (10, 60) and settings.phrases == ("核对无误",)
-    assert settings.date_near_mm == 30 and settings.min_match == S.min_match
-    hash(settings)  # frozen and hashable: lists became tuples
-
-
-def _profile_value(value):
-    return [_profile_value(v) for v in value] if isinstance(value, tuple) else value
+def test_settings_are_the_typed_profile_section():
+    """The finders read the profile's own [pdf.marks] section: every key of the schema, frozen, hashable (lists
+    became tuples), so it travels to worker processes as it is."""
+    assert set(SETTINGS) == set(vars(S))
+    assert isinstance(S.phrases, tuple) and isinstance(S.seal_diameter_mm, tuple)
+    hash(S)
 
 
 @pytest.mark.skipif(not REAL_SCANS.is_dir(), reason="../shared/real-scans is not beside this clone")
@@ -233,8 +217,8 @@ def test_real_scans_carry_no_seal(name):
 
 def test_pool_workers_read_with_one_thread_where_the_profile_leaves_it_open(monkeypatch):
     """`check -j N` workers call share_cores(): `ocr_threads = 0` then means one thread, not one per core."""
-    monkeypatch.setattr(marks, "_process_threads", 0)
-    assert marks.ocr_engine(0) is not marks.ocr_engine(1)
-    marks.share_cores()
-    assert marks.ocr_engine(0) is marks.ocr_engine(1)
-    assert marks.ocr_engine(2) is not marks.ocr_engine(1)  # a count the profile sets is kept
+    monkeypatch.setattr(ocr, "_process_threads", 0)
+    assert ocr.engine(0) is not ocr.engine(1)
+    ocr.share_cores()
+    assert ocr.engine(0) is ocr.engine(1)
+    assert ocr.engine(2) is not ocr.engine(1)  # a count the profile sets is kept

@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT))  # benchmarks/ holds the page generator
 from pdf_fixtures import degrade, handmade_pdf, image_object, pdf_from_images, stream  # noqa: E402
 
 from benchmarks.scanset import make_page  # noqa: E402
-from docprep.analysis.marks import MarkSettings, find_verification  # noqa: E402
+from docprep.analysis.words import find_verification  # noqa: E402
 from docprep.cli import main  # noqa: E402
-from docprep.documents import pdf as pdfdoc  # noqa: E402
+from docprep.documents import pdfpages as pdfdoc  # noqa: E402
 from docprep.documents.pdf import load_pdf  # noqa: E402
 from docprep.engine import check_file, check_pdf_bytes  # noqa: E402
 from docprep.errors import ProfileError, UsageError  # noqa: E402
@@ -206,12 +206,12 @@ def test_a_text_layer_without_the_words_falls_back_to_ocr(scan):
 @pytest.mark.parametrize("share", [0.1, 0.3])
 def test_ocr_reads_no_more_of_a_page_than_its_budget(scan, share):
     """A page with no words and many ink blocks is read only up to the profile's share of its area."""
-    settings = replace(MarkSettings.from_profile(CFG.marks), ocr_max_page_share=share)
+    settings = replace(CFG.marks, ocr_max_page_share=share)
     page = scan("no-words")
     rgb = np.asarray(page.resize((page.width * 3 // 8, page.height * 3 // 8)))  # 75 dpi: quick to read
     searched = []
     assert find_verification(rgb, 75, settings, searched=searched) is None
-    area = sum((r[2] - r[0]) * (r[3] - r[1]) for r in searched)
+    area = sum(region.area for region in searched)
     assert searched and area <= share * rgb.shape[0] * rgb.shape[1]
 
 

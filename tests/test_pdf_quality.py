@@ -15,8 +15,9 @@ from PIL import Image, ImageDraw
 from portrait import portrait
 from pypdf import PdfReader, PdfWriter
 
-from docprep.analysis.pagescan import MIN_SHARP_SHAPES, MIN_TEXT_COMPONENTS, PageScan, ScanSettings, measure_page
-from docprep.documents.pdf import PdfDocument, PdfPage, PlacedImage, load_pdf
+from docprep.analysis.pagescan import PageScan, ScanSettings, measure_page
+from docprep.documents.pdf import PdfDocument, load_pdf
+from docprep.documents.pdfpages import PdfPage, PlacedImage
 from docprep.engine import check_file, check_pdf_bytes
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile
@@ -222,7 +223,7 @@ def test_blur_bound_end_to_end(sigma_mm, fails):
 
 def test_a_page_blurred_beyond_its_letters_still_has_a_sharpness():
     scan = measured(blurred(1.6), 200).scan
-    assert scan.text_components < MIN_TEXT_COMPONENTS and scan.skew is None
+    assert scan.text_components < CFG.skew.min_letters and scan.skew is None
     assert scan.sharpness is not None and scan.sharpness < CFG.sharpness.min_score
 
 
@@ -235,10 +236,11 @@ def _blobs(count: int, sigma_px: float) -> np.ndarray:
     return cv2.GaussianBlur(gray, (0, 0), sigma_px) if sigma_px else gray
 
 
-@pytest.mark.parametrize("count, judged", [(MIN_SHARP_SHAPES - 1, False), (MIN_SHARP_SHAPES, True), (40, True)])
+@pytest.mark.parametrize("count, judged", [(CFG.sharpness.min_shapes - 1, False), (CFG.sharpness.min_shapes, True),
+                                           (40, True)])
 def test_sharpness_needs_a_few_text_shapes(count, judged):
-    blurry = measure_page(_blobs(count, 3), 100.0, ScanSettings()).sharpness
-    sharp = measure_page(_blobs(count, 0), 100.0, ScanSettings()).sharpness
+    blurry = measure_page(_blobs(count, 3), 100.0, ScanSettings.from_profile(CFG)).sharpness
+    sharp = measure_page(_blobs(count, 0), 100.0, ScanSettings.from_profile(CFG)).sharpness
     assert (blurry is not None) == judged and (sharp is not None) == judged
     if judged:
         assert blurry < 0.2 < 0.4 < sharp
@@ -406,7 +408,7 @@ def test_pages_are_numbered_and_measured_independently():
 
 
 def test_a_repeated_image_is_decoded_once(monkeypatch):
-    from docprep.documents import pdf as pdfdoc
+    from docprep.documents import pdfpages as pdfdoc
     calls = []
     original = pdfdoc._decode_image
     monkeypatch.setattr(pdfdoc, "_decode_image", lambda *a: calls.append(1) or original(*a))

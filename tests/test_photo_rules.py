@@ -214,7 +214,7 @@ def test_orientation_measures_geometry_after_rotation(good_image, profile):
     """Stored 579×413 with orientation 6 is shown 413×579: the ratio and size rules see the displayed picture,
     and the face is found upright."""
     data = exif_rotated(good_image, 6)
-    photo = load_photo("photo.jpg", data, profile.section("photo").max_pixels)
+    photo = load_photo("photo.jpg", data, profile.section("photo"))
     assert photo.stored_size == (579, 413)
     assert photo.size == (413, 579)
     assert rules_of(check(data, profile)) == ["photo.orientation"]
@@ -357,7 +357,7 @@ def test_face_fails(make, says, profile):
 
 
 def test_face_passes_the_good_photo(good_jpeg, profile):
-    photo = load_photo("photo.jpg", good_jpeg, profile.section("photo").max_pixels)
+    photo = load_photo("photo.jpg", good_jpeg, profile.section("photo"))
     assert len(photo.faces.frontal) == 1
     assert "photo.face" not in rules_of(check(good_jpeg, profile))
 

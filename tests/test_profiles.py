@@ -2,17 +2,29 @@
 profile can be wrong (each a ProfileError naming the file and the key, and exit 2 through the CLI)."""
 from __future__ import annotations
 
+import dataclasses
+import os
+import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers import encode_jpeg, jpeg_of_size, only, rules_of
 from portrait import portrait
 
+from docprep import check_paths
+from docprep.cli import cli
 from docprep.engine import check_file, check_photo_bytes
 from docprep.errors import ProfileError
 from docprep.model import Severity
 from docprep.profiles.loader import load_profile, shipped_profiles
+from docprep.profiles.schema import Setting
+from docprep.profiles.texts import with_settings
+from docprep.rules import FAMILIES, REGISTRY
+from docprep.rules.kinds import MarksNeeded, marks_needed, resolve_kind
 
 SHIPPED = {"base", "zj-2021", "cpta-exam", "health-exam"}
 PLATFORMS = SHIPPED - {"base"}
@@ -44,7 +56,7 @@ def test_shipped_profile_loads_complete(name):
     assert profile.name == name
     assert profile.description.zh and profile.description.en
     photo = profile.section("photo")
-    assert photo.extensions == ["jpg", "jpeg"]
+    assert photo.extensions == ("jpg", "jpeg")
     assert photo.file_size.min_bytes < photo.file_size.max_bytes
 
 
@@ -56,8 +68,8 @@ def test_shipped_profile_fix_presets_satisfy_its_own_check(name):
     for width, height in photo.fix.sizes:
         assert width >= photo.dimensions.min_width and height >= photo.dimensions.min_height
         assert lo <= width / height <= hi
-        exact = getattr(photo.dimensions, "exact", [])
-        assert not exact or [width, height] in exact
+        exact = photo.dimensions.exact
+        assert not exact or (width, height) in exact
 
 
 def test_a_shipped_profile_loads_by_path_too():
@@ -72,7 +84,7 @@ def test_extends_overrides_single_values(tmp_path):
     mine, base = load_profile(path), load_profile("zj-2021")
     assert mine.section("photo").dimensions.min_width == 300
     assert mine.section("photo").dimensions.min_height == base.section("photo").dimensions.min_height
-    assert mine.settings["photo"]["background"] == base.settings["photo"]["background"]
+    assert mine.section("photo").background == base.section("photo").background
     assert mine.description == base.description  # inherited when not given
 
 
@@ -269,3 +281,183 @@ def test_health_exam_minimum_bytes(size, passes, health_profile):
         assert "photo.file-size" not in rules_of(findings)
     else:
         assert only(findings, "photo.file-size").measured == size
+
+
+# ---- typed, frozen settings ----
+
+def _leaves(section, schema: dict, where: str):
+    """(dotted key, value, Setting) of every setting in a section, sub-tables included."""
+    for key, spec in schema.items():
+        value = getattr(section, key)
+        if isinstance(spec, dict):
+            yield from _leaves(value, spec, f"{where}.{key}")
+        else:
+            yield f"{where}.{key}", value, spec
+
+
+def _typed_as_declared(value, spec: Setting) -> bool:
+    if spec.kind in ("str-list", "size-list", "range"):
+        inner = {"str-list": str, "size-list": tuple, "range": (int, float)}[spec.kind]
+        return isinstance(value, tuple) and all(isinstance(v, inner) for v in value)
+    return type(value) is {"int": int, "float": float, "bool": bool, "str": str}[spec.kind]
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_every_setting_has_the_type_its_family_declares(name):
+    profile = load_profile(name)
+    for family in FAMILIES:
+        section = profile.section(family.name)
+        assert dataclasses.is_dataclass(section) and type(section).__name__ == family.name.capitalize() + "Settings"
+        for key, value, spec in _leaves(section, family.settings, family.name):
+            assert _typed_as_declared(value, spec), (key, value)
+
+
+def test_sections_are_frozen_and_built_once(profile):
+    photo = profile.section("photo")
+    assert photo is profile.section("photo")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        photo.face.max_roll_degrees = 45.0
+    assert photo.face.height_ratio == (0.20, 0.55) and photo.fix.sizes == ((413, 579), (295, 413))
+    assert profile.section("pdf").kinds.once[0] == "thesis"
+
+
+def test_an_optional_key_left_out_reads_as_its_empty_value(tmp_path):
+    base = load_profile("base")
+    assert base.section("photo").file_size.notice == "" and base.section("photo").dimensions.exact == ()
+    assert base.section("pdf").max_bytes == 0 and base.section("pdf").max_pages == 0
+    no_labels = load_profile(write(tmp_path, "no-labels.toml", base_without("pdf.kinds", "labels")))
+    assert no_labels.section("pdf").kinds.labels == ()
+
+
+def test_a_float_setting_written_as_an_integer_is_a_float(tmp_path):
+    profile = load_profile(write(tmp_path, "p.toml", 'extends = "zj-2021"\n[pdf.skew]\nmax_degrees = 3\n'))
+    assert type(profile.section("pdf").skew.max_degrees) is float
+
+
+def test_the_background_sampling_is_the_profiles(tmp_path, blue_jpeg):
+    """[photo.background] min_pixels decides whether there is enough background to judge."""
+    path = write(tmp_path, "p.toml", 'extends = "zj-2021"\n[photo.background]\nmin_pixels = 100_000_000\n')
+    assert "photo.background" not in rules_of(check_photo_bytes("blue.jpg", blue_jpeg, load_profile(path)))
+
+
+def test_a_profile_from_a_file_checks_the_same_in_worker_processes(tmp_path, good_jpeg):
+    """Profiles cross process boundaries to `-j` workers (spawned): the sections pickle by their class names."""
+    path = write(tmp_path, "wide.toml", 'extends = "zj-2021"\n[photo.dimensions]\nmin_width = 500\n')
+    profile = load_profile(path)
+    assert pickle.loads(pickle.dumps(profile)) == profile
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        (folder / name).write_bytes(good_jpeg)
+    serial, parallel = check_paths(folder, profile), check_paths(folder, profile, jobs=2)
+    assert [rules_of(f.findings) for f in parallel.files] == [rules_of(f.findings) for f in serial.files]
+    assert [rules_of(f.findings) for f in parallel.files] == [["photo.dimensions"]] * 2
+
+
+# ---- the digest: what decides a verdict ----
+
+def test_the_digest_is_equal_however_the_profile_is_spelled(tmp_path):
+    zhejiang = load_profile("zj-2021")
+    spelled = write(tmp_path, "same.toml", 'extends = "zj-2021"\n'
+                                           '[rules]\n"photo.face" = "error"\n'  # the level it has anyway
+                                           '[photo]\nextensions = [".JPG", "jpeg"]\n'  # normalised to jpg
+                                           '[photo.dimensions]\nmin_height = 300\nmin_width = 215\n'
+                                           '[pdf.skew]\nmax_degrees = 3\n')  # 3.0
+    copied = write(tmp_path, "copy.toml", Path(shipped_profiles()["zj-2021"]).read_text(encoding="utf-8"))
+    assert len(zhejiang.digest) == 64
+    assert load_profile(spelled).digest == zhejiang.digest
+    assert load_profile(copied).digest == zhejiang.digest
+    assert load_profile(shipped_profiles()["zj-2021"]).digest == zhejiang.digest
+
+
+@pytest.mark.parametrize("text", [
+    '[photo.dimensions]\nmin_width = 216\n',
+    '[photo.face]\nheight_ratio = [0.2, 0.56]\n',
+    '[pdf.marks]\nphrases = ["与原件核对无误", "核对无误"]\n',  # order: the first three are quoted in messages
+    '[pdf.kinds]\nlabels = ["copy=复印件"]\n',
+    '[pdf.color]\nseal_required = false\n',
+    '[rules]\n"pdf.cut-off" = "error"\n',
+])
+def test_any_value_changed_changes_the_digest(tmp_path, text):
+    assert load_profile(write(tmp_path, "p.toml", 'extends = "zj-2021"\n' + text)).digest != \
+        load_profile("zj-2021").digest
+
+
+def _changed(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if isinstance(value, str):
+        return value + "x"
+    return value + (value[-1],) if value else ("x",)
+
+
+def _replaced(section, dotted: str, value):
+    key, _, rest = dotted.partition(".")
+    return dataclasses.replace(section, **{key: _replaced(getattr(section, key), rest, value) if rest else value})
+
+
+def test_every_setting_counts_in_the_digest(profile):
+    for family in FAMILIES:
+        for key, value, _ in _leaves(profile.section(family.name), family.settings, family.name):
+            sections = dict(profile.settings)
+            sections[family.name] = _replaced(sections[family.name], key.partition(".")[2], _changed(value))
+            assert dataclasses.replace(profile, settings=sections).digest != profile.digest, key
+
+
+def test_the_digest_does_not_depend_on_the_process(profile):
+    code = "from docprep.profiles import load_profile; print(load_profile('zj-2021').digest)"
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        assert done.stdout.strip() == profile.digest
+
+
+# ---- rule texts quote the profile's limits ----
+
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+@pytest.mark.parametrize("rule_id", sorted(REGISTRY))
+def test_every_rule_text_renders_for_every_shipped_profile(rule_id, name):
+    rule, profile = REGISTRY[rule_id], load_profile(name)
+    for text in (rule.title, rule.explain, rule.fix):
+        shown = with_settings(text, profile, rule.family)
+        for lang in ("zh", "en"):
+            assert shown(lang) and "{" not in shown(lang) and "}" not in shown(lang)
+
+
+def explained(rule_id: str, *args: str) -> str:
+    return CliRunner().invoke(cli, ["rules", rule_id, *args], catch_exceptions=False).output
+
+
+def test_rules_explains_the_aspect_ratio_window_of_the_profile_given(tmp_path):
+    assert "(zj-2021: 0.65-0.8, both ends allowed)" in explained("photo.aspect-ratio", "--lang", "en")
+    assert "(health-exam: 0.65-0.8, both ends allowed)" in explained(
+        "photo.aspect-ratio", "--profile", "health-exam", "--lang", "en")
+    path = write(tmp_path, "narrow.toml", 'extends = "health-exam"\n[photo]\naspect_ratio = [0.70, 0.75]\n')
+    assert "（narrow：0.7～0.75，两端可取）" in explained("photo.aspect-ratio", "--profile", str(path), "--lang", "zh")
+
+
+def test_rules_quote_no_zhejiang_number_for_another_profile(tmp_path):
+    shown = explained("photo.file-size", "--profile", "cpta-exam", "--lang", "en")
+    assert "(cpta-exam: 10,240 to 102,400 bytes" in shown and "30" not in shown and "Zhejiang" not in shown
+    path = write(tmp_path, "fine.toml", 'extends = "zj-2021"\n[pdf.resolution]\nerror_below_dpi = 240.0\n'
+                                        'warn_below_dpi = 300.0\n[pdf.skew]\nmax_degrees = 1.5\n')
+    shown = explained("pdf.low-resolution", "--profile", str(path), "--lang", "en")
+    assert "Under 240 dpi" in shown and "under 300 dpi" in shown and "150" not in shown
+    assert "(fine: 1.5°)" in explained("pdf.skew", "--profile", str(path), "--lang", "en")
+
+
+def test_a_bad_profile_for_rules_exits_2(tmp_path, run_cli):
+    result = run_cli("rules", "photo.face", "--profile", tmp_path / "nope.toml")
+    assert result.returncode == 2 and "nope.toml" in result.stderr
+
+
+# ---- attachment kinds: how marks are needed ----
+
+def test_the_marks_a_kind_needs_are_an_enum_that_reads_as_its_string(profile):
+    kinds = profile.section("pdf").kinds
+    thesis = resolve_kind("论文.pdf", None, kinds)
+    assert thesis.marks is MarksNeeded.ONCE and thesis.marks == "once" and f"{thesis.marks}" == "once"
+    assert resolve_kind("x.pdf", "original", kinds).marks is MarksNeeded.NONE
+    assert marks_needed("no-such-kind", kinds) is MarksNeeded.EVERY_PAGE

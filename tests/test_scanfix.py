@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import numpy as np
+import pikepdf
 import pytest
 from pdf_fixtures import degrade, page
 from PIL import Image, ImageCms
@@ -17,9 +18,10 @@ from pypdf import PdfReader
 from docprep.cli import main as cli_main
 from docprep.documents.pdf import load_pdf
 from docprep.engine import check_pdf_bytes
-from docprep.fix.scan import ScanRefusal, fix_scans, images_to_pdf
-from docprep.model import Severity
+from docprep.fix.scan import DpiSource, PageEncoding, PageFacts, ScanFixResult, ScanRefusal, fix_scans, images_to_pdf
+from docprep.model import FileReport, FileType, Severity
 from docprep.profiles.loader import load_profile
+from docprep.render.fix import scan_summary
 from docprep.rules import REGISTRY
 
 # The rules this file's pages are meant to pass. Rules added later (the verification marks: seal, 核对无误, date)
@@ -88,6 +90,15 @@ def page_image(data: bytes, number: int = 0):
     xobjects = PdfReader(io.BytesIO(data)).pages[number]["/Resources"]["/XObject"]
     [image] = [xobjects[name].get_object() for name in xobjects]
     return image, image.get_data()  # DCTDecode data comes back as stored (pypdf does not decode JPEG)
+
+
+def one_bit_pixels(data: bytes, number: int) -> bytes:
+    """A one-bit page image's packed bits as qpdf decodes them (pikepdf). pypdf 7 undoes the PNG predictor of a
+    one-bit image wrongly (it reads a different first row); qpdf and PDFium, which `check` decodes with, agree."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        xobjects = pdf.pages[number].Resources.XObject
+        [image] = [xobjects[name] for name in xobjects.keys()]
+        return image.read_bytes()
 
 
 def sha256(path: Path) -> str:
@@ -178,6 +189,37 @@ def test_an_icc_profile_becomes_the_page_colour_space(profile):
     assert errors(check_pdf_bytes("out.pdf", fixed.data, profile)) == []
 
 
+def test_an_icc_profile_that_does_not_fit_the_channels_is_left_out(profile):
+    """A Lab profile on RGB data would misdescribe the colours (img2pdf would embed it as the page's colour space):
+    the JPEG goes in as it is without that segment, as plain DeviceRGB."""
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    source = jpeg(page(200, seed=21), icc_profile=lab)
+    fixed = images_to_pdf([("scan.jpg", source)], profile)
+    image, stream = page_image(fixed.data)
+    assert fixed.pages[0].encoding == "original" and image["/ColorSpace"] == "/DeviceRGB"
+    assert b"ICC_PROFILE" not in stream and len(stream) < len(source)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(stream))), np.asarray(Image.open(io.BytesIO(source))))
+
+
+def test_what_img2pdf_alone_would_get_wrong(profile):
+    """Why fix.pdf leaves metadata out itself (fix.jpeg) and has img2pdf make each page alone: img2pdf embeds a
+    phone JPEG with its EXIF block (the GPS position with it), and gives every page of one call the same turn."""
+    img2pdf = pytest.importorskip("img2pdf")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x8825] = {1: "N", 2: (30.0, 15.0, 0.0)}  # GPS latitude
+    phone = jpeg(page(200, seed=7).transpose(Image.Transpose.ROTATE_90), exif=exif.tobytes(), dpi=(72, 72))
+    exif_block = Image.open(io.BytesIO(phone)).info["exif"]
+    assert exif_block in img2pdf.convert(phone)
+    assert exif_block not in images_to_pdf([("IMG_0001.jpg", phone)], profile).data
+    upright, sideways = jpeg(page(200, seed=5)), jpeg(degrade(page(200, seed=5), "turn", 90))
+    one_call = PdfReader(io.BytesIO(img2pdf.convert(upright, sideways, rotation=img2pdf.Rotation["270"])))
+    assert [p.rotation for p in one_call.pages] == [270, 270]
+    fixed = images_to_pdf([("upright.jpg", upright), ("sideways.jpg", sideways)], profile)
+    assert [(p.turned, p.encoding) for p in fixed.pages] == [(0, "original"), (270, "original")]
+    assert [p.rotation for p in PdfReader(io.BytesIO(fixed.data)).pages] == [0, 270]
+
+
 def test_a_png_is_converted_keeping_its_colour(profile):
     source = encode(page(200, seed=8), "PNG", dpi=(200, 200))
     fixed = images_to_pdf([("scan.png", source)], profile)
@@ -203,9 +245,9 @@ def test_a_multi_page_tiff_gives_a_page_per_frame_and_one_bit_stays_one_bit(prof
     source = encode(first, "TIFF", save_all=True, append_images=[second], compression="group4", dpi=(200, 200))
     fixed = images_to_pdf([("scan.tif", source)], profile)
     assert [(p.frame, p.encoding) for p in fixed.pages] == [(1, "bitonal"), (2, "bitonal")]
-    image, bits = page_image(fixed.data, 1)
+    image, _ = page_image(fixed.data, 1)
     assert image["/BitsPerComponent"] == 1 and image["/Filter"] == "/FlateDecode"
-    assert bits == second.tobytes()  # lossless: the same packed bits (1 = white, as in PDF's DeviceGray)
+    assert one_bit_pixels(fixed.data, 1) == second.tobytes()  # lossless: the same packed bits (1 = white)
     found = check_pdf_bytes("out.pdf", fixed.data, profile)
     assert errors(found) == [] and {f.rule for f in found} == {"pdf.color"}  # black and white cannot show a seal
 
@@ -313,6 +355,7 @@ def test_cli_makes_a_pdf_that_check_passes_and_leaves_the_inputs_alone(sources, 
     result = run_cli("fix", *inputs, "-o", out, "--profile", profile_path, "--lang", "en")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Wrote {out}" in result.stdout and "page 2 <- " in result.stdout
+    assert "\n  page 1 <- " in result.stdout and "\\n" not in result.stdout  # a line a page, not an escaped \n
     assert [sha256(p) for p in inputs] == before
     check = run_cli("check", out, "--profile", profile_path)
     assert check.returncode == 0, check.stdout
@@ -346,6 +389,51 @@ def test_something_that_is_not_an_image_is_refused(folder, profile, run_cli):
     assert not result.written and result.report.path.endswith("notes.jpg")
     assert [f.rule for f in result.report.findings] == ["file.unsupported"]
     assert result.report.findings[0].severity is Severity.ERROR
+
+
+@pytest.mark.parametrize("name, data, rule, words", [
+    pytest.param("empty.jpg", b"", "photo.unreadable", "empty", id="empty"),
+    pytest.param("half.jpg", jpeg(page(100, seed=22))[:6000], "photo.unreadable", "truncated", id="truncated"),
+    pytest.param("notes.jpg", b"not a picture\n", "file.unsupported", "not an image", id="not-an-image"),
+])
+def test_a_picture_that_does_not_decode_is_refused_with_the_rule_that_says_why(name, data, rule, words, profile):
+    """A damaged picture is photo.unreadable (empty, cut short), something that is no image file.unsupported;
+    file.unreadable stays for a file the system would not read."""
+    with pytest.raises(ScanRefusal) as refused:
+        images_to_pdf([(name, data)], profile)
+    assert (refused.value.rule, refused.value.source) == (rule, name)
+    assert words in refused.value.problem.message.en
+
+
+def test_a_frame_over_the_pixel_limit_is_refused_undecoded(folder):
+    profile = load_profile(write_profile(folder, "few-pixels.toml", "[pdf]\nmax_image_pixels = 2_000_000\n"))
+    small, large = page(100, seed=23), page(200, seed=23)  # 1.0 and 3.9 megapixels
+    source = encode(small, "TIFF", save_all=True, append_images=[large], dpi=(100, 100))
+    with pytest.raises(ScanRefusal) as refused:
+        images_to_pdf([("scan.tif", source)], profile)
+    assert refused.value.rule == "photo.unreadable" and refused.value.problem.measured == list(large.size)
+    assert "Frame 2" in refused.value.problem.message.en and "第 2 帧" in refused.value.problem.message.zh
+
+
+def test_scan_summary_in_both_languages():
+    turned = PageFacts("scan.tif", 2, (1654, 2338), 199.85, DpiSource.PAPER, 1, 90, -1.23, PageEncoding.JPEG, 85,
+                       400_000)
+    kept = PageFacts("b.jpg", 1, (1654, 2338), 200.0, DpiSource.IMAGE, 6, 0, 0.0, PageEncoding.ORIGINAL, None, 1)
+    result = ScanFixResult(["scan.tif", "b.jpg"], "out.pdf", True, FileReport("out.pdf", FileType.PDF),
+                           [turned, kept], 123_456, 200_000, True)
+    assert scan_summary(result, "zh").splitlines() == [
+        "已生成 out.pdf：2 页，123,456 字节（已压缩到 200,000 字节以内）",
+        "  第 1 页 ← scan.tif #2：1654×2338 像素，199.85 dpi（图像未注明可信的分辨率，按纸张尺寸估算），"
+        "顺时针转 90°，纠偏 1.2°，JPEG 质量 85",
+        "  第 2 页 ← b.jpg：1654×2338 像素，200 dpi，原 JPEG 直接嵌入（未重新编码）"]
+    assert scan_summary(result, "en").splitlines() == [
+        "Wrote out.pdf: 2 page(s), 123,456 bytes (compressed to fit 200,000)",
+        "  page 1 <- scan.tif #2: 1654×2338 px, 199.85 dpi (the image states no believable resolution: estimated from "
+        "the paper size), turned 90° clockwise, straightened 1.2°, JPEG quality 85",
+        "  page 2 <- b.jpg: 1654×2338 px, 200 dpi, JPEG embedded as it is (not re-encoded)"]
+    refused = ScanFixResult(["a.jpg"], "out.pdf", False, FileReport("a.jpg", FileType.OTHER))
+    assert (scan_summary(refused, "zh"), scan_summary(refused, "en")) == (
+        "未生成：out.pdf（原因见下）", "Not written: out.pdf (reasons below)")
 
 
 @pytest.mark.parametrize("args", [

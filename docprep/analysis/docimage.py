@@ -12,16 +12,20 @@ from ..documents.photo import Photo
 from ..i18n import Text
 from ..profiles.schema import Setting
 
-S = Setting
+# The window (pixels at the 640-px analysis scale) whose median is a mark's neighbourhood: about the tallest
+# letter-sized mark (0.05 of the long side, 32 px); strokes fill a minority of it, so its median is the paper.
+NEIGHBOURHOOD_PX = 31
+
 SETTINGS = {
-    "name_words": S("str-list", "words that make a face-less picture a document by its file name (besides the "
-                                "[pdf.kinds] name hints), e.g. 扫描, scan"),
-    "paper_brightness": S("float", "grey level (0-255) a pixel of paper reaches at least", min=0, max=255),
-    "paper_saturation": S("float", "colour saturation (0-255) a pixel of paper stays under", min=0, max=255),
-    "min_paper_share": S("float", "share of the picture that is paper for a page", min=0, max=1),
-    "ink_contrast": S("float", "grey levels below the local paper that count as ink", min=1, max=255),
-    "mark_height": S("range", "height of a letter-sized mark, as a share of the picture's long side", min=0, max=1),
-    "min_text_marks": S("int", "letter-sized marks on paper that a page shows at least", min=1),
+    "name_words": Setting("str-list", "words that make a face-less picture a document by its file name (besides "
+                          "the [pdf.kinds] name hints), e.g. 扫描, scan"),
+    "paper_brightness": Setting("float", "grey level (0-255) a pixel of paper reaches at least", min=0, max=255),
+    "paper_saturation": Setting("float", "colour saturation (0-255) a pixel of paper stays under", min=0, max=255),
+    "min_paper_share": Setting("float", "share of the picture that is paper for a page", min=0, max=1),
+    "ink_contrast": Setting("float", "grey levels below the local paper that count as ink", min=1, max=255),
+    "mark_height": Setting("range", "height of a letter-sized mark, as a share of the picture's long side", min=0,
+                           max=1),
+    "min_text_marks": Setting("int", "letter-sized marks on paper that a page shows at least", min=1),
 }
 
 
@@ -31,9 +35,10 @@ def _paper(rgb: np.ndarray, cfg) -> np.ndarray:
 
 
 def _text_marks(gray: np.ndarray, cfg) -> int:
-    """Ink shapes of a letter's height on paper: darker than their neighbourhood (a 31-px median) where that
-    neighbourhood is paper-bright. Hair, clothes and a desk are dark around their own edges and do not count."""
-    background = cv2.medianBlur(gray, 31)
+    """Ink shapes of a letter's height on paper: darker than their neighbourhood (a median over NEIGHBOURHOOD_PX)
+    where that neighbourhood is paper-bright. Hair, clothes and a desk are dark around their own edges and do not
+    count."""
+    background = cv2.medianBlur(gray, NEIGHBOURHOOD_PX)
     ink = ((background.astype(np.int16) - gray >= cfg.ink_contrast) & (background >= cfg.paper_brightness))
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     long_side = max(gray.shape)

@@ -8,7 +8,7 @@ How each figure is measured (all at the analysis resolution, ~100 dpi by default
 - paper and ink: the paper level is a local maximum filter of a median-filtered page (~7.5 mm windows), so uneven
   light and shadows do not count as ink; ink is what is darker than the local paper by `ink_contrast` grey levels.
 - text: connected ink components of letter size (0.8-10 mm tall). Skew and orientation look at text only, so
-  pictures, hatching and noise do not steer them.
+  pictures, hatching and noise do not steer them, and are judged on pages with [pdf.skew] min_letters of them.
 - skew: the angle (±15°) at which the centres of the text components pile up into the sharpest horizontal lines
   (projection-profile search, 0.5° then 0.05° steps).
 - sideways: two tests must agree that the lines run up the page: the same projection search across the other
@@ -16,16 +16,17 @@ How each figure is measured (all at the analysis resolution, ~100 dpi by default
   gap difference decides alone: a table of short cells lines up in columns as sharply as in rows, yet its cells
   still read along the rows).
 - upside down: PaddleOCR's text-direction classifier (ch_ppocr_mobile_v2.0_cls, shipped inside the `rapidocr`
-  wheel, run with onnxruntime) on up to 6 body-text line pieces, each levelled by the measured skew; it votes 0° or
-  180° per piece, and a clear majority decides (else no judgement). Without rapidocr, upside-down pages are not
-  detected (sideways ones still are).
+  wheel, run with onnxruntime in analysis.ocr) on up to 6 body-text line pieces, each levelled by the measured skew;
+  it votes 0° or 180° per piece, and a clear majority decides ([pdf.rotation]: the mean vote, the share of pieces
+  and the fewest pieces; else no judgement). Without rapidocr, upside-down pages are not detected (sideways ones
+  still are).
 - sharpness: at the edges of text shapes on paper, the steepest grey-level slope over the ink-to-paper range in an
   11-pixel window: a sharp edge rises over ~1-2 pixels (score ~0.45-0.55), a blurred one over many (the score falls
   with the blur radius). Normalising by the local range makes it independent of contrast and exposure. Text shapes
   are letters and shapes as thick as a letter but of any length, because blur merges the letters of a line into one
   long shape (a page too blurred to read keeps few letters); they count where paper surrounds them, so a photo's
   fragments do not (their neighbourhood is picture, not paper), and a noisy blank page has none (raw Laplacian
-  variance would rank that noise above sharp text). At least `MIN_SHARP_SHAPES` of them, or no judgement.
+  variance would rank that noise above sharp text). At least [pdf.sharpness] min_shapes of them, or no judgement.
 - cut-off: per edge, the share of its length that text (shapes of letter size or smaller, 0.8 mm and up) touches
   within `edge_mm` of it, and the places where it cuts through a text line (a touching letter with another letter
   right behind it: the line runs into the edge) or an outline (any shape the edge crosses twice: a seal, a table).
@@ -36,26 +37,21 @@ How each figure is measured (all at the analysis resolution, ~100 dpi by default
 """
 from __future__ import annotations
 
-import importlib.util
-import logging
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-log = logging.getLogger(__name__)
+from .geometry import Box, mm_to_px
+from .ocr import upside_down_votes
 
+# Definitions of the measurement, not limits of a verdict (the profile's [pdf] holds those):
 SKEW_SPAN = 15.0  # degrees searched either side of level
-MIN_TEXT_COMPONENTS = 50  # fewer letter-size shapes: no judgement on skew or orientation
-MIN_SHARP_SHAPES = 10  # fewer text shapes on paper: no judgement on sharpness (one caption does not make a text page)
+LETTER_MM = (0.8, 10.0)  # height of a letter-size shape (small print to titles); never under 3 pixels
 PAPER_AROUND_MM = 3.0  # how far round a text shape paper is looked for
-MIN_PAPER_AROUND = 0.3  # share of paper round a shape that puts it on paper (letters 0.6-0.85, blurred 0.3-0.55)
 CROSSING_GAP_MM = 3.0  # a shape touching an edge at places this far apart is crossed by it, not grazed
-CLS_CROPS = 6
-GAP_RATIO = 2.5  # neighbour gaps this much smaller along one axis decide the line direction on their own
-MIN_LINE_SCORE = 4.0  # text lines pile up at least this sharply (an even spread scores 1; real text 6-20)
+CUT_BOX_DEPTH_MM = 15.0  # a cut edge's box reaches at most this far into the page
+CLS_CROPS = 6  # text-line pieces the direction classifier reads per page (a sample, for speed)
 # Window (pixels at the analysis resolution) over which an edge's ink-to-paper range is taken: wide enough that a
 # blurred edge's whole ramp fits in it, so the slope/range ratio keeps falling with the blur.
 RANGE_WINDOW = 11
@@ -63,19 +59,33 @@ RANGE_WINDOW = 11
 
 @dataclass(frozen=True)
 class ScanSettings:
-    """The measuring knobs from the profile's [pdf] section (thresholds that decide findings live in the checks)."""
+    """What pages are measured with, from the profile's [pdf] section: what counts as ink and as touching an edge,
+    and the limits below which a figure gets no judgement. The thresholds that turn figures into findings are read
+    by the rules."""
 
-    ink_contrast: float = 40.0
-    edge_mm: float = 1.0
-    sideways_ratio: float = 1.6
-    upside_down_vote: float = 0.75
+    ink_contrast: float  # [pdf.blank]
+    edge_mm: float  # [pdf.cut_off]
+    min_letters: int  # [pdf.skew]
+    sideways_ratio: float  # [pdf.rotation] ...
+    min_line_score: float
+    gap_ratio: float
+    upside_down_vote: float
+    upside_down_share: float
+    min_direction_lines: int
+    min_sharp_shapes: int  # [pdf.sharpness] ...
+    min_paper_around: float
 
     @classmethod
     def from_profile(cls, cfg) -> "ScanSettings":
-        """The knobs from a profile's [pdf] section (what `check` and `fix` measure pages with)."""
+        """The settings from a profile's [pdf] section (what `check` and `fix` measure pages with)."""
+        rotation, sharpness = cfg.rotation, cfg.sharpness
         return cls(ink_contrast=float(cfg.blank.ink_contrast), edge_mm=float(cfg.cut_off.edge_mm),
-                   sideways_ratio=float(cfg.rotation.sideways_ratio),
-                   upside_down_vote=float(cfg.rotation.upside_down_vote))
+                   min_letters=int(cfg.skew.min_letters), sideways_ratio=float(rotation.sideways_ratio),
+                   min_line_score=float(rotation.min_line_score), gap_ratio=float(rotation.gap_ratio),
+                   upside_down_vote=float(rotation.upside_down_vote),
+                   upside_down_share=float(rotation.upside_down_share),
+                   min_direction_lines=int(rotation.min_direction_lines),
+                   min_sharp_shapes=int(sharpness.min_shapes), min_paper_around=float(sharpness.min_paper_around))
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,7 @@ class PageScan:
     orientation_scores: dict = field(default_factory=dict)
     cut_edges: dict = field(default_factory=dict)  # side -> share of that edge touched by text
     cut_places: dict = field(default_factory=dict)  # side -> places where it cuts through a text line or an outline
-    cut_boxes: dict = field(default_factory=dict)  # side -> (x, y, w, h) in analysis pixels
+    cut_boxes: dict = field(default_factory=dict)  # side -> Box in analysis pixels
     stored_gray: bool | None = None  # the scan image has no colour channels; None: not a scan (no verdict)
     chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels)
 
@@ -122,29 +132,36 @@ def _paper_and_darkness(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.nd
     return paper, cv2.subtract(paper, smooth)
 
 
+def _letter_range(dpi: float) -> tuple[float, float]:
+    """Least and greatest height of a letter-size shape, in pixels."""
+    return max(3.0, mm_to_px(LETTER_MM[0], dpi)), mm_to_px(LETTER_MM[1], dpi)
+
+
 def _letter_sized(stats: np.ndarray, dpi: float) -> np.ndarray:
     """Which connected ink components are the size of letters (0.8-10 mm tall, not long rules)."""
     w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
-    lo, hi = max(3.0, dpi * 0.8 / 25.4), dpi * 10 / 25.4
+    lo, hi = _letter_range(dpi)
     return (h >= lo) & (h <= hi) & (w <= 15 * h) & (w <= 3 * hi) & (area >= 6)
 
 
 def _text_on_paper(stats: np.ndarray, is_letter: np.ndarray, paper: np.ndarray, dark: np.ndarray, dpi: float,
-                   ink_contrast: float) -> np.ndarray:
+                   settings: ScanSettings) -> np.ndarray:
     """Which components are text shapes on paper: letters, or as thick as a letter and of any length (a line
     blurred into one shape), with paper round them. A photo's fragments are surrounded by picture, not paper."""
     w, h = stats[:, 2], stats[:, 3]
     thickness = np.minimum(w, h)
-    text = is_letter | ((thickness >= max(3.0, dpi * 0.8 / 25.4)) & (thickness <= dpi * 10 / 25.4))
+    lo, hi = _letter_range(dpi)
+    text = is_letter | ((thickness >= lo) & (thickness <= hi))
+    ink_contrast = settings.ink_contrast
     level = float(np.median(paper[::4, ::4]))
     is_paper = cv2.compare(dark, ink_contrast / 2, cv2.CMP_LT) & cv2.compare(paper, level - ink_contrast, cv2.CMP_GE)
     total = cv2.integral(is_paper // 255)
-    m = int(round(PAPER_AROUND_MM / 25.4 * dpi))
+    m = int(round(mm_to_px(PAPER_AROUND_MM, dpi)))
     rows, cols = dark.shape
     x0, y0 = np.clip(stats[:, 0] - m, 0, cols), np.clip(stats[:, 1] - m, 0, rows)
     x1, y1 = np.clip(stats[:, 0] + w + m, 0, cols), np.clip(stats[:, 1] + h + m, 0, rows)
     around = total[y1, x1] - total[y0, x1] - total[y1, x0] + total[y0, x0]
-    return text & (around >= MIN_PAPER_AROUND * (x1 - x0) * (y1 - y0))
+    return text & (around >= settings.min_paper_around * (x1 - x0) * (y1 - y0))
 
 
 def _line_score(along: np.ndarray, across: np.ndarray, degrees: np.ndarray) -> np.ndarray:
@@ -208,9 +225,9 @@ def _cut_edges(labels: np.ndarray, stats: np.ndarray, is_letter: np.ndarray, dpi
     An edge that is dark along most of its length is a scanner border or shadow, not content: it is not judged.
     Shapes stretched along an edge (rules, borders joined to a corner) are not content either."""
     h, w = labels.shape
-    band = max(1, int(round(edge_mm / 25.4 * dpi)))
-    min_size, letter_max = max(3.0, dpi * 0.8 / 25.4), dpi * 10 / 25.4
-    crossing_gap = CROSSING_GAP_MM / 25.4 * dpi
+    band = max(1, int(round(mm_to_px(edge_mm, dpi))))
+    min_size, letter_max = _letter_range(dpi)
+    crossing_gap = mm_to_px(CROSSING_GAP_MM, dpi)
     x, y, bw, bh = (stats[:, i] for i in range(4))
     letters = np.nonzero(is_letter)[0]
     # per side: the strip along the edge, then where each shape lies along the edge and how far in from it
@@ -245,9 +262,10 @@ def _cut_edges(labels: np.ndarray, stats: np.ndarray, is_letter: np.ndarray, dpi
         # the box: where along the edge content touches it, and a strip reaching into the page (at most ~15 mm)
         at = np.concatenate(hits)
         first, last = int(at.min()), int(at.max()) + 1
-        depth = int(min(dpi * 15 / 25.4, (far[ids] - near[ids]).max()))
-        boxes[side] = {"top": (first, 0, last - first, depth), "bottom": (first, h - depth, last - first, depth),
-                       "left": (0, first, depth, last - first), "right": (w - depth, first, depth, last - first)}[side]
+        depth = int(min(mm_to_px(CUT_BOX_DEPTH_MM, dpi), (far[ids] - near[ids]).max()))
+        boxes[side] = {"top": Box(first, 0, last - first, depth), "bottom": Box(first, h - depth, last - first, depth),
+                       "left": Box(0, first, depth, last - first), "right": Box(w - depth, first, depth, last - first)
+                       }[side]
     return touched, cut, boxes
 
 
@@ -258,24 +276,6 @@ def _chroma(rgb: np.ndarray) -> float:
     spread = cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
     counts = cv2.calcHist([spread], [0], None, [256], [0, 256]).ravel()
     return float(np.searchsorted(np.cumsum(counts), 0.999 * counts.sum()))
-
-
-@lru_cache(maxsize=1)
-def _direction_classifier():
-    """rapidocr's text-direction model (0° vs 180° per text line), loaded once per process; None if not installed."""
-    spec = importlib.util.find_spec("rapidocr")  # found, not imported: only its model file is needed
-    models = sorted((Path(spec.origin).parent / "models").glob("*cls*.onnx")) if spec and spec.origin else []
-    try:
-        import onnxruntime as ort
-    except ImportError:
-        models = []
-    if not models:
-        log.info("rapidocr's direction model or onnxruntime missing: upside-down pages are not detected")
-        return None
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1  # worker processes run side by side; one thread each
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(models[0]), options, providers=["CPUExecutionProvider"])
 
 
 def line_crops(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray, skew: float,
@@ -322,21 +322,6 @@ def line_crops(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray, skew:
     return crops
 
 
-def upside_down_votes(crops: list[np.ndarray]) -> np.ndarray | None:
-    """Per crop, the classifier's probability that the text is upside down; None without the classifier."""
-    session = _direction_classifier()
-    if session is None or not crops:
-        return None
-    batch = np.zeros((len(crops), 3, 48, 192), np.float32)
-    for i, crop in enumerate(crops):
-        h, w = crop.shape
-        width = min(192, int(np.ceil(48 * w / h)))
-        resized = cv2.resize(crop, (width, 48), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-        batch[i, :, :, :width] = (resized / 255.0 - 0.5) / 0.5
-    out = session.run(None, {session.get_inputs()[0].name: batch})[0]
-    return out[:, 1]
-
-
 def _quarter_turn(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray):
     """The page, its letter boxes and centres after a quarter turn clockwise."""
     h = gray.shape[0]
@@ -378,14 +363,14 @@ def orientation(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray, sett
     gap_rows, gap_columns = neighbour_gaps(letters)
     scores = {"rows": round(score_rows, 2), "columns": round(score_columns, 2), "row_gap": round(gap_rows, 2),
               "column_gap": round(gap_columns, 2)}
-    lines_across = score_rows > settings.sideways_ratio * score_columns and score_rows >= MIN_LINE_SCORE
-    lines_up = score_columns > settings.sideways_ratio * score_rows and score_columns >= MIN_LINE_SCORE
+    lines_across = score_rows > settings.sideways_ratio * score_columns and score_rows >= settings.min_line_score
+    lines_up = score_columns > settings.sideways_ratio * score_rows and score_columns >= settings.min_line_score
     # text lines run along the axis with the smaller gaps; a clear difference decides even where the projections
     # are misled by text aligned in columns (a table of short cells)
     gaps_across = gap_rows < gap_columns
     gaps_up = gap_columns < gap_rows
-    clearly_across = gap_columns >= GAP_RATIO * gap_rows
-    clearly_up = gap_rows >= GAP_RATIO * gap_columns
+    clearly_across = gap_columns >= settings.gap_ratio * gap_rows
+    clearly_up = gap_rows >= settings.gap_ratio * gap_columns
     sideways = (lines_up and gaps_up) or clearly_up
     if not sideways and not ((lines_across and gaps_across) or clearly_across):
         return None, None, False, scores  # the tests disagree or see no text lines: no judgement
@@ -395,12 +380,12 @@ def orientation(gray: np.ndarray, letters: np.ndarray, centres: np.ndarray, sett
         skew = line_angle(centres[:, 0], centres[:, 1])[0]
     votes = upside_down_votes(line_crops(gray, letters, centres, skew))
     turn = None
-    if votes is not None and len(votes) >= 3:
+    if votes is not None and len(votes) >= settings.min_direction_lines:
         mean, share = float(votes.mean()), float((votes > 0.5).mean())
         scores.update(upside_down=round(mean, 3), lines=len(votes))
-        if mean >= settings.upside_down_vote and share >= 0.7:
+        if mean >= settings.upside_down_vote and share >= settings.upside_down_share:
             turn = 270 if sideways else 180
-        elif mean <= 1 - settings.upside_down_vote and share <= 0.3:
+        elif mean <= 1 - settings.upside_down_vote and share <= 1 - settings.upside_down_share:
             turn = 90 if sideways else 0
     return round(skew, 2), turn, sideways, scores
 
@@ -422,11 +407,11 @@ def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.n
     ink_pixels = dark[ink]
     ink_contrast = float(np.percentile(_sample(ink_pixels), 90)) if len(ink_pixels) >= 20 else 0.0
     fields: dict = {}
-    if len(letters) >= MIN_TEXT_COMPONENTS:
+    if len(letters) >= settings.min_letters:
         skew, turn, sideways, scores = orientation(gray, letters, letter_centres, settings)
         fields.update(skew=skew, turn=turn, sideways=sideways, orientation_scores=scores)
-    text = _text_on_paper(stats, is_letter, paper, dark, dpi, settings.ink_contrast)
-    if text.sum() >= MIN_SHARP_SHAPES:
+    text = _text_on_paper(stats, is_letter, paper, dark, dpi, settings)
+    if text.sum() >= settings.min_sharp_shapes:
         lookup = np.zeros(count, bool)
         lookup[1:][text] = True
         near_text = cv2.dilate(lookup[labels].view(np.uint8), np.ones((5, 5), np.uint8))

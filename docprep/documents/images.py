@@ -1,7 +1,8 @@
 """Opening an image once, the same way for checking and fixing: the header checked before any pixel is decoded
 (format by content, the profile's pixel limit against decompression bombs), pixels decoded as small as the work
 allows (JPEG draft mode), the EXIF orientation applied, 16-bit grey scaled, colour converted to sRGB. HEIC/HEIF
-from phones opens where the optional pillow-heif is installed."""
+from phones opens where the optional pillow-heif is installed. The photo check, the photo fix and the scan fix (every
+frame of a multi-page TIFF) all open images here."""
 from __future__ import annotations
 
 import io
@@ -27,15 +28,26 @@ EXIF_ORIENTATION = 0x0112
 DECODABLE = "a complete, decodable image"
 # Modes Image.reduce() takes: pictures decoded whole are shrunk in these before conversion to RGB.
 REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "CMYK", "YCbCr")
+# What Pillow raises for pixel data that does not decode (cut short, damaged, or past a frame's end).
+DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
 
 
 def _fail(rule: str, zh: str, en: str, **extra) -> LoadFailure:
     return LoadFailure(rule, Problem(Text(zh, en), **extra))
 
 
+def _pixel_limit(max_pixels, kind: str | None) -> tuple[int, bool]:
+    """The most pixels an image of this format may have, and whether that is the lower limit of formats decoded
+    whole. `max_pixels`: one limit for every format (an int, e.g. [pdf] max_image_pixels), or the profile's
+    [photo.max_pixels] (`.jpeg` for JPEGs, which decode at reduced size, `.other` for formats decoded whole)."""
+    if isinstance(max_pixels, int):
+        return max_pixels, False
+    return (int(max_pixels.jpeg), False) if kind == "JPEG" else (int(max_pixels.other), True)
+
+
 def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
-    """Open image bytes with the header checked (format, size) but pixels not yet decoded. `max_pixels` is the
-    profile's [photo.max_pixels]: `.jpeg` for JPEGs, which decode at reduced size, `.other` for formats decoded whole.
+    """Open image bytes with the header checked (format, size) but pixels not yet decoded; `max_pixels` as in
+    _pixel_limit.
 
     Raises LoadFailure for content that is no image, a decompression bomb, or a broken header."""
     if not data:
@@ -47,7 +59,7 @@ def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
         raise _fail("photo.not-jpeg", f"文件内容不是图片（识别为：{what}），只是扩展名像照片。",
                     f"The content is not an image (it looks like: {what}); only the extension says photo.",
                     measured=what, expected="JPEG")
-    limit = max_pixels.jpeg if kind == "JPEG" else max_pixels.other
+    limit, decoded_whole = _pixel_limit(max_pixels, kind)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the profile's limit decides below
@@ -57,31 +69,59 @@ def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
             width, height = image.size
     except Image.DecompressionBombError as exc:
         claimed = re.search(r"\((\d+) pixels\)", str(exc))  # Pillow: "Image size (N pixels) exceeds limit ..."
-        raise _too_many(f"{claimed.group(1) if claimed else 'too many'} pixels", limit, kind) from None
+        raise _too_many(f"{claimed.group(1) if claimed else 'too many'} pixels", limit, kind if decoded_whole else None
+                        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise _fail("photo.unreadable", f"图片文件已损坏，无法解码（{exc}）。",
                     f"The image file is damaged and cannot be decoded ({exc}).", measured=str(exc),
                     expected=DECODABLE) from None
     if width * height > limit:
-        raise _too_many([width, height], limit, kind)
+        raise _too_many([width, height], limit, kind if decoded_whole else None)
     return image
 
 
-def _too_many(measured, limit: int, kind: str) -> LoadFailure:
-    """Over the pixel limit: a JPEG over the one for photos (decoded at reduced size), any other format over the
-    lower one for pictures that must be decoded whole — which the message names, since saving as JPEG helps."""
+def _too_many(measured, limit: int, whole_format: str | None, frame: int | None = None) -> LoadFailure:
+    """Over the pixel limit. `whole_format` names a format over the lower limit of pictures that must be decoded
+    whole (the message says so, since saving as JPEG helps); `frame` a page of a multi-page image past the first."""
     pixels = f"{measured[0]}×{measured[1]} 像素" if isinstance(measured, list) else "像素数大得异常"
     pixels_en = f"{measured[0]}×{measured[1]} pixels" if isinstance(measured, list) else "an enormous pixel count"
-    if kind == "JPEG":
+    where, where_en = (f"第 {frame} 帧", f"Frame {frame} of the image") if frame else ("", "The image")
+    if whole_format is None:
         zh, en = "", ""
     else:
-        zh = f"{kind} 图片必须整幅解码，像素上限比 JPEG 低；请另存为 JPEG 或缩小后再试。"
-        en = (f" A {kind} image must be decoded whole, so its limit is lower than a JPEG's: save it as JPEG or "
-              "scale it down.")
+        zh = f"{whole_format} 图片必须整幅解码，像素上限比 JPEG 低；请另存为 JPEG 或缩小后再试。"
+        en = (f" A {whole_format} image must be decoded whole, so its limit is lower than a JPEG's: save it as JPEG "
+              "or scale it down.")
     return _fail("photo.unreadable",
-                 f"图片有 {pixels}，超过上限 {limit:,} 像素（疑似“解压炸弹”），已拒绝解码。{zh}",
-                 f"The image has {pixels_en}, over the limit of {limit:,} pixels (a decompression bomb?); it was not "
-                 f"decoded.{en}", measured=measured, expected=f"<= {limit} pixels")
+                 f"图片{where}有 {pixels}，超过上限 {limit:,} 像素（疑似“解压炸弹”），已拒绝解码。{zh}",
+                 f"{where_en} has {pixels_en}, over the limit of {limit:,} pixels (a decompression bomb?); it was "
+                 f"not decoded.{en}", measured=measured, expected=f"<= {limit} pixels")
+
+
+def frame_count(image: Image.Image) -> int:
+    """Frames of a multi-page image (a TIFF's pages); 1 for any other picture."""
+    return max(1, int(getattr(image, "n_frames", 1) or 1))
+
+
+def seek_frame(image: Image.Image, index: int, max_pixels) -> None:
+    """Move a multi-page image to frame `index` (0-based), refusing one over the pixel limit (`max_pixels` as in
+    _pixel_limit) before it is decoded: each frame has its own size."""
+    if index:
+        try:
+            image.seek(index)
+        except DECODE_ERRORS as exc:
+            raise damaged(exc) from None
+    width, height = image.size
+    limit, decoded_whole = _pixel_limit(max_pixels, image.format)
+    if width * height > limit:
+        raise _too_many([width, height], limit, image.format if decoded_whole else None, frame=index + 1)
+
+
+def damaged(exc: Exception) -> LoadFailure:
+    """Pixels that fail to decode: truncated or damaged data."""
+    return _fail("photo.unreadable", f"图片数据不完整或已损坏，无法解码（{exc}）。",
+                 f"The image data is truncated or damaged and cannot be decoded ({exc}).", measured=str(exc),
+                 expected=DECODABLE)
 
 
 def decode(image: Image.Image, long_side: int | None) -> Image.Image:
@@ -100,10 +140,8 @@ def decode(image: Image.Image, long_side: int | None) -> Image.Image:
         if factor >= 2 and upright.mode in REDUCIBLE_MODES:
             upright = upright.reduce(factor)
         return to_srgb(upright)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise _fail("photo.unreadable", f"图片数据不完整或已损坏，无法解码（{exc}）。",
-                    f"The image data is truncated or damaged and cannot be decoded ({exc}).", measured=str(exc),
-                    expected=DECODABLE) from None
+    except DECODE_ERRORS as exc:
+        raise damaged(exc) from None
 
 
 def to_8bit(image: Image.Image) -> Image.Image:
@@ -131,6 +169,20 @@ def to_srgb(image: Image.Image) -> Image.Image:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return to_8bit(image).convert("RGB")
+
+
+def page_mode(image: Image.Image) -> Image.Image:
+    """The pixels in the mode a document page keeps: one-bit and 8-bit grey as they are, 16-bit grey as 8-bit,
+    grey with alpha onto white as grey, everything else sRGB (to_srgb)."""
+    if image.mode in ("1", "L"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return to_8bit(image)
+    if image.mode == "LA":
+        white = Image.new("L", image.size, 255)
+        white.paste(image.getchannel("L"), mask=image.getchannel("A"))
+        return white
+    return to_srgb(image)
 
 
 def icc_description(image: Image.Image) -> str | None:

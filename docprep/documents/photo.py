@@ -1,59 +1,19 @@
-"""Decoding a photo once (header facts, EXIF orientation, pixels at analysis scale) and finding the face in it.
+"""Decoding a photo once (header facts, EXIF orientation, pixels at analysis scale) and finding the face in it
+(analysis.face).
 
 Both `check` and `fix` use this module; checks then only read the decoded `Photo`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import cv2
 import numpy as np
 
+from ..analysis.face import Faces, find_faces
 from .images import decode, displayed_size, exif_orientation, icc_description, open_image
 
 # Longest side of the pixels that checks measure: the size at which a reviewer looks at an ID photo.
 ANALYSIS_LONG_SIDE = 640
-# The cascades' own window sizes: nothing smaller is found, and finer pixels than that only cost time.
-FACE_WINDOW = 24
-EYE_WINDOW = 20
-# Eyes are searched in the face's upper half shrunk to this width: the smallest eye found is then 0.18 of the
-# face width (eyes measure about 0.25), and the search takes a few milliseconds whatever the photo's size.
-EYE_SEARCH_WIDTH = 112
-# Faces are searched from large windows to small, in bands that halve, starting with faces this share of the
-# short side and up: an ID photo's face is usually found at once, and the costly small windows are only visited
-# down to half its size.
-FIRST_BAND_FRACTION = 0.4
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in the displayed (orientation-applied) full-size pixel frame."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-    def scaled(self, factor: float) -> "Box":
-        return Box(self.x * factor, self.y * factor, self.w * factor, self.h * factor)
-
-    def as_tuple(self) -> tuple[float, float, float, float]:
-        return (round(self.x, 1), round(self.y, 1), round(self.w, 1), round(self.h, 1))
-
-
-@dataclass(frozen=True)
-class Faces:
-    """What the face detector saw: frontal faces (largest first), and profile faces when no frontal one."""
-
-    frontal: tuple[Box, ...]
-    profile_only: bool
-    eyes: tuple[Box, ...]  # in the largest frontal face, when two eyes were found
 
 
 @dataclass(frozen=True)
@@ -75,10 +35,11 @@ class Photo:
         return self.format == "JPEG"
 
 
-def load_photo(name: str, data: bytes, max_pixels) -> Photo:
-    """Decode once for every photo check: header facts, then pixels at analysis scale, then faces. `max_pixels`:
-    the profile's [photo.max_pixels] (see open_image)."""
-    image = open_image(name, data, max_pixels)
+def load_photo(name: str, data: bytes, settings) -> Photo:
+    """Decode once for every photo check: header facts, then pixels at analysis scale, then faces. `settings`: the
+    profile's [photo] section (its max_pixels guard the decoding, see open_image; face.search_floor is the smallest
+    face looked for)."""
+    image = open_image(name, data, settings.max_pixels)
     stored_size = image.size
     orientation = exif_orientation(image)
     mode, fmt, icc = image.mode, image.format or "unknown", icc_description(image)
@@ -89,77 +50,7 @@ def load_photo(name: str, data: bytes, max_pixels) -> Photo:
         factor = ANALYSIS_LONG_SIDE / max(pixels.shape[:2])
         pixels = cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     scale = pixels.shape[1] / size[0]
-    faces = find_faces(pixels)
+    faces = find_faces(pixels, settings.face.search_floor)
     return Photo(name, data, fmt, size, stored_size, orientation, mode, icc, pixels, scale,
                  Faces(tuple(b.scaled(1 / scale) for b in faces.frontal), faces.profile_only,
                        tuple(b.scaled(1 / scale) for b in faces.eyes)))
-
-
-@lru_cache(maxsize=None)
-def _cascade(name: str) -> cv2.CascadeClassifier:
-    """Haar cascades ship inside opencv-python-headless 4.x: nothing is downloaded."""
-    classifier = cv2.CascadeClassifier(cv2.data.haarcascades + name)
-    if classifier.empty():  # pragma: no cover - a broken OpenCV install
-        raise RuntimeError(f"OpenCV cascade {name} is missing from {cv2.data.haarcascades}")
-    return classifier
-
-
-def _frontal_faces(small: np.ndarray, min_side: int) -> list[Box]:
-    """Frontal faces of at least `min_side` pixels, largest first, without those under half the largest. The same
-    faces one search of every window size would give, but windows under half the largest face are never tried."""
-    cascade = _cascade("haarcascade_frontalface_default.xml")
-    accepted: list[list[int]] = []
-    boxes: list[Box] = []
-    upper, lower = 0, max(min_side, int(min(small.shape) * FIRST_BAND_FRACTION))
-    while True:
-        found = cascade.detectMultiScale(small, scaleFactor=1.1, minNeighbors=0, minSize=(lower, lower),
-                                         maxSize=(upper - 1, upper - 1) if upper else (0, 0))
-        accepted.extend([int(v) for v in f] for f in found)
-        if accepted:  # what detectMultiScale does with minNeighbors=5, over every band searched so far
-            grouped, _ = cv2.groupRectangles(accepted, 5, 0.2)
-            boxes = sorted((Box(*(float(v) for v in g)) for g in grouped), key=lambda b: b.w * b.h, reverse=True)
-        needed = max(min_side, int(boxes[0].w / 2)) if boxes else min_side
-        if needed >= lower:
-            return [b for b in boxes if b.w >= boxes[0].w / 2]
-        upper, lower = lower, max(needed, lower // 2)
-
-
-def find_faces(rgb: np.ndarray, min_face_fraction: float = 0.12) -> Faces:
-    """Frontal faces at least `min_face_fraction` of the short side (boxes in rgb's pixel frame), largest first;
-    smaller ones under half the largest are dropped as detector noise. Eyes of the largest face, for the
-    frontal-pose measure."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    # Searched on a copy just large enough that the smallest face sought fills the detector's window.
-    factor = min(1.0, FACE_WINDOW / (min(gray.shape) * min_face_fraction))
-    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
-    min_side = max(FACE_WINDOW, int(min(small.shape) * min_face_fraction))
-    boxes = _frontal_faces(small, min_side)
-    if not boxes:
-        profile = _cascade("haarcascade_profileface.xml").detectMultiScale(
-            small, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
-        flipped = _cascade("haarcascade_profileface.xml").detectMultiScale(
-            cv2.flip(small, 1), scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
-        return Faces((), len(profile) + len(flipped) > 0, ())
-    boxes = [b.scaled(1 / factor) for b in boxes]
-    return Faces(tuple(boxes), False, _find_eyes(gray, boxes[0]))
-
-
-def _find_eyes(gray: np.ndarray, face: Box) -> tuple[Box, ...]:
-    """Two eyes in the upper half of the face, left to right, or none when the detector is unsure."""
-    x0, y0 = int(face.x), int(face.y)
-    upper = gray[y0:y0 + int(face.h * 0.55), x0:x0 + int(face.w)]
-    if upper.size == 0:
-        return ()
-    factor = min(1.0, EYE_SEARCH_WIDTH / upper.shape[1])
-    if factor < 1:
-        upper = cv2.resize(upper, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    found = _cascade("haarcascade_eye.xml").detectMultiScale(
-        upper, scaleFactor=1.1, minNeighbors=6, minSize=(EYE_WINDOW, EYE_WINDOW),
-        maxSize=(int(upper.shape[1] * 0.4),) * 2)
-    if len(found) != 2:
-        return ()
-    eyes = sorted((Box(x0 + float(ex) / factor, y0 + float(ey) / factor, float(ew) / factor, float(eh) / factor)
-                   for ex, ey, ew, eh in found), key=lambda b: b.x)
-    if eyes[1].x < eyes[0].x + eyes[0].w * 0.8:  # overlapping: one eye found twice
-        return ()
-    return tuple(eyes)

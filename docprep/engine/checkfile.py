@@ -39,7 +39,7 @@ def classify(name: str, head: bytes) -> FileType:
 def check_photo_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]:
     """All photo rules on one photo's bytes (also how `fix` verifies its own output before writing it)."""
     try:
-        photo = load_photo(name, data, profile.section("photo").max_pixels)
+        photo = load_photo(name, data, profile.section("photo"))
     except LoadFailure as failure:
         return collect(profile, [(failure.rule, failure.problem)])
     return run_family(photo_rules.FAMILY, photo, profile)
@@ -49,7 +49,7 @@ def check_image(name: str, data: bytes, profile: Profile) -> tuple[FileType, lis
     """An image file: (PHOTO, the photo rules' findings), or (OTHER, file.document-image) when it is a picture of
     a document (a certificate saved as JPG), which ID-photo rules would send the wrong way."""
     try:
-        photo = load_photo(name, data, profile.section("photo").max_pixels)
+        photo = load_photo(name, data, profile.section("photo"))
     except LoadFailure as failure:
         return FileType.PHOTO, collect(profile, [(failure.rule, failure.problem)])
     settings = profile.section("photo").document
@@ -62,10 +62,11 @@ def check_image(name: str, data: bytes, profile: Profile) -> tuple[FileType, lis
 
 @dataclass(frozen=True)
 class Annotate:
-    """Where `--annotate` writes one file's pictures: FOLDER/STEM-pNNN.png."""
+    """Where `--annotate` writes one file's pictures: FOLDER/STEM-pNNN.png, lettered in `lang`."""
 
     folder: Path
     stem: str
+    lang: str = "zh"
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | N
             return PdfCheck(findings, plan.name, [])
         from ..render.annotate import write_annotations
 
-        written = write_annotations(document, findings, annotate.folder, annotate.stem)
+        written = write_annotations(document, findings, annotate.folder, annotate.stem, lang=annotate.lang)
     return PdfCheck(findings, plan.name, [display_path(p) for p in written])
 
 

@@ -17,13 +17,13 @@ from .walk import Target, discover
 
 def check_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, profile: Profile, *, jobs: int = 1,
                 on_file: Callable[[FileReport], None] | None = None, attachment_kind: str | None = None,
-                annotate_dir: Path | None = None) -> Report:
+                annotate_dir: Path | None = None, annotate_lang: str = "zh") -> Report:
     """Check files and folders (one path or several); with jobs > 1, files are checked in worker processes
     (spawned, as on Windows: a script that calls this with jobs > 1 needs the `if __name__ == "__main__":`
     guard; without it the files are checked in this process instead, with a warning)."""
     exclude = [Path(annotate_dir)] if annotate_dir is not None else []
     return check_targets(list(discover(paths, profile, exclude)), profile, jobs=jobs, on_file=on_file,
-                         attachment_kind=attachment_kind, annotate_dir=annotate_dir)
+                         attachment_kind=attachment_kind, annotate_dir=annotate_dir, annotate_lang=annotate_lang)
 
 
 def annotation_stems(paths: list[Path]) -> list[str]:
@@ -36,13 +36,14 @@ def annotation_stems(paths: list[Path]) -> list[str]:
 
 def check_targets(targets: list[Target | FileReport], profile: Profile, *, jobs: int = 1,
                   on_file: Callable[[FileReport], None] | None = None, attachment_kind: str | None = None,
-                  annotate_dir: Path | None = None) -> Report:
+                  annotate_dir: Path | None = None, annotate_lang: str = "zh") -> Report:
     """Check what discover() found, keeping its order. `attachment_kind` is the kind of every PDF (--kind);
-    `annotate_dir` receives pictures of the PDFs' pages (--annotate)."""
+    `annotate_dir` receives pictures of the PDFs' pages (--annotate), lettered in `annotate_lang`."""
     if attachment_kind is not None:
         resolve_kind("", attachment_kind, profile.section("pdf").kinds)  # an unknown kind stops here (exit 2)
     todo = [t for t in targets if isinstance(t, Target)]
-    annotate = ([Annotate(Path(annotate_dir), stem) for stem in annotation_stems([t.path for t in todo])]
+    stems = annotation_stems([t.path for t in todo])
+    annotate = ([Annotate(Path(annotate_dir), stem, annotate_lang) for stem in stems]
                 if annotate_dir is not None else [None] * len(todo))
     executor = executor_for(jobs, len(todo))
     results: dict[Path, FileReport] = {}

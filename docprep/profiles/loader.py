@@ -1,11 +1,14 @@
 """Profiles: a platform's rules as TOML data, with `extends`, validated on load against the families' settings."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from types import SimpleNamespace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,7 +18,7 @@ else:  # pragma: no cover
 from ..errors import ProfileError
 from ..i18n import Text
 from ..model import Severity
-from .schema import to_namespace
+from .sections import build_section
 
 DEFAULT_PROFILE = "zj-2021"
 _TOP_KEYS = {"description", "description_en", "extends", "rules"}
@@ -23,17 +26,34 @@ _TOP_KEYS = {"description", "description_en", "extends", "rules"}
 
 @dataclass(frozen=True)
 class Profile:
+    """A loaded profile: each family's settings as a typed, frozen section, and the rule levels it sets. Picklable:
+    it travels to `check -j` worker processes."""
+
     name: str
     source: str
     description: Text
     severities: dict[str, Severity]
-    settings: dict
+    settings: dict[str, object]  # family -> its section (docprep.profiles.sections), built once at load
 
-    def section(self, family: str) -> SimpleNamespace:
-        return to_namespace(self.settings.get(family, {}))
+    def section(self, family: str):
+        """A family's settings (`profile.section("photo").face.height_ratio`)."""
+        return self.settings[family]
 
     def severity(self, rule_id: str, default: Severity) -> Severity:
         return self.severities.get(rule_id, default)
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of what decides a verdict: every setting and every rule's level. Equal however the profile is
+        spelled (key order, `extends` or one file, a level or a key set to what it inherits); any value changed
+        changes it. Its name and description do not count."""
+        from ..rules import REGISTRY
+
+        levels = {rule_id: self.severity(rule_id, rule.severity).value for rule_id, rule in REGISTRY.items()}
+        sections = {family: dataclasses.asdict(section) for family, section in self.settings.items()}
+        text = json.dumps({"rules": levels, "settings": sections}, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def shipped_profiles() -> dict[str, Path]:
@@ -53,8 +73,9 @@ def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
     _require_complete(merged, path)
     _cross_check(merged, path)
     severities = {rule: Severity(level) for rule, level in merged.pop("rules", {}).items()}
-    name = path.stem
-    return Profile(name, str(path), description, severities, merged)
+    settings = {family.name: build_section(family.name, family.settings, merged.get(family.name, {}))
+                for family in _families()}
+    return Profile(path.stem, str(path), description, severities, settings)
 
 
 def _resolve(ref: str, base: Path | None) -> Path:
@@ -105,10 +126,14 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
-def _schema() -> dict:
-    from ..rules import FAMILIES
+def _families() -> tuple:
+    from ..rules import FAMILIES  # the rules import profiles.schema: declared there, loaded here
 
-    return {family.name: family.settings for family in FAMILIES if family.settings}
+    return FAMILIES
+
+
+def _schema() -> dict:
+    return {family.name: family.settings for family in _families() if family.settings}
 
 
 def _rule_ids() -> set[str]:
@@ -164,9 +189,7 @@ def _validate_section(value, schema: dict, where: str, path: Path) -> None:
 
 
 def _cross_check(merged: dict, path: Path) -> None:
-    from ..rules import FAMILIES
-
-    for family in FAMILIES:
+    for family in _families():
         error = family.validate(merged.get(family.name, {})) if family.validate else None
         if error:
             raise ProfileError(f"{path}: {error}")

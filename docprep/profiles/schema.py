@@ -1,9 +1,9 @@
-"""Typed profile settings: each check family declares the keys it reads; profiles are validated against them."""
+"""Typed profile settings: each check family declares the keys it reads; profiles are validated against them, and
+each table becomes a frozen settings object of the declared types (docprep.profiles.sections)."""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Callable
 
 
@@ -19,6 +19,26 @@ class Setting:
     required: bool = True
     min_items: int = 0  # "str-list": fewest entries (1 where an empty list could never match anything)
     normalize: Callable | None = None  # applied on load to a valid value: the form the checks compare with
+
+    @property
+    def python_type(self):
+        """The type the checks receive: lists become tuples (settings are frozen)."""
+        return _TYPES[self.kind]
+
+    @property
+    def empty(self):
+        """What an optional key reads as when a profile leaves it out: "none" of its kind (0 = no limit, no text,
+        no entries). A required key has no such value."""
+        if self.required or self.kind not in _EMPTY:
+            raise ValueError(f"a required or {self.kind} setting has no empty value")  # a mistake in a schema
+        return _EMPTY[self.kind]
+
+    def typed(self, value):
+        """A validated value in the form the checks receive: a float setting as a float (200 and 200.0 are one
+        setting), lists as tuples."""
+        if self.kind == "float":
+            return float(value)
+        return _tuples(value)
 
     def validate(self, value, where: str) -> str | None:
         """Return an error text, or None when the value fits. NaN and infinity are refused for every number:
@@ -74,6 +94,22 @@ _KIND_NAMES = {
 }
 
 
+_TYPES = {
+    "bool": bool,
+    "int": int,
+    "float": float,
+    "str": str,
+    "str-list": tuple[str, ...],
+    "size-list": tuple[tuple[int, int], ...],
+    "range": tuple[float, float],  # as written: integers stay integers ([70, 225] grey levels)
+}
+_EMPTY = {"bool": False, "int": 0, "float": 0.0, "str": "", "str-list": (), "size-list": ()}
+
+
+def _tuples(value):
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
 def lower_extensions(values: list[str]) -> list[str]:
     """".JPG" -> "jpg": extensions as docprep.sniff.extension gives them, however a profile spells them."""
     return [v.strip().lstrip(".").lower() for v in values]
@@ -96,11 +132,4 @@ def _lookup(section: dict, dotted: str):
         if not isinstance(value, dict) or part not in value:
             return None
         value = value[part]
-    return value
-
-
-def to_namespace(value):
-    """Nested dicts to attribute access (picklable, so settings travel to worker processes)."""
-    if isinstance(value, dict):
-        return SimpleNamespace(**{k: to_namespace(v) for k, v in value.items()})
     return value

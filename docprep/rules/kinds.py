@@ -7,51 +7,63 @@ seal is the costlier mistake to miss."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable
 
 from ..errors import UsageError
-from ..i18n import Text
 from ..profiles.schema import Setting
 
 UNKNOWN = "unknown"
 
-S = Setting
 SETTINGS = {
-    "every_page": S("str-list", "kinds of copy that need the seal, the words and the date on every page"),
-    "once": S("str-list", "kinds of copy (long documents) that need them once, on any page"),
-    "originals": S("str-list", "kinds that are originals or forms: no verification marks needed"),
-    "name_hints": S("str-list", "\"KEYWORD=KIND\": a file whose name contains KEYWORD is of that kind (first match "
-                                "wins)"),
-    "labels": S("str-list", "\"KIND=名称\": the Chinese name shown for a kind (English shows the kind itself)",
-                required=False),
+    "every_page": Setting("str-list", "kinds of copy that need the seal, the words and the date on every page"),
+    "once": Setting("str-list", "kinds of copy (long documents) that need them once, on any page"),
+    "originals": Setting("str-list", "kinds that are originals or forms: no verification marks needed"),
+    "name_hints": Setting("str-list", "\"KEYWORD=KIND\": a file whose name contains KEYWORD is of that kind (first "
+                                      "match wins)"),
+    "labels": Setting("str-list", "\"KIND=名称\": the Chinese name shown for a kind (English shows the kind itself); "
+                                  "absent: none", required=False),
 }
 
-_MARKS = {"every_page": "every-page", "once": "once", "originals": "none"}
+
+class MarksNeeded(str, Enum):
+    """Where a kind of attachment needs the verification marks. A str: `marks == "once"` reads as before."""
+
+    EVERY_PAGE = "every-page"
+    ONCE = "once"
+    NONE = "none"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_LISTS = ("every_page", "once", "originals")  # the [pdf.kinds] keys listing kinds, one per MarksNeeded
 
 
 @dataclass(frozen=True)
 class AttachmentKind:
     name: str  # a kind from the profile, or "unknown"
-    marks: str  # "every-page", "once" or "none"
+    marks: MarksNeeded
     source: str  # "option" (--kind), "name" (a name hint) or "default"
 
 
-def known_kinds(kinds) -> dict[str, str]:
+def known_kinds(kinds) -> dict[str, MarksNeeded]:
     """Kind -> how its marks are needed, from the profile's [pdf.kinds]."""
-    return {kind: _MARKS[key] for key in _MARKS for kind in getattr(kinds, key)}
+    lists = {MarksNeeded.EVERY_PAGE: kinds.every_page, MarksNeeded.ONCE: kinds.once, MarksNeeded.NONE: kinds.originals}
+    return {kind: marks for marks, names in lists.items() for kind in names}
 
 
 def kind_labels(kinds) -> dict[str, str]:
     """Kind -> its Chinese name, from the profile's [pdf.kinds] labels."""
-    return dict(_hints(getattr(kinds, "labels", [])))
+    return dict(_hints(kinds.labels))
 
 
-def marks_needed(kind: str, kinds) -> str:
-    """How a PDF of `kind` needs the marks: "every-page", "once" or "none"; a kind the profile does not list (unknown)
-    is a copy on every page."""
-    return known_kinds(kinds).get(kind, "every-page")
+def marks_needed(kind: str, kinds) -> MarksNeeded:
+    """How a PDF of `kind` needs the marks; a kind the profile does not list (unknown) is a copy on every page."""
+    return known_kinds(kinds).get(kind, MarksNeeded.EVERY_PAGE)
 
 
-def _hints(hints: list[str]) -> list[tuple[str, str]]:
+def _hints(hints: Iterable[str]) -> list[tuple[str, str]]:
     """(keyword, kind) pairs from "KEYWORD=KIND" strings; a pair with no "=" has an empty kind."""
     pairs = []
     for hint in hints:
@@ -66,7 +78,7 @@ def validate(section: dict) -> str | None:
     if not all(key in kinds for key in SETTINGS):
         return None  # completeness is reported elsewhere
     seen: dict[str, str] = {}
-    for key in _MARKS:
+    for key in _LISTS:
         for kind in kinds[key]:
             if kind in seen:
                 return f"key 'pdf.kinds.{key}': kind {kind!r} is already listed in 'pdf.kinds.{seen[kind]}'"
@@ -90,9 +102,7 @@ def resolve_kind(file_name: str, kind: str | None, kinds) -> AttachmentKind:
     known = known_kinds(kinds)
     if kind is not None:
         if kind not in known:
-            listed = ", ".join(sorted(known))
-            raise UsageError(Text(f"未知的材料类型“{kind}”；该配置文件支持：{listed}",
-                                  f"unknown attachment kind {kind!r}; this profile knows: {listed}"))
+            raise UsageError("unknown_kind", kind=kind, known=", ".join(sorted(known)))
         return AttachmentKind(kind, known[kind], "option")
     hint = name_hint(file_name, kinds.name_hints)
     if hint is not None:
@@ -100,13 +110,13 @@ def resolve_kind(file_name: str, kind: str | None, kinds) -> AttachmentKind:
     return AttachmentKind(UNKNOWN, marks_needed(UNKNOWN, kinds), "default")
 
 
-def name_hint(file_name: str, hints: list[str]) -> tuple[str, str] | None:
+def name_hint(file_name: str, hints: Iterable[str]) -> tuple[str, str] | None:
     """The first (keyword, kind) of the "KEYWORD=KIND" hints whose keyword is in the file name (any case)."""
     lowered = file_name.lower()
     return next(((k, v) for k, v in _hints(hints) if k.lower() in lowered), None)
 
 
-def document_word(file_name: str, words: list[str], hints: list[str]) -> str | None:
+def document_word(file_name: str, words: Iterable[str], hints: Iterable[str]) -> str | None:
     """The word of a file name that names a document: one of `words` ([photo.document] name_words), else the
     keyword of a [pdf.kinds] name hint."""
     lowered = file_name.lower()

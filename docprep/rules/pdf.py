@@ -10,7 +10,8 @@ from typing import Iterator
 
 from ..analysis import marks
 from ..analysis.pagescan import is_blank, is_grey
-from ..documents.pdf import PdfDocument, PdfPage
+from ..documents.pdf import PdfDocument
+from ..documents.pdfpages import PdfPage
 from ..i18n import Text
 from ..model import Problem, Severity
 from ..profiles.schema import Setting, ordered
@@ -25,11 +26,18 @@ SETTINGS = {
                                    "here, so a huge file cannot stall a run", min=1),
     "max_image_pixels": S("int", "page images with more pixels are refused undecoded (decompression bombs)", min=1),
     "analysis_dpi": S("int", "resolution at which pages are measured (never above the scan's own)", min=50, max=300),
+    "min_analysis_dpi": S("float", "a page rendered to measure a scan coarser than analysis_dpi is rendered at the "
+                                   "scan's own resolution, but never below this one", min=1, max=300),
+    "full_page_coverage": S("float", "an upright image alone on the page covering at least this share of it is the "
+                                     "page: its own pixels are measured, its edges taken as the page's (cut_off, "
+                                     "blank); smaller images are measured on the rendered page", min=0, max=1),
     "resolution": {
         "error_below_dpi": S("float", "effective resolution of the page's largest image below which it is an error",
                              min=1),
         "warn_below_dpi": S("float", "effective resolution below which it is a warning", min=1),
         "min_image_coverage": S("float", "share of the page an image must cover to be judged as a scan", min=0, max=1),
+        "min_image_side": S("int", "images with a side shorter than this many pixels (1×1 placeholders, spacers) "
+                                   "are no scans: not counted and not judged", min=1),
     },
     "blank": {
         "ink_contrast": S("float", "grey levels darker than the local paper that count as ink", min=1, max=255),
@@ -38,6 +46,10 @@ SETTINGS = {
     "sharpness": {
         "min_score": S("float", "steepest slope / local contrast at the edges of text on paper (90th percentile); "
                                 "sharp scans measure 0.4-0.55", min=0, max=1),
+        "min_shapes": S("int", "text shapes on paper a page needs for a sharpness verdict (fewer: no judgement)",
+                        min=1),
+        "min_paper_around": S("float", "share of paper round a text shape (3 mm about it) that puts it on paper; a "
+                                       "photo's fragments are surrounded by picture", min=0, max=1),
     },
     "exposure": {
         "min_paper_brightness": S("float", "grey level of the paper (0-255) at least; below, the scan is too dark",
@@ -47,12 +59,22 @@ SETTINGS = {
     },
     "skew": {
         "max_degrees": S("float", "largest tilt of the text lines allowed, in degrees (inclusive)", min=0, max=45),
+        "min_letters": S("int", "letter-size shapes a page needs for a skew or rotation verdict (fewer: no "
+                                "judgement)", min=1),
     },
     "rotation": {
         "sideways_ratio": S("float", "how much sharper text lines must be across one axis than the other to judge "
                                      "the page upright or sideways", min=1),
+        "min_line_score": S("float", "how sharply text lines must pile up along the axis they run on (an even "
+                                     "spread scores 1) for the projections to say which way lines run", min=1),
+        "gap_ratio": S("float", "letters' nearest-neighbour gaps this many times smaller along one axis decide on "
+                                "their own which way the lines run", min=1),
         "upside_down_vote": S("float", "mean upside-down probability over the sampled text lines that makes a page "
                                        "upside down (its complement makes it upright)", min=0.5, max=1),
+        "upside_down_share": S("float", "share of the sampled lines that must vote upside down as well (its "
+                                        "complement, at most, for upright)", min=0.5, max=1),
+        "min_direction_lines": S("int", "text lines the direction classifier must have read for an upside-down "
+                                        "verdict (fewer: no judgement); it samples up to 6", min=1, max=6),
     },
     "cut_off": {
         "edge_mm": S("float", "content within this distance of the page edge touches it", min=0.1, max=20),
@@ -70,7 +92,7 @@ SETTINGS = {
     },
     "kinds": kinds.SETTINGS,  # which attachments are copies needing the verification marks (docprep.kinds)
     "marks": marks.SETTINGS,  # what counts as a seal, the words and their date (docprep.marks)
-    "fix": {  # `docprep fix` for scans (docprep.scanfix): images -> one PDF
+    "fix": {  # `docprep fix` for scans (docprep.fix.scan): images -> one PDF
         "max_page_mm": S("float", "longest page side a stated resolution may give; a longer one is disbelieved "
                                   "(phones write 72 dpi on 4000-pixel photos)", min=100, max=5000),
         "paper_mm": S("float", "long side of the sheet an image is taken to show when it states no believable "
@@ -82,11 +104,16 @@ SETTINGS = {
                               "resolution.error_below_dpi; pages already below it are not scaled)", min=1),
         "max_bytes": S("int", "size the PDF is compressed to fit; 0 = no target of its own ([pdf] max_bytes, where "
                               "set, still applies)", min=0),
+        "quality_step": S("int", "compression lowers the JPEG quality of re-encoded pages by this much at a time, "
+                                 "from the top of `quality` to its floor", min=1, max=50),
+        "scale_step": S("float", "when no quality fits, compression scales every page by this factor at a time "
+                                 "(never below min_dpi); nearer 1: finer steps, a size closer to the target",
+                        min=0.5, max=0.99),
     },
 }
 
 # Pairs of keys that each pass their own bounds but contradict each other when the low one is above the high one.
-_ORDERED = (("resolution.error_below_dpi", "resolution.warn_below_dpi"),
+_ORDERED = (("resolution.error_below_dpi", "resolution.warn_below_dpi"), ("min_analysis_dpi", "analysis_dpi"),
             ("marks.seal_min_ring_contrast", "marks.seal_max_ring_contrast"))
 
 
@@ -174,15 +201,16 @@ def unreadable(doc: PdfDocument, cfg) -> Iterator[Problem]:
 @FAMILY.rule(
     "pdf.file-size", E,
     title=T("PDF 文件过大", "PDF file too large"),
-    explain=T("平台对单个附件的大小有上限时（由配置文件设定；浙江 2021 通知未公布上限），超过的文件无法上传。",
-              "Where the platform caps an attachment's size (set in the profile; Zhejiang's 2021 notice publishes "
-              "none), larger files cannot be uploaded."),
+    explain=T("平台对单个附件的大小有上限时（配置项 [pdf] max_bytes，{profile} 为 {max_bytes:,} 字节，0 即不限），超过的文件"
+              "无法上传。",
+              "Where the platform caps an attachment's size (the profile's [pdf] max_bytes: {max_bytes:,} bytes in "
+              "{profile}, 0 meaning no limit), larger files cannot be uploaded."),
     fix=T("用 200～300 dpi 彩色重新扫描（不要用 600 dpi），或用 PDF 软件适度压缩图像（压缩后印章仍要清楚）。",
           "Scan again in colour at 200-300 dpi (not 600), or compress the images moderately in a PDF program (the "
           "seal must stay legible)."),
 )
 def file_size(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    limit = getattr(cfg, "max_bytes", 0) or 0
+    limit = cfg.max_bytes
     if limit and doc.size_bytes > limit:
         yield _problem("文件有 {size:,} 字节，上限为 {limit:,} 字节。请降低扫描分辨率或压缩图像后重新生成。",
                        "The file has {size:,} bytes; at most {limit:,} are allowed. Scan at a lower resolution or "
@@ -192,13 +220,15 @@ def file_size(doc: PdfDocument, cfg) -> Iterator[Problem]:
 @FAMILY.rule(
     "pdf.page-count", E,
     title=T("页数过多", "Too many pages"),
-    explain=T("平台限制单个附件的页数时（由配置文件设定），超出的部分无法上传；页数多到 docprep 无法全部检查时也会提示。",
-              "Where the platform limits an attachment's pages (set in the profile), the rest cannot be uploaded; "
-              "docprep also says so when a file is too long for it to check every page."),
+    explain=T("平台限制单个附件的页数时（配置项 [pdf] max_pages，{profile} 为 {max_pages}，0 即不限），超出的部分无法上传；"
+              "页数多到 docprep 无法全部检查时（超过 {max_analysed_pages} 页）也会提示。",
+              "Where the platform limits an attachment's pages (the profile's [pdf] max_pages: {max_pages} in "
+              "{profile}, 0 meaning no limit), the rest cannot be uploaded; docprep also says so when a file is too "
+              "long for it to check every page (over {max_analysed_pages} pages)."),
     fix=T("按材料拆分成多个 PDF，每个附件只放一份材料。", "Split it into one PDF per document."),
 )
 def page_count(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    limit = getattr(cfg, "max_pages", 0) or 0
+    limit = cfg.max_pages
     if limit and doc.page_count > limit:
         yield _problem("PDF 有 {n} 页，上限为 {limit} 页。请拆分成多个附件。",
                        "The PDF has {n} pages; at most {limit} are allowed. Split it into several attachments.",
@@ -241,25 +271,27 @@ def _with_content(doc: PdfDocument, cfg) -> Iterator[PdfPage]:
 @FAMILY.rule(
     "pdf.low-resolution", E,
     title=T("扫描分辨率过低", "Scan resolution too low"),
-    explain=T("按页面上最大图像的实际尺寸计算有效分辨率（忽略 1×1 的占位图）。参照《纸质档案数字化规范》DA/T 31：低于 150 dpi "
-              "文字和印章难以辨认（错误），低于 200 dpi 给出警告。",
+    explain=T("按页面上最大图像的实际尺寸计算有效分辨率（忽略 1×1 的占位图）。低于 {resolution.error_below_dpi:g} dpi "
+              "文字和印章难以辨认（错误），低于 {resolution.warn_below_dpi:g} dpi 给出警告（{profile} 的界限；基础配置参照"
+              "《纸质档案数字化规范》DA/T 31）。",
               "The effective resolution is computed from the largest image as placed on the page (1×1 placeholders "
-              "ignored). After the archive scanning standard DA/T 31: under 150 dpi text and seals become hard to "
-              "read (error); under 200 dpi, a warning."),
+              "ignored). Under {resolution.error_below_dpi:g} dpi text and seals become hard to read (error); under "
+              "{resolution.warn_below_dpi:g} dpi, a warning (the limits of {profile}; the base profile follows the "
+              "archive scanning standard DA/T 31)."),
     fix=T("用 200～300 dpi 重新扫描原件；把低分辨率图片放大后再转 PDF 并不能提高清晰度。",
           "Scan the original again at 200-300 dpi; enlarging a low-resolution picture before converting does not "
           "add detail."),
 )
 def low_resolution(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    r = cfg.resolution
+    limits = cfg.resolution
     for page in doc.pages():
         image = page.image
-        if image is None or page.failure is not None or image.coverage < r.min_image_coverage:
+        if image is None or page.failure is not None or image.coverage < limits.min_image_coverage:
             continue
         dpi = round(image.dpi, 1)  # stored matrices are single-precision: 150 may read 149.99999
-        if dpi >= r.warn_below_dpi:
+        if dpi >= limits.warn_below_dpi:
             continue
-        error = dpi < r.error_below_dpi
+        error = dpi < limits.error_below_dpi
         w, h = image.pixels
         if error:
             zh = "第 {n} 页扫描图像的有效分辨率只有 {dpi:g} dpi（{w}×{h} 像素），要求至少 {low:g} dpi。请用 200～300 dpi 重新扫描。"
@@ -271,9 +303,9 @@ def low_resolution(doc: PdfDocument, cfg) -> Iterator[Problem]:
             en = ("The scan on page {n} has an effective resolution of {dpi:g} dpi ({w}×{h} px): above the minimum of "
                   "{low:g} dpi but under the recommended {rec:g} dpi, so small print and seals may blur. Scanning "
                   "again at 200-300 dpi is better.")
-        yield _problem(zh, en, dpi, r.error_below_dpi if error else r.warn_below_dpi, page, image.box,
-                       severity=None if error else W, n=page.number, dpi=dpi, w=w, h=h, low=r.error_below_dpi,
-                       rec=r.warn_below_dpi)
+        yield _problem(zh, en, dpi, limits.error_below_dpi if error else limits.warn_below_dpi, page, image.box,
+                       severity=None if error else W, n=page.number, dpi=dpi, w=w, h=h, low=limits.error_below_dpi,
+                       rec=limits.warn_below_dpi)
 
 
 @FAMILY.rule(
@@ -331,29 +363,30 @@ def blurry_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
           "to pure black and white with a filter."),
 )
 def exposure(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    e = cfg.exposure
+    limits = cfg.exposure
     for page in _measured(doc):
-        s = page.scan
-        if s.paper < e.min_paper_brightness:
+        scan = page.scan
+        if scan.paper < limits.min_paper_brightness:
             yield _problem("第 {n} 页过暗：纸张亮度 {p:.0f}，要求至少 {m:.0f}（0 黑～255 白）。请调亮后重新扫描。",
                            "Page {n} is too dark: the paper measures {p:.0f}, at least {m:.0f} required (0 black to "
-                           "255 white). Scan it again brighter.", {"paper": round(s.paper, 1)},
-                           {"paper": f">= {e.min_paper_brightness}"}, page, n=page.number, p=s.paper,
-                           m=e.min_paper_brightness)
-        elif not is_blank(page.scan, cfg) and s.ink_contrast < e.min_ink_contrast:
+                           "255 white). Scan it again brighter.", {"paper": round(scan.paper, 1)},
+                           {"paper": f">= {limits.min_paper_brightness}"}, page, n=page.number, p=scan.paper,
+                           m=limits.min_paper_brightness)
+        elif not is_blank(page.scan, cfg) and scan.ink_contrast < limits.min_ink_contrast:
             yield _problem("第 {n} 页过淡：文字比纸张只暗 {c:.0f} 个灰度级，要求至少 {m:.0f}。请调低亮度或提高对比度后重新扫描。",
                            "Page {n} is washed out: the text is only {c:.0f} grey levels darker than the paper; at "
                            "least {m:.0f} required. Scan it again with less brightness or more contrast.",
-                           {"ink_contrast": s.ink_contrast}, {"ink_contrast": f">= {e.min_ink_contrast}"}, page,
-                           n=page.number, c=s.ink_contrast, m=e.min_ink_contrast)
+                           {"ink_contrast": scan.ink_contrast}, {"ink_contrast": f">= {limits.min_ink_contrast}"}, page,
+                           n=page.number, c=scan.ink_contrast, m=limits.min_ink_contrast)
 
 
 @FAMILY.rule(
     "pdf.skew", E,
     title=T("页面歪斜", "Page is tilted"),
-    explain=T("由文字行的方向测量倾斜角度（在 ±15° 内搜索文字行最整齐的角度）；超过配置的上限（默认 3°）视为歪斜。",
+    explain=T("由文字行的方向测量倾斜角度（在 ±15° 内搜索文字行最整齐的角度）；超过配置的上限（{profile}：{skew.max_degrees:g}°）"
+              "视为歪斜。",
               "The tilt is measured from the text lines (the angle within ±15° at which they line up best); more "
-              "than the profile's limit (3° by default) is a tilted page."),
+              "than the profile's limit ({profile}: {skew.max_degrees:g}°) is a tilted page."),
     fix=T("把原件放正后重新扫描，或用 PDF 软件的“纠偏/拉直”功能。",
           "Straighten the original on the scanner glass and scan again, or use a PDF program's deskew."),
 )
@@ -382,17 +415,17 @@ def skew(doc: PdfDocument, cfg) -> Iterator[Problem]:
 )
 def rotation(doc: PdfDocument, cfg) -> Iterator[Problem]:
     for page in _with_content(doc, cfg):
-        s = page.scan
-        if s.turn in (90, 180, 270):
+        scan = page.scan
+        if scan.turn in (90, 180, 270):
             how = {90: ("被逆时针转了 90°（内容的顶部朝左）", "turned 90° counter-clockwise (the top of its content "
                         "faces left)", "顺时针旋转 90°", "90° clockwise"),
                    180: ("上下颠倒", "upside down", "旋转 180°", "180°"),
                    270: ("被顺时针转了 90°（内容的顶部朝右）", "turned 90° clockwise (the top of its content faces "
-                         "right)", "逆时针旋转 90°", "90° counter-clockwise")}[s.turn]
+                         "right)", "逆时针旋转 90°", "90° counter-clockwise")}[scan.turn]
             yield _problem("第 {n} 页{state}。请把该页{turn}后保存。", "Page {n} is {state_en}. Rotate it {turn_en} and save.",
-                           s.turn, 0, page, n=page.number, state=how[0], state_en=how[1], turn=how[2],
+                           scan.turn, 0, page, n=page.number, state=how[0], state_en=how[1], turn=how[2],
                            turn_en=how[3])
-        elif s.sideways:
+        elif scan.sideways:
             yield _problem("第 {n} 页横置（文字行沿竖向排列，无法判断向哪边）。请把该页旋转 90° 到正向后保存。",
                            "Page {n} lies sideways (its text lines run up the page; which way could not be told). "
                            "Rotate it 90° upright and save.", "90 or 270", 0, page, n=page.number)
@@ -415,12 +448,12 @@ _SIDES = {"top": ("上", "top"), "bottom": ("下", "bottom"), "left": ("左", "l
           "Place the whole original inside the scanning area with a margin all round and scan again."),
 )
 def cut_off(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    c = cfg.cut_off
+    limits = cfg.cut_off
     for page in _with_content(doc, cfg):
         scan = page.scan
         for side, share in sorted(scan.cut_edges.items(), key=lambda kv: -kv[1]):
             places = scan.cut_places.get(side, 0)
-            if share >= c.min_edge_share or places >= c.min_cut_places:
+            if share >= limits.min_edge_share or places >= limits.min_cut_places:
                 zh, en = _SIDES[side]
                 yield _problem("第 {n} 页内容压到了{side}边（距边缘不到 {mm} 毫米：压边文字占该边 {s:.0%}，切断 {k} 处文字行或轮廓），原件可能没有扫全。"
                                "请完整放入扫描区域后重新扫描。",
@@ -428,9 +461,9 @@ def cut_off(doc: PdfDocument, cfg) -> Iterator[Problem]:
                                "{s:.0%} of that edge, {k} text lines or outlines cut); the original may not have been "
                                "captured whole. Scan it again with a margin.",
                                {side: {"share": share, "cut_places": places}},
-                               {"share": f"< {c.min_edge_share}", "cut_places": f"< {c.min_cut_places}"}, page,
+                               {"share": f"< {limits.min_edge_share}", "cut_places": f"< {limits.min_cut_places}"}, page,
                                page.to_points(scan.cut_boxes[side]), n=page.number, side=zh, side_en=en, s=share,
-                               k=places, mm=c.edge_mm)
+                               k=places, mm=limits.edge_mm)
 
 
 @FAMILY.rule(

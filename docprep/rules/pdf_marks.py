@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from ..analysis.marks import PageMarks
-from ..documents.pdf import PdfDocument, PdfPage
+from ..documents.pdf import PdfDocument
+from ..documents.pdfpages import PdfPage
 from ..i18n import Text
 from ..model import Problem, Severity
 from .pdf import FAMILY, copy_note
@@ -56,11 +57,13 @@ def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, pag
     "pdf.missing-seal", E,
     title=T("复印件上没有找到单位公章", "No official seal found on a copy"),
     explain=T("复印件须经单位人事部门与原件核对，并加盖单位红色公章。docprep 在红色墨迹中寻找闭合的圆形、椭圆形或方形印章"
-              "（12～80 毫米，印环连续、内有文字或五角星）；红色标题、表格线和红笔批注不算。灰度扫描看不出红色，由 pdf.color 提示。",
+              "（{marks.seal_diameter_mm[0]:g}～{marks.seal_diameter_mm[1]:g} 毫米，印环连续、内有文字或五角星）；红色标题、"
+              "表格线和红笔批注不算。灰度扫描看不出红色，由 pdf.color 提示。",
               "Every copy must be checked against the original by the unit's HR and carry the unit's red official "
-              "seal. docprep looks in the red ink for a closed round, oval or square seal (12-80 mm, a continuous "
-              "ring with text or a star inside); red titles, table rules and red pen marks do not count. A grayscale "
-              "scan cannot show red: pdf.color says so instead."),
+              "seal. docprep looks in the red ink for a closed round, oval or square seal "
+              "({marks.seal_diameter_mm[0]:g}-{marks.seal_diameter_mm[1]:g} mm, a continuous ring with text or a star "
+              "inside); red titles, table rules and red pen marks do not count. A grayscale scan cannot show red: "
+              "pdf.color says so instead."),
     fix=T("请单位人事部门核对原件后在复印件上加盖公章，再用彩色模式扫描。",
           "Have the unit's HR check the copy against the original and stamp it with the unit's seal, then scan it "
           "in colour."),
@@ -112,10 +115,11 @@ def missing_verification(doc: PdfDocument, cfg) -> Iterator[Problem]:
 @FAMILY.rule(
     "pdf.missing-date", E,
     title=T("“核对无误”旁没有核对日期", "No date beside the verification"),
-    explain=T("核对字样旁应注明核对日期（如 2024年3月5日、2024.3.5、二〇二四年三月五日）。只在核对字样附近查找：证书本身的"
-              "发证日期不算。",
+    explain=T("核对字样旁应注明核对日期（如 2024年3月5日、2024.3.5、二〇二四年三月五日）。只在核对字样附近（{marks.date_near_mm:g} "
+              "毫米内）查找：证书本身的发证日期不算。",
               "The verification must be dated beside the words (e.g. 2024年3月5日, 2024.3.5, 二〇二四年三月五日). "
-              "Only the neighbourhood of the words is searched: the document's own issue date does not count."),
+              "Only the neighbourhood of the words (within {marks.date_near_mm:g} mm) is searched: the document's own "
+              "issue date does not count."),
     fix=T("请人事部门在“核对无误”旁补写核对日期（年、月、日）。",
           "Have HR add the date (year, month, day) beside 核对无误."),
 )

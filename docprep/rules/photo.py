@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 
 from ..analysis.docimage import SETTINGS as DOCUMENT_SETTINGS
-from ..documents.photo import Box, Photo
+from ..analysis.geometry import Box
+from ..documents.photo import Photo
 from ..documents.sniff import extension
 from ..i18n import Text
 from ..model import Problem, Severity
@@ -18,63 +19,95 @@ from ..numbers import limit_text, rounded, versus
 from ..profiles.schema import Setting, lower_extensions, ordered
 from .registry import RuleFamily
 
-S = Setting
 SETTINGS = {
-    "extensions": S("str-list", "allowed file extensions (any case, with or without the dot: \".JPG\" is read as "
-                                "jpg)", min_items=1, normalize=lower_extensions),
+    "extensions": Setting("str-list", "allowed file extensions (any case, with or without the dot: \".JPG\" is "
+                          "read as jpg)", min_items=1, normalize=lower_extensions),
     "max_pixels": {  # images with more pixels are refused undecoded (decompression bombs)
-        "jpeg": S("int", "most pixels of a JPEG (decoded at reduced size, so memory stays small)", min=1),
-        "other": S("int", "most pixels of any other format (PNG, TIFF, HEIC ...: decoded whole, about 4 bytes a "
-                   "pixel)", min=1),
+        "jpeg": Setting("int", "most pixels of a JPEG (decoded at reduced size, so memory stays small)", min=1),
+        "other": Setting("int", "most pixels of any other format (PNG, TIFF, HEIC ...: decoded whole, about 4 "
+                         "bytes a pixel)", min=1),
     },
     "file_size": {
-        "min_bytes": S("int", "smallest allowed file size in bytes (inclusive)", min=0),
-        "max_bytes": S("int", "largest allowed file size in bytes (inclusive)", min=1),
-        "notice": S("str", "the platform's own words for the size window, quoted in messages", required=False),
-        "kilo": S("int", "how the notice's K is read: 1024 or 1000 bytes", choices=(1000, 1024)),
+        "min_bytes": Setting("int", "smallest allowed file size in bytes (inclusive)", min=0),
+        "max_bytes": Setting("int", "largest allowed file size in bytes (inclusive)", min=1),
+        "notice": Setting("str", "the platform's own words for the size window, quoted in messages; absent: none",
+                          required=False),
+        "kilo": Setting("int", "how the notice's K is read: 1024 or 1000 bytes", choices=(1000, 1024)),
     },
     "dimensions": {
-        "min_width": S("int", "smallest width in pixels", min=1),
-        "min_height": S("int", "smallest height in pixels", min=1),
-        "exact": S("size-list", "allowed exact [width, height] sizes; empty list = any size above the minimum",
-                   required=False),
+        "min_width": Setting("int", "smallest width in pixels", min=1),
+        "min_height": Setting("int", "smallest height in pixels", min=1),
+        "exact": Setting("size-list", "allowed exact [width, height] sizes; empty or absent: any size above the "
+                         "minimum", required=False),
     },
-    "aspect_ratio": S("range", "allowed width/height, both ends included", min=0.1, max=10),
+    "aspect_ratio": Setting("range", "allowed width/height, both ends included", min=0.1, max=10),
     "color": {
-        "top_share": S("float", "share of the most colourful pixels whose chroma is measured", min=0.0001, max=0.5),
-        "min_chroma": S("float", "Lab chroma those pixels reach at least; below it the photo is black and white",
-                        min=0),
+        "top_share": Setting("float", "share of the most colourful pixels whose chroma is measured", min=0.0001,
+                             max=0.5),
+        "min_chroma": Setting("float", "Lab chroma those pixels reach at least; below it the photo is black and "
+                              "white", min=0),
     },
     "background": {
-        "min_brightness": S("float", "median grey level of the background (0-255) at least", min=0, max=255),
-        "max_tint": S("float", "colour distance of the median background from neutral grey (Lab a*/b*)", min=0),
-        "max_spread": S("float", "grey levels between the background's brightest and darkest areas", min=0),
+        "min_brightness": Setting("float", "median grey level of the background (0-255) at least", min=0, max=255),
+        "max_tint": Setting("float", "colour distance of the median background from neutral grey (Lab a*/b*)",
+                            min=0),
+        "max_spread": Setting("float", "grey levels between the background's brightest and darkest areas", min=0),
+        "spread_grid": Setting("int", "the spread is taken between the medians of a grid of this many cells a side, so "
+                               "stray hair at the sampled area's edge does not count but a shadow or an object does",
+                               min=1, max=16),
+        "spread_min_share": Setting("float", "a grid cell counts when at least this share of it is background",
+                                    min=0.01, max=1),
+        "min_pixels": Setting("int", "fewer background pixels (at the analysis scale) than this: no verdict", min=1),
+        "mask": {  # where the background is sampled: beside and above the head, where the person is not
+            "chin_depth": Setting("float", "with a face: sampled down to the face box's top plus this many face "
+                                  "heights (its chin: shoulders and collars vary too much)", min=0, max=5),
+            "head_center": Setting("float", "the head left out is an ellipse centred this many face heights below the "
+                                   "face box's top", min=0, max=5),
+            "head_half_width": Setting("float", "its half-width in face widths (hair and ears)", min=0, max=5),
+            "head_half_height": Setting("float", "its half-height in face heights", min=0, max=5),
+            "edge_band": Setting("float", "without a face: the top band's height and the side bands' width, as "
+                                 "shares of the photo", min=0.01, max=0.5),
+            "edge_depth": Setting("float", "without a face: how far down the side bands reach, as a share of the "
+                                  "photo height", min=0.01, max=1),
+        },
     },
     "face": {
-        "height_ratio": S("range", "face height / photo height (detector box, brows to chin)", min=0, max=1),
-        "max_width_ratio": S("float", "face width / photo width at most: the detector's square box stops growing "
-                             "at the photo's sides, so a head too large shows here first", min=0, max=1),
-        "max_center_offset": S("float", "horizontal offset of the face centre from the photo centre, / width", min=0),
-        "min_headroom": S("float", "space above the face box, in face heights, for the hair and top margin", min=0),
-        "max_eye_offset": S("float", "offset of the eyes' midpoint from the face centre, / face width (turned head)",
-                            min=0),
-        "max_roll_degrees": S("float", "tilt of the eye line in degrees", min=0),
+        "search_floor": Setting("float", "smallest face looked for, as a share of the photo's short side: smaller "
+                                "ones are not found at all (and so are neither the face nor a second person)",
+                                min=0.02, max=1),
+        "height_ratio": Setting("range", "face height / photo height (detector box, brows to chin)", min=0, max=1),
+        "max_width_ratio": Setting("float", "face width / photo width at most: the detector's square box stops "
+                                   "growing at the photo's sides, so a head too large shows here first", min=0, max=1),
+        "max_center_offset": Setting("float", "horizontal offset of the face centre from the photo centre, / width",
+                                     min=0),
+        "min_headroom": Setting("float", "space above the face box, in face heights, for the hair and top margin",
+                                min=0),
+        "max_eye_offset": Setting("float", "offset of the eyes' midpoint from the face centre, / face width (turned "
+                                  "head)", min=0),
+        "max_roll_degrees": Setting("float", "tilt of the eye line in degrees", min=0),
     },
     "sharpness": {
-        "min_score": S("float", "contrast-normalised Laplacian energy of the face at 128 px", min=0),
+        "min_score": Setting("float", "contrast-normalised Laplacian energy of the face at 128 px", min=0),
     },
     "exposure": {
-        "face_brightness": S("range", "mean grey level of the central face area", min=0, max=255),
-        "max_side_difference": S("float", "brightness difference between the face's halves, / face brightness", min=0),
+        "face_brightness": Setting("range", "mean grey level of the central face area", min=0, max=255),
+        "max_side_difference": Setting("float", "brightness difference between the face's halves, / face "
+                                       "brightness", min=0),
     },
     "document": DOCUMENT_SETTINGS,  # telling a picture of a document from an ID photo (docprep.docimage)
     "fix": {
-        "sizes": S("size-list", "output [width, height] presets for `docprep fix`, largest first"),
-        "dpi": S("int", "DPI written into the fixed JPEG", min=72, max=1200),
-        "max_upscale": S("float", "how far `fix` may enlarge the crop to reach a preset (1.0 = never)", min=1.0),
-        "quality": S("range", "JPEG quality range that `fix` searches", min=1, max=100),
-        "face_height": S("float", "face box height / output height in a fixed photo", min=0.05, max=0.9),
-        "face_center_y": S("float", "face box centre / output height in a fixed photo", min=0.1, max=0.9),
+        "sizes": Setting("size-list", "output [width, height] presets for `docprep fix`, largest first"),
+        "dpi": Setting("int", "DPI written into the fixed JPEG", min=72, max=1200),
+        "max_upscale": Setting("float", "how far `fix` may enlarge the crop to reach a preset (1.0 = never)", min=1.0),
+        "quality": Setting("range", "JPEG quality range that `fix` searches", min=1, max=100),
+        "face_height": Setting("float", "face box height / output height in a fixed photo", min=0.05, max=0.9),
+        "face_center_y": Setting("float", "face box centre / output height in a fixed photo", min=0.1, max=0.9),
+        "face_search_floor": Setting("float", "smallest face `fix` looks for, as a share of the picture's short "
+                                     "side: phone photos show small faces; a smaller one is not found, and the photo "
+                                     "is refused (photo.face)", min=0.02, max=1),
+        "detection_long_side": Setting("int", "long side in pixels of the reduced copy `fix` finds the face on: its "
+                                       "short side must give the smallest face sought the detector's 24 px",
+                                       min=100, max=10000),
     },
 }
 
@@ -142,8 +175,10 @@ def _read_as_1000(bound: int) -> int:
 @FAMILY.rule(
     "photo.file-size", E,
     title=T("文件大小不符", "File size out of range"),
-    explain=T("平台限制照片文件的字节数（浙江：大于30K且小于1M，K 按 1024 字节计）。",
-              "The platform limits the photo's bytes (Zhejiang: over 30K and under 1M, with K = 1024 bytes)."),
+    explain=T("平台限制照片文件的字节数（{profile}：{file_size.min_bytes:,}～{file_size.max_bytes:,} 字节，两端可取；"
+              "K 按 {file_size.kilo} 字节计）。",
+              "The platform limits the photo's bytes ({profile}: {file_size.min_bytes:,} to {file_size.max_bytes:,} "
+              "bytes, both ends allowed; K = {file_size.kilo} bytes)."),
     fix=T("用 `docprep fix` 重新压缩；它调节 JPEG 质量和像素尺寸，不会填充无用字节。",
           "Re-compress with `docprep fix`; it tunes JPEG quality and pixel size, never pads bytes."),
 )
@@ -151,7 +186,7 @@ def file_size(photo: Photo, cfg) -> Iterator[Problem]:
     size, lo, hi = len(photo.data), cfg.file_size.min_bytes, cfg.file_size.max_bytes
     if lo <= size <= hi:
         return
-    notice = getattr(cfg.file_size, "notice", None)
+    notice = cfg.file_size.notice
     rule_text = T(f"（通知原文：{notice}）", f"(the notice says: {notice})") if notice else T("", "")
     expected = [lo, hi]
     if size < lo:
@@ -183,27 +218,29 @@ def file_size(photo: Photo, cfg) -> Iterator[Problem]:
 )
 def dimensions(photo: Photo, cfg) -> Iterator[Problem]:
     w, h = photo.size
-    d = cfg.dimensions
-    exact = [tuple(s) for s in getattr(d, "exact", [])]
+    dimensions = cfg.dimensions
+    exact = dimensions.exact
     if exact and (w, h) not in exact:
         sizes = "、".join(f"{ew}×{eh}" for ew, eh in exact)
         yield _problem("照片为 {w}×{h} 像素，要求正好为 {sizes} 像素（宽×高）。请用 `docprep fix` 生成。",
                        "The photo is {w}×{h} px; it must be exactly {sizes_en} px (width×height). Make one with `docprep fix`.",
                        [w, h], [list(s) for s in exact], w=w, h=h, sizes=sizes,
                        sizes_en=" or ".join(f"{ew}×{eh}" for ew, eh in exact))
-    elif w < d.min_width or h < d.min_height:
+    elif w < dimensions.min_width or h < dimensions.min_height:
         yield _problem("照片为 {w}×{h} 像素，要求至少 {mw}×{mh} 像素（宽×高）。请用更大的原图重新生成，不要放大小图。",
                        "The photo is {w}×{h} px; at least {mw}×{mh} px (width×height) is required. "
                        "Start from a larger original; do not upscale a small one.",
-                       [w, h], [d.min_width, d.min_height], w=w, h=h, mw=d.min_width, mh=d.min_height)
+                       [w, h], [dimensions.min_width, dimensions.min_height], w=w, h=h, mw=dimensions.min_width,
+                       mh=dimensions.min_height)
 
 
 @FAMILY.rule(
     "photo.aspect-ratio", E,
     title=T("宽高比不符", "Aspect ratio out of range"),
-    explain=T("宽/高 必须在规定范围内（浙江 0.65～0.80，两端可取）；身份证照 358×441 的比值 0.812 超出上限。",
-              "width/height must lie in the window (Zhejiang 0.65-0.80, both ends allowed); the ID-card size 358×441 "
-              "(0.812) is over the limit."),
+    explain=T("宽/高 必须在规定范围内（{profile}：{aspect_ratio[0]:g}～{aspect_ratio[1]:g}，两端可取）；"
+              "身份证照的 358×441 像素，比值为 0.812。",
+              "width/height must lie in the window ({profile}: {aspect_ratio[0]:g}-{aspect_ratio[1]:g}, both ends "
+              "allowed); the ID-card size 358×441 px has a ratio of 0.812."),
     fix=T("用 `docprep fix` 按 1寸/2寸 比例重新裁剪。", "Re-crop to 1-inch/2-inch proportions with `docprep fix`."),
 )
 def aspect_ratio(photo: Photo, cfg) -> Iterator[Problem]:
@@ -260,17 +297,18 @@ def color_mode(photo: Photo, cfg) -> Iterator[Problem]:
                        "The embedded colour profile is '{p}'; sRGB is required. Convert it with `docprep fix`.",
                        photo.icc_description, "sRGB", p=photo.icc_description)
     else:
-        c = cfg.color
-        chroma = colourfulness(photo.pixels, c.top_share)
-        if chroma < c.min_chroma:
-            shown, limit = versus(chroma, c.min_chroma, decimals=1)
-            share = limit_text(c.top_share, percent=True)
+        color = cfg.color
+        chroma = colourfulness(photo.pixels, color.top_share)
+        if chroma < color.min_chroma:
+            shown, limit = versus(chroma, color.min_chroma, decimals=1)
+            share = limit_text(color.top_share, percent=True)
             yield _problem("照片没有颜色：颜色最鲜艳的 {share} 像素色度只有 {c}，要求 ≥ {m}（黑白照片存成 RGB 也不合格）。"
                            "请使用彩色照片，黑白照片不能转成彩色。",
                            "The photo has no colour: its most colourful {share} of pixels reach a chroma of only {c}; "
                            "at least {m} is required (a black-and-white picture fails even when saved as RGB). Use a "
                            "colour photo; a black-and-white one cannot be made colour.",
-                           rounded(chroma, c.min_chroma, 2), f">= {c.min_chroma}", c=shown, m=limit, share=share)
+                           rounded(chroma, color.min_chroma, 2), f">= {color.min_chroma}", c=shown, m=limit,
+                           share=share)
 
 
 def lab(rgb: np.ndarray) -> np.ndarray:
@@ -289,38 +327,40 @@ def colourfulness(rgb: np.ndarray, top_share: float) -> float:
     return float(np.partition(chroma, rank)[rank])
 
 
-def background_mask(photo: Photo) -> tuple[np.ndarray, str]:
+def background_mask(photo: Photo, area) -> tuple[np.ndarray, str]:
     """Pixels (analysis scale) that show the background: beside and above the head, where a person is not.
-    Without a face, the top band and the upper side bands."""
+    Without a face, the top band and the upper side bands. `area`: the profile's [photo.background.mask]."""
     h, w = photo.pixels.shape[:2]
     mask = np.zeros((h, w), np.uint8)
     if photo.faces.frontal:
         face = photo.faces.frontal[0].scaled(photo.scale)
         # down to the chin only: shoulders and collars vary too much to be sampled as background
-        mask[:int(min(h, face.y + face.h * 0.85))] = 1
+        mask[:int(min(h, face.y + face.h * area.chin_depth))] = 1
         # the head with hair and ears: an ellipse generously larger than the detector's box
-        cv2.ellipse(mask, (int(face.cx), int(face.y + face.h * 0.4)), (int(face.w * 0.85), int(face.h * 1.0)),
-                    0, 0, 360, 0, -1)
+        cv2.ellipse(mask, (int(face.cx), int(face.y + face.h * area.head_center)),
+                    (int(face.w * area.head_half_width), int(face.h * area.head_half_height)), 0, 0, 360, 0, -1)
         where = "around-head"
     else:
-        band_h, band_w = max(1, int(h * 0.12)), max(1, int(w * 0.12))
+        band_h, band_w = max(1, int(h * area.edge_band)), max(1, int(w * area.edge_band))
+        depth = int(h * area.edge_depth)
         mask[:band_h] = 1
-        mask[: int(h * 0.6), :band_w] = 1
-        mask[: int(h * 0.6), w - band_w:] = 1
+        mask[:depth, :band_w] = 1
+        mask[:depth, w - band_w:] = 1
         where = "edges"
     return mask.astype(bool), where
 
 
-def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int = 4) -> float:
-    """Grey-level spread between the background's brightest and darkest areas (medians of a cells×cells grid),
-    so stray hair at the mask's edge does not count but a shadow or an object does."""
+def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int, min_share: float) -> float:
+    """Grey-level spread between the background's brightest and darkest areas (medians of a cells×cells grid,
+    counting cells at least `min_share` background), so stray hair at the mask's edge does not count but a shadow
+    or an object does."""
     h, w = gray.shape
     medians = []
     for row in range(cells):
         for col in range(cells):
             window = (slice(row * h // cells, (row + 1) * h // cells), slice(col * w // cells, (col + 1) * w // cells))
             inside = mask[window]
-            if inside.mean() >= 0.3:
+            if inside.mean() >= min_share:
                 medians.append(float(np.median(gray[window][inside])))
     return max(medians) - min(medians) if len(medians) > 1 else 0.0
 
@@ -336,31 +376,33 @@ def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int = 4) -> flo
           "recoloured into white."),
 )
 def background(photo: Photo, cfg) -> Iterator[Problem]:
-    mask, where = background_mask(photo)
-    if mask.sum() < 50:
+    limits = cfg.background
+    mask, where = background_mask(photo, limits.mask)
+    if mask.sum() < limits.min_pixels:
         return
     gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
     colour = lab(photo.pixels[mask].reshape(1, -1, 3)).reshape(-1, 3)
     brightness = float(np.median(gray[mask]))
     tint = float(np.hypot(np.median(colour[:, 1]), np.median(colour[:, 2])))
-    spread = background_spread(gray, mask)
-    b = cfg.background
-    measured = {"brightness": rounded(brightness, b.min_brightness, 1), "tint": rounded(tint, b.max_tint, 1),
-                "spread": rounded(spread, b.max_spread, 1), "region": where}
-    expected = {"brightness": f">= {b.min_brightness}", "tint": f"<= {b.max_tint}", "spread": f"<= {b.max_spread}"}
-    if tint > b.max_tint:
-        t, mt = versus(tint, b.max_tint, decimals=1)
+    spread = background_spread(gray, mask, limits.spread_grid, limits.spread_min_share)
+    measured = {"brightness": rounded(brightness, limits.min_brightness, 1),
+                "tint": rounded(tint, limits.max_tint, 1), "spread": rounded(spread, limits.max_spread, 1),
+                "region": where}
+    expected = {"brightness": f">= {limits.min_brightness}", "tint": f"<= {limits.max_tint}",
+                "spread": f"<= {limits.max_spread}"}
+    if tint > limits.max_tint:
+        t, mt = versus(tint, limits.max_tint, decimals=1)
         yield _problem("背景有明显颜色（色偏 {t}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
                        "The background is coloured (tint {t}, at most {mt} allowed; brightness {br:.0f}), not white. "
                        "Retake the photo against a white background.",
                        measured, expected, t=t, mt=mt, br=brightness)
-    elif brightness < b.min_brightness:
-        br, mb = versus(brightness, b.min_brightness)
+    elif brightness < limits.min_brightness:
+        br, mb = versus(brightness, limits.min_brightness)
         yield _problem("背景偏暗/偏灰（亮度 {br}，要求 ≥ {mb}）。请在光线充足的白色背景前重拍。",
                        "The background is too dark or grey (brightness {br}; at least {mb} required). Retake "
                        "it in good light against white.", measured, expected, br=br, mb=mb)
-    elif spread > b.max_spread:
-        sp, ms = versus(spread, b.max_spread)
+    elif spread > limits.max_spread:
+        sp, ms = versus(spread, limits.max_spread)
         yield _problem("背景不均匀（最亮与最暗区域相差 {s} 个灰度级，要求 ≤ {ms}），有阴影或杂物。请在干净、光照均匀的白色背景前重拍。",
                        "The background is uneven (its brightest and darkest areas differ by {s} grey levels; at "
                        "most {ms}): shadows or objects. Retake it against a clean, evenly lit white background.",
@@ -376,66 +418,87 @@ def background(photo: Photo, cfg) -> Iterator[Problem]:
           "Retake the photo facing the camera, or re-crop around the face with `docprep fix`."),
 )
 def face(photo: Photo, cfg) -> Iterator[Problem]:
-    f = cfg.face
     faces = photo.faces.frontal
-    w, h = photo.size
-    if not faces:
-        if photo.faces.profile_only:
-            yield _problem("只检测到侧脸，没有正面人脸。请正对镜头重拍。",
-                           "Only a face in profile was found, no frontal face. Retake the photo facing the camera.",
-                           "profile", "frontal")
-        else:
-            yield _problem("未检测到人脸。请使用正面免冠、脸部清晰的证件照。",
-                           "No face was found. Use a frontal, bare-headed photo with the face clearly visible.", 0, 1)
+    if len(faces) != 1:
+        yield from _not_one_face(photo)
         return
+    box, limits = faces[0], cfg.face
+    yield from _face_size(box, photo.size, limits)
+    yield from _face_place(box, photo.size, limits)
+    if len(photo.faces.eyes) == 2:
+        yield from _face_turn(box, photo.faces.eyes, limits)
+
+
+def _not_one_face(photo: Photo) -> Iterator[Problem]:
+    faces = photo.faces.frontal
     if len(faces) > 1:
         yield _problem("检测到 {n} 张人脸，证件照只能有一人。", "{n} faces were found; an ID photo shows one person.",
                        len(faces), 1, n=len(faces))
-        return
-    box = faces[0]
+    elif photo.faces.profile_only:
+        yield _problem("只检测到侧脸，没有正面人脸。请正对镜头重拍。",
+                       "Only a face in profile was found, no frontal face. Retake the photo facing the camera.",
+                       "profile", "frontal")
+    else:
+        yield _problem("未检测到人脸。请使用正面免冠、脸部清晰的证件照。",
+                       "No face was found. Use a frontal, bare-headed photo with the face clearly visible.", 0, 1)
+
+
+def _face_size(box: Box, size: tuple[int, int], limits) -> Iterator[Problem]:
+    """The face's height (and, for a head too large, width) against the photo's."""
+    w, h = size
     ratio, width_ratio = box.h / h, box.w / w
-    lo, hi = f.height_ratio
+    lo, hi = limits.height_ratio
     if ratio < lo:
         r, lo_text = versus(ratio, lo, percent=True)
         yield _problem("人脸高度占照片的 {r}，要求 {lo}～{hi}（头部过小，请裁得更近）。",
                        "The face is {r} of the photo height; {lo}-{hi} expected (head too small: crop "
                        "closer).", rounded(ratio, lo), [lo, hi], box, r=r, lo=lo_text, hi=limit_text(hi, True))
-    elif ratio > hi or width_ratio > f.max_width_ratio:
-        (r, hi_text), (wr, mw) = versus(ratio, hi, percent=True), versus(width_ratio, f.max_width_ratio, percent=True)
+    elif ratio > hi or width_ratio > limits.max_width_ratio:
+        (r, hi_text), (wr, mw) = (versus(ratio, hi, percent=True),
+                                  versus(width_ratio, limits.max_width_ratio, percent=True))
         yield _problem("人脸占照片高度的 {r}、宽度的 {wr}，要求高度 ≤ {hi}、宽度 ≤ {mw}（头部过大，请留出更多边距）。",
                        "The face is {r} of the photo height and {wr} of its width; at most {hi} and "
                        "{mw} (head too large: leave more margin).", {"height": rounded(ratio, hi),
-                       "width": rounded(width_ratio, f.max_width_ratio)},
-                       {"height": [lo, hi], "width": f"<= {f.max_width_ratio}"}, box, r=r, wr=wr, hi=hi_text, mw=mw)
+                       "width": rounded(width_ratio, limits.max_width_ratio)},
+                       {"height": [lo, hi], "width": f"<= {limits.max_width_ratio}"}, box, r=r, wr=wr, hi=hi_text,
+                       mw=mw)
+
+
+def _face_place(box: Box, size: tuple[int, int], limits) -> Iterator[Problem]:
+    """The face's distance from the centre line, and the room above it for the top of the head."""
+    w = size[0]
     offset = (box.cx - w / 2) / w
-    if abs(offset) > f.max_center_offset:
-        o, m = versus(abs(offset), f.max_center_offset, percent=True)
+    if abs(offset) > limits.max_center_offset:
+        o, m = versus(abs(offset), limits.max_center_offset, percent=True)
         yield _problem("人脸偏离中线 {o} 的照片宽度（要求 ≤ {m}）。请用 `docprep fix` 重新居中裁剪。",
                        "The face is {o} of the width off the centre line (at most {m}). Re-centre it with "
-                       "`docprep fix`.", rounded(offset, f.max_center_offset), f.max_center_offset, box, o=o, m=m)
+                       "`docprep fix`.", rounded(offset, limits.max_center_offset), limits.max_center_offset, box,
+                       o=o, m=m)
     headroom = box.y / box.h
-    if headroom < f.min_headroom:
-        r, m = versus(headroom, f.min_headroom, decimals=2)
+    if headroom < limits.min_headroom:
+        r, m = versus(headroom, limits.min_headroom, decimals=2)
         yield _problem("头顶上方空间只有 {r} 个脸高（要求 ≥ {m}），头顶可能被裁掉。请留出头顶空间重新裁剪。",
                        "There are only {r} face heights above the face (at least {m}); the top of the head may be cut "
-                       "off. Re-crop leaving room above the head.", rounded(headroom, f.min_headroom), f.min_headroom,
-                       box, r=r, m=m)
-    eyes = photo.faces.eyes
-    if len(eyes) == 2:
-        left, right = eyes
-        eye_offset = ((left.cx + right.cx) / 2 - box.cx) / box.w
-        roll = float(np.degrees(np.arctan2(right.cy - left.cy, right.cx - left.cx)))
-        if abs(eye_offset) > f.max_eye_offset:
-            o, m = versus(abs(eye_offset), f.max_eye_offset, percent=True)
-            yield _problem("脸部没有正对镜头（双眼中点偏离脸部中线 {o}，要求 ≤ {m}）。请正对镜头重拍。",
-                           "The face is turned away (the eyes' midpoint is {o} of the face width off centre; at most "
-                           "{m}). Retake facing the camera.", rounded(eye_offset, f.max_eye_offset), f.max_eye_offset,
-                           box, o=o, m=m)
-        elif abs(roll) > f.max_roll_degrees:
-            a, m = versus(abs(roll), f.max_roll_degrees, decimals=1)
-            yield _problem("头部歪斜 {a}°（要求 ≤ {m}°）。请端正头部重拍。",
-                           "The head is tilted {a}° (at most {m}°). Retake with the head level.",
-                           rounded(roll, f.max_roll_degrees, 1), f.max_roll_degrees, box, a=a, m=m)
+                       "off. Re-crop leaving room above the head.", rounded(headroom, limits.min_headroom),
+                       limits.min_headroom, box, r=r, m=m)
+
+
+def _face_turn(box: Box, eyes, limits) -> Iterator[Problem]:
+    """A head turned away (the eyes off the face's centre) or tilted (the eye line off level)."""
+    left, right = eyes
+    eye_offset = ((left.cx + right.cx) / 2 - box.cx) / box.w
+    roll = float(np.degrees(np.arctan2(right.cy - left.cy, right.cx - left.cx)))
+    if abs(eye_offset) > limits.max_eye_offset:
+        o, m = versus(abs(eye_offset), limits.max_eye_offset, percent=True)
+        yield _problem("脸部没有正对镜头（双眼中点偏离脸部中线 {o}，要求 ≤ {m}）。请正对镜头重拍。",
+                       "The face is turned away (the eyes' midpoint is {o} of the face width off centre; at most "
+                       "{m}). Retake facing the camera.", rounded(eye_offset, limits.max_eye_offset),
+                       limits.max_eye_offset, box, o=o, m=m)
+    elif abs(roll) > limits.max_roll_degrees:
+        a, m = versus(abs(roll), limits.max_roll_degrees, decimals=1)
+        yield _problem("头部歪斜 {a}°（要求 ≤ {m}°）。请端正头部重拍。",
+                       "The head is tilted {a}° (at most {m}°). Retake with the head level.",
+                       rounded(roll, limits.max_roll_degrees, 1), limits.max_roll_degrees, box, a=a, m=m)
 
 
 def face_gray(photo: Photo, inner: float = 1.0) -> np.ndarray | None:
@@ -490,9 +553,9 @@ def exposure(photo: Photo, cfg) -> Iterator[Problem]:
     gray = face_gray(photo, inner=0.6)
     if gray is None:
         return
-    e = cfg.exposure
+    limits = cfg.exposure
     brightness = float(gray.mean())
-    lo, hi = e.face_brightness
+    lo, hi = limits.face_brightness
     box = photo.faces.frontal[0]
     if brightness < lo or brightness > hi:
         dark = brightness < lo
@@ -504,9 +567,9 @@ def exposure(photo: Photo, cfg) -> Iterator[Problem]:
         return
     half = gray.shape[1] // 2
     difference = abs(float(gray[:, :half].mean()) - float(gray[:, half:].mean())) / max(brightness, 1)
-    if difference > e.max_side_difference:
-        d, m = versus(difference, e.max_side_difference, percent=True)
+    if difference > limits.max_side_difference:
+        d, m = versus(difference, limits.max_side_difference, percent=True)
         yield _problem("面部左右亮度相差 {d}（要求 ≤ {m}），光照不均。请在正面均匀光线下重拍。",
                        "The two halves of the face differ in brightness by {d} (at most {m}): uneven light. "
-                       "Retake in even light from the front.", rounded(difference, e.max_side_difference),
-                       e.max_side_difference, box, d=d, m=m)
+                       "Retake in even light from the front.", rounded(difference, limits.max_side_difference),
+                       limits.max_side_difference, box, d=d, m=m)

@@ -1,0 +1,134 @@
+"""Dates in read text, and the date written or stamped beside the verification words (not the document's own
+issue date elsewhere on the page)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import ocr
+from .geometry import Box, mm_to_px
+from .ocr import TextLine
+from .redink import remove_red
+from .words import Verification, piece_box, text_layer_lines
+
+if TYPE_CHECKING:
+    from .marks import MarkSettings
+
+# One character for another, so positions still index the original text: full-width forms and OCR slips.
+_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+", "0123456789....--///十")
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
+_ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
+_CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
+                           r"\s*([一二三四五六七八九十]{1,3})\s*日?")
+_LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
+
+
+@dataclass(frozen=True)
+class VerificationDate:
+    """The date written or stamped beside the verification words."""
+
+    box: Box
+    text: str
+    value: date | None  # None when a written date lost its month in reading (二〇二二年月十一日)
+
+
+def parse_dates(text: str) -> list[tuple[date | None, int, int]]:
+    """Dates in a line of text, (value, start, end): 2024年3月5日, 2024.3.5, 2024-03-05, 2024/3/5 and
+    二〇二四年三月五日. Handwritten dates come back from OCR with slips (20243.5, 2024-0305, 2024/8127 for
+    2024/8/27, a stray digit before the year or after the day, 〇二四年 for 二〇二四年); those are read
+    leniently, and a date with all its separators may follow other digits. A Chinese date whose month
+    numerals were lost is still a date, of unknown value (None). Impossible dates are skipped."""
+    text = text.translate(_DATE_SLIPS)
+    found = []
+    for m in _ARABIC_DATE.finditer(text):
+        value = _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if value:
+            found.append((value, m.start(), m.end()))
+    for m in _LENIENT_DATE.finditer(text):
+        if any(start <= m.start() < end for _, start, end in found):
+            continue
+        value = _lenient(int(m.group(1)), m.group(2))
+        if value:
+            found.append((value, m.start(), m.end()))
+    for m in _CHINESE_DATE.finditer(text):
+        numerals = "二〇"[:4 - len(m.group(1))] + m.group(1)  # numerals lost from the front: this century's
+        year = int("".join(str(_CN_DIGIT[c]) for c in numerals))
+        if not m.group(2):
+            found.append((None, m.start(), m.end()))
+            continue
+        value = _date(year, _cn_number(m.group(2)), _cn_number(m.group(3)))
+        if value:
+            found.append((value, m.start(), m.end()))
+    return found
+
+
+def _lenient(year: int, rest: str) -> date | None:
+    """Month and day from the digits after a year when OCR lost or misread a separator: whole readings
+    first, then a '/' read as 1, then a stray digit after the day."""
+    groups = [g for g in re.split(r"[\s./\-]+", rest) if g]
+    if not 3 <= sum(len(g) for g in groups) <= 5:  # a year and month alone (2024.12), or a longer number
+        return None
+    if len(groups) >= 2:
+        return _date(year, int(groups[0]), int(groups[1][:2]))
+    digits = groups[0] if groups else ""
+    splits = [(digits[:2], digits[2:]), (digits[:1], digits[1:])]
+    splits += [(digits[:i], digits[i + 1:]) for i in (1, 2) if digits[i:i + 1] == "1"]
+    splits += [(digits[:2], digits[2:4]), (digits[:1], digits[1:3])]
+    for month, day in splits:
+        if month and day and len(day) <= 2:
+            value = _date(year, int(month), int(day))
+            if value:
+                return value
+    return None
+
+
+def _cn_number(numerals: str) -> int:
+    """一 .. 三十一 written in Chinese numerals."""
+    if "十" not in numerals:
+        return _CN_DIGIT.get(numerals, 0) if len(numerals) == 1 else 0
+    tens, _, ones = numerals.partition("十")
+    return (_CN_DIGIT.get(tens, 0) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verification, settings: MarkSettings,
+                           text_words: list[TextLine] | None = None) -> VerificationDate | None:
+    """The date nearest the verification words, no further than `date_near_mm` from them: the document's own
+    issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
+    words; reads the words' surroundings only when those did not reach far enough."""
+    near = mm_to_px(settings.date_near_mm, dpi)
+    if verification.source == "text-layer" and text_words:
+        return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
+    found = _nearest_date(list(verification.lines), verification.box, near)
+    zone = date_zone(verification, dpi, settings, rgb.shape)
+    if found or zone.inside(verification.region):
+        return found
+    # A date may start within reach and run on: read a wider strip than the reach itself.
+    wide = zone.grown(near, rgb.shape, by_y=0)
+    return _nearest_date(ocr.read_region(remove_red(rgb, dpi, settings), dpi, wide, settings), verification.box, near)
+
+
+def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:
+    """Where the verification date may be: within `date_near_mm` of the words."""
+    return verification.box.grown(mm_to_px(settings.date_near_mm, dpi), shape)
+
+
+def _nearest_date(lines: list[TextLine], words: Box, near: float) -> VerificationDate | None:
+    best = None
+    for line in lines:
+        for value, start, end in parse_dates(line.text):
+            box = piece_box(line, start, end)
+            gap = box.gap(words)
+            if gap <= near and (best is None or gap < best[0]):
+                best = (gap, VerificationDate(box, line.text[start:end], value))
+    return best[1] if best else None

@@ -1,0 +1,126 @@
+"""The one corner where onnxruntime and RapidOCR live: the OCR engine with its per-process state, reading a region of
+a page, and the text-direction classifier that tells an upside-down page.
+
+Everything else in docprep asks this module for text lines or direction votes and never imports those libraries,
+so the runtime can be swapped or mocked here alone. Models ship inside the `rapidocr` wheel: nothing is downloaded."""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from .geometry import Box, clip
+
+if TYPE_CHECKING:
+    from .marks import MarkSettings
+
+log = logging.getLogger(__name__)
+
+# The direction classifier's input: text-line crops scaled to this height, padded to this width (its training size).
+CLS_HEIGHT, CLS_WIDTH = 48, 192
+# Regions narrower or lower than this (pixels) hold no line to read.
+MIN_REGION_SIDE = 8
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text with its box in page pixels: read by OCR, or taken from a PDF text layer."""
+
+    text: str
+    box: Box
+    score: float = 1.0
+
+
+_ENGINE_LOCK = threading.Lock()
+_ENGINES: dict[int, object] = {}
+_process_threads = 0  # what `ocr_threads = 0` ("its choice") means in this process; see share_cores()
+
+
+def share_cores() -> None:
+    """In a worker of a pool (`check -j N`): one OCR thread where the profile leaves the count to onnxruntime,
+    which would otherwise start one per core in every worker and make them fight over the same cores."""
+    global _process_threads
+    _process_threads = 1
+
+
+def engine(threads: int = 0):
+    """One RapidOCR engine per process (and thread count), made on first use: its models load lazily from the
+    rapidocr wheel, nothing is downloaded. No angle classifier: pages are turned upright before this runs.
+    The detector keeps the size it is given (the caller scales crops to `ocr_dpi`), and lines are recognised
+    one at a time: a batch is padded to its widest line, which costs memory and saves no time."""
+    threads = threads or _process_threads
+    with _ENGINE_LOCK:
+        if threads not in _ENGINES:
+            from rapidocr import RapidOCR
+
+            params = {"Global.use_cls": False, "Global.log_level": "error", "Global.max_side_len": 4000,
+                      "Det.limit_type": "max", "Det.limit_side_len": 4000, "Rec.rec_batch_num": 1}
+            if threads:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
+                params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+            _ENGINES[threads] = RapidOCR(params=params)
+        return _ENGINES[threads]
+
+
+def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSettings) -> list[TextLine]:
+    """OCR of one region of a grey page, at `ocr_dpi`; boxes come back in page pixels."""
+    region = clip(region.x, region.y, region.right, region.bottom, gray.shape)
+    if region.w < MIN_REGION_SIDE or region.h < MIN_REGION_SIDE:
+        return []
+    x0, y0 = region.x, region.y
+    scale = min(1.0, settings.ocr_dpi / dpi)
+    crop = gray[y0:region.bottom, x0:region.right]
+    if scale < 1.0:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    result = engine(settings.ocr_threads)(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), text_score=settings.ocr_min_score,
+                                          box_thresh=settings.ocr_box_threshold)
+    if not getattr(result, "txts", None):
+        return []
+    lines = []
+    for quad, text, score in zip(result.boxes, result.txts, result.scores):
+        q = np.asarray(quad, np.float32) / scale
+        box = Box.from_corners(x0 + int(q[:, 0].min()), y0 + int(q[:, 1].min()),
+                               x0 + int(np.ceil(q[:, 0].max())), y0 + int(np.ceil(q[:, 1].max())))
+        lines.append(TextLine(text, box, round(float(score), 3)))
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _direction_classifier():
+    """rapidocr's text-direction model (0° vs 180° per text line), loaded once per process; None if not installed."""
+    spec = importlib.util.find_spec("rapidocr")  # found, not imported: only its model file is needed
+    models = sorted((Path(spec.origin).parent / "models").glob("*cls*.onnx")) if spec and spec.origin else []
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        models = []
+    if not models:
+        log.info("rapidocr's direction model or onnxruntime missing: upside-down pages are not detected")
+        return None
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1  # worker processes run side by side; one thread each
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(models[0]), options, providers=["CPUExecutionProvider"])
+
+
+def upside_down_votes(crops: list[np.ndarray]) -> np.ndarray | None:
+    """Per crop of a text line (grey, levelled), the classifier's probability that the text is upside down; None
+    without the classifier."""
+    session = _direction_classifier()
+    if session is None or not crops:
+        return None
+    batch = np.zeros((len(crops), 3, CLS_HEIGHT, CLS_WIDTH), np.float32)
+    for i, crop in enumerate(crops):
+        h, w = crop.shape
+        width = min(CLS_WIDTH, int(np.ceil(CLS_HEIGHT * w / h)))
+        resized = cv2.resize(crop, (width, CLS_HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+        batch[i, :, :, :width] = (resized / 255.0 - 0.5) / 0.5
+    out = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    return out[:, 1]

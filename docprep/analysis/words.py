@@ -1,0 +1,201 @@
+"""The verification words (核对无误 or a variant) on a page: from the PDF text layer when there is one, otherwise
+read with OCR region by region (round each seal, then the ink blocks from the bottom up) within a budget.
+
+Phrases are matched loosely, because handwriting and a seal over the words make OCR confuse characters."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+import cv2
+import numpy as np
+
+from . import ocr
+from .geometry import Box, clip, px_per_mm
+from .ocr import TextLine
+from .redink import remove_red
+from .seals import Seal, find_seals
+
+if TYPE_CHECKING:
+    from .marks import MarkSettings
+
+# Characters the recogniser takes for one another in these words (handwriting, a seal over them).
+_CONFUSABLE = {c: k for k, group in {
+    "核": "校该孩咳骸", "对": "时讨付刈", "无": "天元兀旡", "误": "谟设娱悞俣", "原": "厚源愿", "件": "伴仵住",
+    "致": "玫政到", "与": "马写", "经": "轻径", "已": "己巳", "一": "—", "相": "湘想", "符": "付苻",
+}.items() for c in group + k}
+_NOT_TEXT = re.compile(r"[\s,，.。:：;；、'\"“”‘’()（）\[\]【】!！?？·•*_~-]")
+# Swapping two characters that OCR confuses costs this much of an edit.
+_CONFUSABLE_COST = 0.25
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The verification words found on a page: where, what was read, the variant it matched and how well,
+    where the text came from, and the lines read around them (their date is looked for there first)."""
+
+    box: Box
+    text: str
+    phrase: str
+    score: float
+    source: str  # "text-layer" or "ocr"
+    lines: tuple[TextLine, ...]
+    region: Box  # where `lines` were read
+
+
+def match_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float, int, int] | None:
+    """The phrase that best matches a piece of `text` (punctuation and spaces ignored): (phrase, similarity
+    0-1, start, end) with start/end indexing `text`. Similarity is 1 - edit distance / phrase length, where
+    swapping two characters that OCR confuses costs a quarter."""
+    kept = [i for i, ch in enumerate(text) if not _NOT_TEXT.match(ch)]
+    norm = "".join(text[i] for i in kept)
+    if not norm:
+        return None
+    best = None
+    for phrase in phrases:
+        distance, start, end = _fuzzy_find(phrase, norm)
+        score = 1 - distance / len(phrase)
+        if best is None or (score, len(phrase)) > (best[1], len(best[0])):
+            best = (phrase, score, kept[start] if start < len(kept) else len(text), kept[end - 1] + 1 if end else 0)
+    return best
+
+
+def _fuzzy_find(pattern: str, text: str) -> tuple[float, int, int]:
+    """Least edit distance between `pattern` and any piece of `text` (Sellers' algorithm), with the piece's
+    start and end."""
+    m = len(text)
+    prev = [0.0] * (m + 1)
+    prev_start = list(range(m + 1))
+    for i, p in enumerate(pattern, 1):
+        cur, cur_start = [float(i)] + [0.0] * m, [0] * (m + 1)
+        for j in range(1, m + 1):
+            t = text[j - 1]
+            cost = 0.0 if t == p else _CONFUSABLE_COST if _CONFUSABLE.get(t, t) == _CONFUSABLE.get(p, p) else 1.0
+            options = ((prev[j - 1] + cost, prev_start[j - 1]), (prev[j] + 1, prev_start[j]),
+                       (cur[j - 1] + 1, cur_start[j - 1]))
+            cur[j], cur_start[j] = min(options)
+        prev, prev_start = cur, cur_start
+    end = min(range(m + 1), key=lambda j: (prev[j], -j))
+    return prev[end], prev_start[end], end
+
+
+def piece_box(line: TextLine, start: int, end: int) -> Box:
+    """The part of a line's box holding characters start..end, taking characters as equally wide."""
+    n = max(1, len(line.text))
+    box = line.box
+    return Box.from_corners(int(box.x + box.w * start / n), box.y, int(math.ceil(box.x + box.w * end / n)),
+                            box.bottom)
+
+
+def text_layer_lines(words: list[TextLine]) -> list[TextLine]:
+    """Words of a text layer joined into lines: same baseline band, reading left to right."""
+    lines: list[list[TextLine]] = []
+    for word in sorted(words, key=lambda w: (w.box.y, w.box.x)):
+        middle, height = (word.box.y + word.box.bottom) / 2, word.box.h
+        for line in lines:
+            last = line[-1].box
+            if abs((last.y + last.bottom) / 2 - middle) < height / 2 and word.box.x - last.right < 2 * height:
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    joined = []
+    for line in lines:
+        line.sort(key=lambda w: w.box.x)
+        box = Box.from_corners(min(w.box.x for w in line), min(w.box.y for w in line),
+                               max(w.box.right for w in line), max(w.box.bottom for w in line))
+        joined.append(TextLine("".join(w.text for w in line), box))
+    return joined
+
+
+def _find_in(lines: list[TextLine], settings: MarkSettings):
+    """The best match of a phrase over lines, as (line, phrase, score, start, end), or None below min_match."""
+    best = None
+    for line in lines:
+        found = match_phrase(line.text, settings.phrases)
+        if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
+            best = (line,) + found
+    return best
+
+
+def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
+                      seals: list[Seal] | None = None, searched: list[Box] | None = None) -> Verification | None:
+    """The words 核对无误 (or a variant) on a page. The text layer is searched first when the caller has one
+    (`text_words`, boxes in this image's pixels); otherwise the page is read with OCR after red ink is
+    removed (a seal usually sits on the words), region by region and only as far as needed: around each
+    seal, then the dark-ink blocks from the bottom up (on a crowded page, the whole page in bands), until
+    `ocr_max_page_share` of the page would be exceeded. Each region read is appended to `searched`."""
+    searched = [] if searched is None else searched
+    if text_words:
+        lines = text_layer_lines(list(text_words))
+        searched.append(Box(0, 0, rgb.shape[1], rgb.shape[0]))
+        found = _find_in(lines, settings)
+        if found:
+            return _verification(found, "text-layer", lines, searched[-1])
+    gray = remove_red(rgb, dpi, settings)
+    if seals is None:
+        seals = find_seals(rgb, dpi, settings)
+    budget, spent = settings.ocr_max_page_share * gray.size, 0
+    for region in _regions(gray, dpi, seals, settings):
+        if spent + region.area > budget:
+            continue  # a smaller region further on may still fit
+        spent += region.area
+        searched.append(region)
+        lines = ocr.read_region(gray, dpi, region, settings)
+        found = _find_in(lines, settings)
+        if found:
+            return _verification(found, "ocr", lines, region)
+    return None
+
+
+def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings) -> Iterator[Box]:
+    """Where to read for the words, in order: round each seal; then the ink blocks not read yet, lowest first,
+    or, on a page of more than `ocr_max_blocks` blocks, the whole page from the bottom. Anything taller than
+    `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the area
+    it is given, and the time budget is spent in band-sized steps)."""
+    px_mm = px_per_mm(dpi)
+    done = []
+    for seal in seals:
+        done.append(seal.box.grown(settings.ocr_near_seal_mm * px_mm, gray.shape))
+        yield done[-1]
+    blocks = ink_blocks(gray, dpi, settings)
+    if len(blocks) > settings.ocr_max_blocks:
+        blocks = [Box(0, 0, gray.shape[1], gray.shape[0])]
+    band, overlap = settings.ocr_band_mm * px_mm, settings.ocr_block_pad_mm * 2 * px_mm
+    for block in blocks:
+        if any(block.inside(region) for region in done):
+            continue
+        area = block.grown(settings.ocr_block_pad_mm * px_mm, gray.shape)
+        bottom = float(area.bottom)
+        while bottom > area.y:
+            region = clip(area.x, max(area.y, bottom - band), area.right, bottom, gray.shape)
+            if not any(region.inside(read) for read in done):
+                yield region
+            bottom -= band - overlap
+
+
+def _verification(found, source: str, lines: list[TextLine], region: Box) -> Verification:
+    line, phrase, score, start, end = found
+    return Verification(piece_box(line, start, end), line.text[start:end], phrase, round(score, 3), source,
+                        tuple(lines), region)
+
+
+def ink_blocks(gray: np.ndarray, dpi: float, settings: MarkSettings) -> list[Box]:
+    """Blocks of dark ink (paragraphs, a title, a handwritten note), lowest first: HR writes its note in the
+    space left under the document, so the lowest blocks are read first. Found on a coarse copy: ink is
+    what is darker than the paper (the median) by `ocr_ink_contrast`, joined across `ocr_block_join_mm`."""
+    scale = min(1.0, settings.ocr_block_dpi / dpi)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = float(np.median(small))
+    ink = (small < paper - settings.ocr_ink_contrast).astype(np.uint8)
+    px_mm = px_per_mm(dpi * scale)
+    join = max(1, int(round(settings.ocr_block_join_mm * px_mm)))
+    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (join, join)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    blocks = []
+    for x, y, w, h, _area in stats[1:count]:
+        if max(w, h) - join >= settings.ocr_block_min_mm * px_mm:  # the dilation added `join` to each side's sum
+            blocks.append(Box.from_corners(*(int(round(v / scale)) for v in (x, y, x + w, y + h))))
+    return sorted(blocks, key=lambda block: -block.bottom)
