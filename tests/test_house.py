@@ -30,3 +30,37 @@ def test_functions_are_at_most_60_lines(path):
             for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
     assert not long, f"{_name(path)}: " + ", ".join(long)
+
+
+LAYERS = ["core", "profiles", "analysis", "documents", "rules", "engine", "fix", "render", "interface"]
+CORE = {"model", "errors", "i18n", "numbers", "paths", "atomic"}
+
+
+def _layer(module: str) -> str:
+    """docprep.X.Y -> its layer (docs/architecture.md)."""
+    top = module.split(".")[1] if "." in module else "__init__"
+    if top in ("api", "cli", "__init__", "__main__"):  # the package's public face and entry points
+        return "interface"
+    return "core" if top in CORE else top
+
+
+def _top_level_imports(path: Path) -> list[str]:
+    """Modules imported when `path` is imported (not those inside functions or `if TYPE_CHECKING:`)."""
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if path.name != "__init__.py":
+        package = package.rsplit(".", 1)[0]
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".")[:len(package.split(".")) - node.level + 1]
+            found.append(".".join(base + ([node.module] if node.module else [])))
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if _layer(".".join(p.relative_to(PACKAGE.parent).with_suffix(
+    "").parts)) != "core" or p.parent == PACKAGE], ids=_name)
+def test_layers_import_only_from_the_layers_above(path):
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    own = LAYERS.index(_layer(module))
+    below = [m for m in _top_level_imports(path) if m != "docprep" and LAYERS.index(_layer(m)) > own]
+    assert not below, f"{_name(path)} ({_layer(module)}) imports from layers below it: {below}"

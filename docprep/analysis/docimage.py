@@ -5,12 +5,16 @@ photo") sends people the wrong way. A picture is taken for a document when no fa
 file name names a document or its pixels look like a page: mostly paper, with many letter-sized marks."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
 
-from ..documents.photo import Photo
 from ..i18n import Text
 from ..profiles.schema import Setting
+
+if TYPE_CHECKING:  # a measurement of the decoded photo; analysis does not import the documents layer
+    from ..documents.photo import Photo
 
 # The window (pixels at the 640-px analysis scale) whose median is a mark's neighbourhood: about the tallest
 # letter-sized mark (0.05 of the long side, 32 px); strokes fill a minority of it, so its median is the paper.
