@@ -44,7 +44,7 @@ class PdfDocument:
     owner_password_only: bool = False
     analysed_pages: int = 0
     settings: Any = None  # the profile's [pdf] section
-    kind: str = "unknown"  # the attachment kind (docprep.rules.kinds), for messages
+    attachment_kind: str = "unknown"  # (docprep.rules.kinds), for messages
     marks_needed: str = "none"  # verification marks on a copy: "every-page", "once" or "none"
     mark_settings: MarkSettings | None = None
     pdf: InitVar[pdfium.PdfDocument | None] = None  # PDFium's open document; the reader closes it

@@ -89,7 +89,7 @@ def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | N
     except LoadFailure as failure:
         return PdfCheck(collect(profile, [(failure.rule, failure.problem)]), plan.name, [])
     with document:
-        document.kind = plan.name
+        document.attachment_kind = plan.name
         findings = run_family(pdf_rules.FAMILY, document, profile)
         if annotate is None:
             return PdfCheck(findings, plan.name, [])

@@ -18,95 +18,94 @@ from ..profiles.schema import Setting, ordered
 from . import kinds
 from .registry import RuleFamily
 
-S = Setting
 SETTINGS = {
-    "max_bytes": S("int", "largest allowed file size in bytes; 0 or absent = no limit", min=0, required=False),
-    "max_pages": S("int", "most pages allowed in one attachment; 0 or absent = no limit", min=0, required=False),
-    "max_analysed_pages": S("int", "pages measured for scan quality; a longer file is flagged and checked up to "
+    "max_bytes": Setting("int", "largest allowed file size in bytes; 0 or absent = no limit", min=0, required=False),
+    "max_pages": Setting("int", "most pages allowed in one attachment; 0 or absent = no limit", min=0, required=False),
+    "max_analysed_pages": Setting("int", "pages measured for scan quality; a longer file is flagged and checked up to "
                                    "here, so a huge file cannot stall a run", min=1),
-    "max_image_pixels": S("int", "page images with more pixels are refused undecoded (decompression bombs)", min=1),
-    "analysis_dpi": S("int", "resolution at which pages are measured (never above the scan's own)", min=50, max=300),
-    "min_analysis_dpi": S("float", "a page rendered to measure a scan coarser than analysis_dpi is rendered at the "
+    "max_image_pixels": Setting("int", "page images with more pixels are refused undecoded (decompression bombs)", min=1),
+    "analysis_dpi": Setting("int", "resolution at which pages are measured (never above the scan's own)", min=50, max=300),
+    "min_analysis_dpi": Setting("float", "a page rendered to measure a scan coarser than analysis_dpi is rendered at the "
                                    "scan's own resolution, but never below this one", min=1, max=300),
-    "full_page_coverage": S("float", "an upright image alone on the page covering at least this share of it is the "
+    "full_page_coverage": Setting("float", "an upright image alone on the page covering at least this share of it is the "
                                      "page: its own pixels are measured, its edges taken as the page's (cut_off, "
                                      "blank); smaller images are measured on the rendered page", min=0, max=1),
     "resolution": {
-        "error_below_dpi": S("float", "effective resolution of the page's largest image below which it is an error",
+        "error_below_dpi": Setting("float", "effective resolution of the page's largest image below which it is an error",
                              min=1),
-        "warn_below_dpi": S("float", "effective resolution below which it is a warning", min=1),
-        "min_image_coverage": S("float", "share of the page an image must cover to be judged as a scan", min=0, max=1),
-        "min_image_side": S("int", "images with a side shorter than this many pixels (1×1 placeholders, spacers) "
+        "warn_below_dpi": Setting("float", "effective resolution below which it is a warning", min=1),
+        "min_image_coverage": Setting("float", "share of the page an image must cover to be judged as a scan", min=0, max=1),
+        "min_image_side": Setting("int", "images with a side shorter than this many pixels (1×1 placeholders, spacers) "
                                    "are no scans: not counted and not judged", min=1),
     },
     "blank": {
-        "ink_contrast": S("float", "grey levels darker than the local paper that count as ink", min=1, max=255),
-        "max_ink_fraction": S("float", "a page with no more ink than this share of its area is blank", min=0, max=1),
+        "ink_contrast": Setting("float", "grey levels darker than the local paper that count as ink", min=1, max=255),
+        "max_ink_fraction": Setting("float", "a page with no more ink than this share of its area is blank", min=0, max=1),
     },
     "sharpness": {
-        "min_score": S("float", "steepest slope / local contrast at the edges of text on paper (90th percentile); "
+        "min_score": Setting("float", "steepest slope / local contrast at the edges of text on paper (90th percentile); "
                                 "sharp scans measure 0.4-0.55", min=0, max=1),
-        "min_shapes": S("int", "text shapes on paper a page needs for a sharpness verdict (fewer: no judgement)",
+        "min_shapes": Setting("int", "text shapes on paper a page needs for a sharpness verdict (fewer: no judgement)",
                         min=1),
-        "min_paper_around": S("float", "share of paper round a text shape (3 mm about it) that puts it on paper; a "
+        "min_paper_around": Setting("float", "share of paper round a text shape (3 mm about it) that puts it on paper; a "
                                        "photo's fragments are surrounded by picture", min=0, max=1),
     },
     "exposure": {
-        "min_paper_brightness": S("float", "grey level of the paper (0-255) at least; below, the scan is too dark",
+        "min_paper_brightness": Setting("float", "grey level of the paper (0-255) at least; below, the scan is too dark",
                                   min=0, max=255),
-        "min_ink_contrast": S("float", "grey levels between paper and the darkest text cores at least; below, the "
+        "min_ink_contrast": Setting("float", "grey levels between paper and the darkest text cores at least; below, the "
                                        "scan is washed out", min=0, max=255),
     },
     "skew": {
-        "max_degrees": S("float", "largest tilt of the text lines allowed, in degrees (inclusive)", min=0, max=45),
-        "min_letters": S("int", "letter-size shapes a page needs for a skew or rotation verdict (fewer: no "
+        "max_degrees": Setting("float", "largest tilt of the text lines allowed, in degrees (inclusive)", min=0, max=45),
+        "min_letters": Setting("int", "letter-size shapes a page needs for a skew or rotation verdict (fewer: no "
                                 "judgement)", min=1),
     },
     "rotation": {
-        "sideways_ratio": S("float", "how much sharper text lines must be across one axis than the other to judge "
+        "sideways_ratio": Setting("float", "how much sharper text lines must be across one axis than the other to judge "
                                      "the page upright or sideways", min=1),
-        "min_line_score": S("float", "how sharply text lines must pile up along the axis they run on (an even "
+        "min_line_score": Setting("float", "how sharply text lines must pile up along the axis they run on (an even "
                                      "spread scores 1) for the projections to say which way lines run", min=1),
-        "gap_ratio": S("float", "letters' nearest-neighbour gaps this many times smaller along one axis decide on "
+        "gap_ratio": Setting("float", "letters' nearest-neighbour gaps this many times smaller along one axis decide on "
                                 "their own which way the lines run", min=1),
-        "upside_down_vote": S("float", "mean upside-down probability over the sampled text lines that makes a page "
+        "upside_down_vote": Setting("float", "mean upside-down probability over the sampled text lines that makes a page "
                                        "upside down (its complement makes it upright)", min=0.5, max=1),
-        "upside_down_share": S("float", "share of the sampled lines that must vote upside down as well (its "
+        "upside_down_share": Setting("float", "share of the sampled lines that must vote upside down as well (its "
                                         "complement, at most, for upright)", min=0.5, max=1),
-        "min_direction_lines": S("int", "text lines the direction classifier must have read for an upside-down "
+        "min_direction_lines": Setting("int", "text lines the direction classifier must have read for an upside-down "
                                         "verdict (fewer: no judgement); it samples up to 6", min=1, max=6),
     },
     "cut_off": {
-        "edge_mm": S("float", "content within this distance of the page edge touches it", min=0.1, max=20),
-        "min_edge_share": S("float", "share of one edge that touching text (shapes of letter size or smaller) "
+        "edge_mm": Setting("float", "content within this distance of the page edge touches it", min=0.1, max=20),
+        "min_edge_share": Setting("float", "share of one edge that touching text (shapes of letter size or smaller) "
                                      "must cover to count as cut off", min=0, max=1),
-        "min_cut_places": S("int", "places where one edge cuts through a text line (a letter touching it with "
+        "min_cut_places": Setting("int", "places where one edge cuts through a text line (a letter touching it with "
                                    "the rest of its line behind) or an outline it crosses twice (a seal, a table) "
                                    "that make it cut off", min=1),
     },
     "color": {
-        "seal_required": S("bool", "copies (kinds needing the verification marks, [pdf.kinds]) must show a red "
+        "seal_required": Setting("bool", "copies (kinds needing the verification marks, [pdf.kinds]) must show a red "
                                    "seal, so a grayscale scan of one cannot prove it"),
-        "max_gray_chroma": S("float", "a colour image whose channels differ by at most this (99.9th percentile, "
+        "max_gray_chroma": Setting("float", "a colour image whose channels differ by at most this (99.9th percentile, "
                                       "grey levels) is a grayscale scan saved as colour", min=0, max=255),
     },
     "kinds": kinds.SETTINGS,  # which attachments are copies needing the verification marks (docprep.kinds)
     "marks": marks.SETTINGS,  # what counts as a seal, the words and their date (docprep.marks)
     "fix": {  # `docprep fix` for scans (docprep.fix.scan): images -> one PDF
-        "max_page_mm": S("float", "longest page side a stated resolution may give; a longer one is disbelieved "
+        "max_page_mm": Setting("float", "longest page side a stated resolution may give; a longer one is disbelieved "
                                   "(phones write 72 dpi on 4000-pixel photos)", min=100, max=5000),
-        "paper_mm": S("float", "long side of the sheet an image is taken to show when it states no believable "
+        "paper_mm": Setting("float", "long side of the sheet an image is taken to show when it states no believable "
                                "resolution; its resolution follows from its pixels", min=50, max=2000),
-        "deskew_degrees": S("float", "pages tilted by at least this many degrees are straightened", min=0.05, max=15),
-        "quality": S("range", "JPEG quality of re-encoded pages: [floor compression may go down to (keeps red seals "
+        "deskew_degrees": Setting("float", "pages tilted by at least this many degrees are straightened", min=0.05, max=15),
+        "quality": Setting("range", "JPEG quality of re-encoded pages: [floor compression may go down to (keeps red seals "
                               "legible), quality used otherwise]", min=30, max=100),
-        "min_dpi": S("float", "lowest resolution compression may scale pages down to (never below "
+        "min_dpi": Setting("float", "lowest resolution compression may scale pages down to (never below "
                               "resolution.error_below_dpi; pages already below it are not scaled)", min=1),
-        "max_bytes": S("int", "size the PDF is compressed to fit; 0 = no target of its own ([pdf] max_bytes, where "
+        "max_bytes": Setting("int", "size the PDF is compressed to fit; 0 = no target of its own ([pdf] max_bytes, where "
                               "set, still applies)", min=0),
-        "quality_step": S("int", "compression lowers the JPEG quality of re-encoded pages by this much at a time, "
+        "quality_step": Setting("int", "compression lowers the JPEG quality of re-encoded pages by this much at a time, "
                                  "from the top of `quality` to its floor", min=1, max=50),
-        "scale_step": S("float", "when no quality fits, compression scales every page by this factor at a time "
+        "scale_step": Setting("float", "when no quality fits, compression scales every page by this factor at a time "
                                  "(never below min_dpi); nearer 1: finer steps, a size closer to the target",
                         min=0.5, max=0.99),
     },
@@ -136,7 +135,7 @@ _UNKNOWN_AS_COPY = T("（材料类型未知，按复印件检查。如果这是�
 
 def copy_note(doc: PdfDocument) -> Text:
     """Why a finding about the marks a copy needs applies to this PDF, and how to say it is no copy."""
-    return _UNKNOWN_AS_COPY if doc.kind == kinds.UNKNOWN else _AS_COPY.format(kind=doc.kind)
+    return _UNKNOWN_AS_COPY if doc.attachment_kind == kinds.UNKNOWN else _AS_COPY.format(kind=doc.attachment_kind)
 
 
 def _problem(zh: str, en: str, measured=None, expected=None, page: PdfPage | None = None, box=None,
@@ -482,7 +481,7 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
     """Once per file, and only for copies (their kind needs the marks): an original or a form has no seal to show.
     A copy marked once can show its seal on any colour page, so it is flagged only when no page is in colour. The
     finding is on the first grey page and lists them all."""
-    needed = kinds.marks_needed(doc.kind, cfg.kinds)
+    needed = kinds.marks_needed(doc.attachment_kind, cfg.kinds)
     if not cfg.color.seal_required or needed == "none":
         return
     pages = list(_with_content(doc, cfg))
