@@ -10,12 +10,24 @@ from typing import Callable, Iterable
 from .atomic import ensure_writable, write_atomic
 from .documents.sniff import is_own_output
 from .engine import Target, check_targets, discover
+from .engine.cache import ResultCache
+from .engine.config import Settings, find_settings
+from .engine.run import unchecked  # noqa: F401  (the files a run could not check: the CLI's exit code 2)
 from .errors import UsageError
 from .i18n import Text
 from .model import FileReport, Report
 from .paths import display_path, read_head, same_file
 from .profiles import Profile
 from .rules.kinds import kind_labels
+
+
+def check_settings(paths: Iterable[str | os.PathLike], profile_ref: str | None = None,
+                   config: str | os.PathLike | None = None) -> tuple[Profile, Settings]:
+    """The profile and settings a check of `paths` runs with: the settings file `config`, else docprep.toml or
+    pyproject.toml's [tool.docprep] found from the paths upwards (engine.config); `profile_ref` (the command
+    line's) over the file's profile, the file's rule levels over either. ConfigError/ProfileError (exit 2)."""
+    settings = find_settings(paths, config)
+    return settings.load_profile(profile_ref), settings
 
 
 @dataclass
@@ -30,10 +42,14 @@ class CheckPlan:
     def file_count(self) -> int:
         return sum(isinstance(t, Target) for t in self.targets)
 
-    def run(self, jobs: int = 1, attachment_kind: str | None = None,
-            on_file: Callable[[FileReport], None] | None = None, annotate_lang: str = "zh") -> Report:
+    def run(self, jobs: int | None = 1, attachment_kind: str | None = None,
+            on_file: Callable[[FileReport], None] | None = None, annotate_lang: str = "zh",
+            cache: bool = False) -> Report:
+        """Check the files: `jobs` worker processes (None: the usable cores), results reused from and stored in
+        the result cache with `cache` (engine.cache: DOCPREP_CACHE_DIR, else the user cache folder)."""
+        results = ResultCache(self.profile, attachment_kind) if cache else None
         return check_targets(self.targets, self.profile, jobs=jobs, on_file=on_file, attachment_kind=attachment_kind,
-                             annotate_dir=self.annotate_dir, annotate_lang=annotate_lang)
+                             annotate_dir=self.annotate_dir, annotate_lang=annotate_lang, cache=results)
 
 
 def _clashing_input(report_path: Path, paths: list[Path], targets: list) -> Path | None:
@@ -47,13 +63,15 @@ def _clashing_input(report_path: Path, paths: list[Path], targets: list) -> Path
 
 
 def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path: Path | None = None,
-               annotate_dir: Path | None = None) -> CheckPlan:
-    """Find the files to check. Raises UsageError when the report would overwrite a checked file, OutputError when
-    the report or the pictures cannot be written — before any file is read."""
+               annotate_dir: Path | None = None, settings: Settings | None = None) -> CheckPlan:
+    """Find the files to check (leaving out what the `settings`' ignore patterns match in folders). Raises
+    UsageError when the report would overwrite a checked file, OutputError when the report or the pictures cannot
+    be written — before any file is read."""
     paths = [Path(p) for p in paths]
     if annotate_dir is not None:
         ensure_writable(annotate_dir, folder=True)
-    targets = list(discover(paths, profile, [annotate_dir] if annotate_dir is not None else []))
+    ignore = settings.ignored if settings is not None and settings.ignore else None
+    targets = list(discover(paths, profile, [annotate_dir] if annotate_dir is not None else [], ignore=ignore))
     if report_path is not None:
         clash = _clashing_input(report_path, paths, targets)
         if clash is not None:
@@ -62,8 +80,9 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
     return CheckPlan(profile, targets, annotate_dir)
 
 
-def save_report(report_path: Path, rendered: str) -> None:
-    write_atomic(report_path, rendered.encode("utf-8"))
+def save_report(report_path: Path, rendered: str | bytes) -> None:
+    """Write a report atomically: text as UTF-8, bytes (the machine formats: a CSV's BOM, CRLF) as they are."""
+    write_atomic(report_path, rendered.encode("utf-8") if isinstance(rendered, str) else rendered)
 
 
 def attachment_kind_names(profile: Profile) -> dict[str, Text]:

@@ -3,20 +3,22 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .api import attachment_kind_names, plan_check, save_report
+from .api import attachment_kind_names, check_settings, plan_check, save_report, unchecked
 from .errors import DocprepError, ExitCode, UsageError
-from .i18n import LANGUAGES, default_language, message
+from .i18n import LANGUAGES, counted, default_language, message
 from .model import Report
 from .paths import terminal_safe
 from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
 from .profiles.texts import with_settings
+from .render.formats import FORMATS
+from .render.formats import render as render_format
+from .render.progress import Progress
 from .render.report import summary_line, to_json, to_text
 from .rules import REGISTRY
 
@@ -65,36 +67,6 @@ def _requested_language(argv: list[str]) -> str:
     return default_language()
 
 
-class _Progress:
-    """A bar on a terminal; in logs (CI, a redirected stderr) a plain line every PLAIN_EVERY seconds."""
-
-    PLAIN_EVERY = 10.0
-
-    def __init__(self, total: int, lang: str):
-        self.total, self.done, self.lang = total, 0, lang
-        self.bar = (click.progressbar(length=total, label=message("cli.checking")(lang), file=sys.stderr)
-                    if total >= 5 and sys.stderr.isatty() else None)
-        self.plain = self.bar is None and total >= 20
-        self.last = time.monotonic()
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-    def update(self, _report=None) -> None:
-        self.done += 1
-        if self.bar is not None:
-            self.bar.update(1)
-        elif self.plain and time.monotonic() - self.last >= self.PLAIN_EVERY:
-            self.last = time.monotonic()
-            click.echo(message("cli.progress", done=self.done, total=self.total)(self.lang), err=True)
-
-
 def _echo_report(report: Report, fmt: str, lang: str, errors_only: bool, kind_names: dict, err: bool = False):
     stream = sys.stderr if err else sys.stdout
     if fmt == "json":
@@ -114,35 +86,56 @@ def cli():
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_profile_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--profile", "profile_ref", default=None,
+              help="Profile name (see `docprep profiles`) or path to a TOML file. Default: the settings file's "
+                   f"`profile`, else {DEFAULT_PROFILE}.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", *FORMATS]), default="text", show_default=True,
+              help="text for people; json (docprep.report/1); junit, sarif, gitlab (Code Quality) for CI; csv for "
+                   "Excel (UTF-8 with BOM).")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE ('-': standard output); the summary "
               "line still goes to the terminal (stderr).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Worker processes for folders with many files.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: the cores this process may use; 1: check in this process).")
 @click.option("--kind", "attachment", metavar="KIND",
               help="Attachment kind of every PDF (e.g. diploma, original; the profile's [pdf.kinds] lists them). "
                    "Default: from the file name, else checked as a copy needing seal, 核对无误 and date on every page.")
 @click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Write one PNG per PDF page into DIR, with boxes round the seals, words, dates and problems found.")
 @click.option("-q", "--errors-only", "--quiet", "errors_only", is_flag=True,
-              help="Text report: only files with errors, and only their errors (no ✓ lines, no warnings).")
+              help="Say less: no progress display, and a text report of only the files with errors and only their "
+                   "errors (no ✓ lines, no warnings).")
+@click.option("--no-cache", is_flag=True,
+              help="Check every file again: neither read nor write the result cache (DOCPREP_CACHE_DIR, else the "
+                   "user cache folder).")
+@click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
+              help="Settings file to use (docprep.toml, or a pyproject.toml with [tool.docprep]) instead of the "
+                   "one found from the checked paths upwards.")
 @_lang_option
-def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, lang):
+def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, no_cache, config, lang):
     """Check photos and attachments (files or folders). 检查照片和附件。"""
     lang = lang or default_language()
-    profile = load_profile(profile_ref)
+    profile, settings = check_settings(paths, profile_ref, config)
     report_path = Path(output) if output not in (None, "-") else None
-    plan = plan_check(paths, profile, report_path, annotate_dir)
-    with _Progress(plan.file_count, lang) as progress:
-        report = plan.run(jobs, attachment, on_file=progress.update, annotate_lang=lang)
+    plan = plan_check(paths, profile, report_path, annotate_dir, settings)
+    with Progress(plan.file_count, lang, quiet=errors_only) as progress:
+        report = plan.run(jobs, attachment, on_file=progress.update, annotate_lang=lang, cache=not no_cache)
     names = attachment_kind_names(profile)
-    if report_path is None:
+    if fmt in FORMATS:  # machine formats: exact bytes (a BOM, CRLF), to the file or to standard output
+        data = render_format(report, fmt, lang, profile)
+        if report_path is None:
+            _write_stdout(data)
+        else:
+            save_report(report_path, data)
+        click.echo(summary_line(report, lang), err=True)
+    elif report_path is None:
         _echo_report(report, fmt, lang, errors_only, names)
     else:
         save_report(report_path, to_json(report, lang) if fmt == "json" else to_text(
             report, lang, errors_only=errors_only, kind_names=names, header=True))
         click.echo(summary_line(report, lang), err=True)
+    failed = unchecked(report)  # no verdict on these files: CI must not read a crash as one (exit 2)
+    if failed:
+        click.echo(terminal_safe(message("cli.unchecked", files=counted("file", len(failed)))(lang)), err=True)
     if report.not_found:
         listed = message("report.list_separator")(lang).join(report.not_found)
         click.echo(terminal_safe(message("cli.not_found", paths=listed)(lang)), err=True)
@@ -150,7 +143,7 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, error
     if not report.files:
         click.echo(message("cli.nothing_to_check")(lang), err=True)
         return ExitCode.USAGE
-    return ExitCode.FINDINGS if report.has_errors else ExitCode.OK
+    return ExitCode.USAGE if failed else ExitCode.FINDINGS if report.has_errors else ExitCode.OK
 
 
 def _write_stdout(data: bytes) -> None:
@@ -257,6 +250,29 @@ def profiles(lang):
         profile = load_profile(name)
         marker = "*" if name == DEFAULT_PROFILE else " "
         click.echo(f"{marker} {name:<14} {profile.description(lang)}")
+    return ExitCode.OK
+
+
+@cli.command()
+@click.argument("folder", metavar="[DIR]", required=False, default=".",
+                type=click.Path(path_type=Path, file_okay=False))
+@_profile_option
+@_lang_option
+def init(folder, profile_ref, lang):
+    """Write a commented application.toml into DIR (default: here). 在文件夹中生成带说明的 application.toml。
+
+    \b
+    Comments in Chinese, or English with --lang en; the profile's levels, unit types, hours and self-report limit
+    are written in. An existing application.toml is never overwritten (exit 2).
+        docprep init 张伟/
+    """
+    from .applications import write_template
+    from .paths import display_path
+
+    lang = lang or default_language()
+    profile = load_profile(profile_ref)
+    path = write_template(folder, profile.section("app"), profile.name, lang)
+    click.echo(terminal_safe(message("init.written", path=display_path(path))(lang)))
     return ExitCode.OK
 
 

@@ -224,3 +224,34 @@ def test_a_refusal_reads_as_a_sentence(profile):
     with pytest.raises(Refusal) as refused:
         fix_photo_bytes("blank.jpg", encode_jpeg(Image.new("RGB", (600, 800), "white")), profile)
     assert str(refused.value).startswith("photo.face: ") and "(" not in str(refused.value)[:12]
+
+
+@pytest.mark.parametrize("head", [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"II*\x00"])
+def test_a_corrupt_picture_message_is_the_same_every_run(tmp_path, profile, head):
+    """Pillow names the stream it could not read (<_io.BytesIO object at 0x…>): never in a message."""
+    path = tmp_path / "broken.png"
+    path.write_bytes(head + bytes(range(256)) * 3)
+    messages = [[(f.message("zh"), f.message("en"), f.measured) for f in check_file(path, profile).findings]
+                for _ in range(2)]
+    assert messages[0] == messages[1]
+    assert all("object at 0x" not in str(m) for m in messages[0])
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "gitlab", "csv"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_saved_report_of_any_format_is_passed_over_and_replaced(tmp_path, good_jpeg, run_cli, fmt, lang):
+    (tmp_path / "good.jpg").write_bytes(good_jpeg)
+    (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    for _ in range(2):  # the second run meets the first one's report in the folder
+        result = run_cli("check", tmp_path, "--format", fmt, "-o", tmp_path / "report.out", "--lang", lang)
+        assert result.returncode == 1, result.stderr
+    again = json.loads(run_cli("check", "--format", "json", tmp_path).stdout)
+    assert [Path(p).name for p in again["skipped"]] == ["report.out"]
+
+
+def test_an_empty_gitlab_report_is_replaced_too(tmp_path, good_jpeg, run_cli):
+    (tmp_path / "good.jpg").write_bytes(good_jpeg)
+    for _ in range(2):
+        result = run_cli("check", tmp_path, "--format", "gitlab", "-o", tmp_path / "quality.json")
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "quality.json").read_text(encoding="utf-8").strip() == "[]"

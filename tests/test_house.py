@@ -32,7 +32,8 @@ def test_functions_are_at_most_60_lines(path):
     assert not long, f"{_name(path)}: " + ", ".join(long)
 
 
-LAYERS = ["core", "profiles", "analysis", "documents", "rules", "engine", "fix", "render", "interface"]
+LAYERS = ["core", "profiles", "analysis", "documents", "applications", "rules", "engine", "fix", "render",
+          "interface"]
 CORE = {"model", "errors", "i18n", "numbers", "paths", "atomic"}
 
 

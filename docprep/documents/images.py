@@ -72,8 +72,9 @@ def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
         raise _too_many(f"{claimed.group(1) if claimed else 'too many'} pixels", limit, kind if decoded_whole else None
                         ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise _fail("photo.unreadable", f"图片文件已损坏，无法解码（{exc}）。",
-                    f"The image file is damaged and cannot be decoded ({exc}).", measured=str(exc),
+        reason = decoder_reason(exc)
+        raise _fail("photo.unreadable", f"图片文件已损坏，无法解码（{reason}）。",
+                    f"The image file is damaged and cannot be decoded ({reason}).", measured=reason,
                     expected=DECODABLE) from None
     if width * height > limit:
         raise _too_many([width, height], limit, kind if decoded_whole else None)
@@ -117,10 +118,17 @@ def seek_frame(image: Image.Image, index: int, max_pixels) -> None:
         raise _too_many([width, height], limit, image.format if decoded_whole else None, frame=index + 1)
 
 
+def decoder_reason(exc: Exception) -> str:
+    """What the decoder said, without Python's object reprs ("cannot identify image file <_io.BytesIO object at
+    0x7f…>" becomes "cannot identify image file"): the same file gives the same message every run."""
+    return re.sub(r"\s*<[^<>]* object at 0x[0-9a-fA-F]+>", "", str(exc)).strip() or type(exc).__name__
+
+
 def damaged(exc: Exception) -> LoadFailure:
     """Pixels that fail to decode: truncated or damaged data."""
-    return _fail("photo.unreadable", f"图片数据不完整或已损坏，无法解码（{exc}）。",
-                 f"The image data is truncated or damaged and cannot be decoded ({exc}).", measured=str(exc),
+    reason = decoder_reason(exc)
+    return _fail("photo.unreadable", f"图片数据不完整或已损坏，无法解码（{reason}）。",
+                 f"The image data is truncated or damaged and cannot be decoded ({reason}).", measured=reason,
                  expected=DECODABLE)
 
 

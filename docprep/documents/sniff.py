@@ -1,6 +1,8 @@
 """What a file really is, from its first bytes (extensions lie: a PNG renamed .jpg is the classic)."""
 from __future__ import annotations
 
+import re
+
 _MAGIC = (
     (b"\xff\xd8\xff", "JPEG"),
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -16,13 +18,21 @@ _MAGIC = (
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP", "HEIF"}
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp", "heic", "heif"}
 PDF_EXTENSIONS = {"pdf"}
-# docprep's own outputs carry these in their first bytes, so that checking a folder again skips them: annotation
-# pictures (a PNG text chunk), JSON reports (the schema key) and saved text reports (their first line).
+# docprep's own outputs are recognised from their first KiB, so that checking a folder again skips them:
+# annotation pictures (a PNG text chunk), JSON reports (the schema key), saved text reports (their first line),
+# JUnit (the suite's name), SARIF (the driver's name), GitLab Code Quality (a finding's check_name is a rule id)
+# or an empty list, and CSV (the BOM and the header row, in either language).
 ANNOTATION_SOFTWARE = "docprep annotation"
 TEXT_REPORT_HEADER = "# docprep report"
-_OWN_OUTPUT = (b"tEXtSoftware\x00" + ANNOTATION_SOFTWARE.encode(), b'"schema": "docprep.report/',
-               TEXT_REPORT_HEADER.encode())
-
+_OWN_OUTPUT = re.compile(
+    rb"\A(?:# docprep report"
+    rb"|\xef\xbb\xbf(?:applicant,file,page,rule,severity,message|\xe7\x94\xb3\xe8\xaf\xb7\xe4\xba\xba,)"
+    rb"|\[\s*\{\s*\"description\":[^\n]*\n\s*\"check_name\": \"(?:file|photo|pdf|app)\."
+    rb"|\[\]\s*\Z)"  # a Code Quality report with nothing to say
+    rb"|tEXtSoftware\x00docprep annotation"
+    rb"|\"schema\": \"docprep\.report/"
+    rb"|<testsuites name=\"docprep"
+    rb"|\"driver\":\s*\{\s*\"name\":\s*\"docprep\"")
 
 def sniff(head: bytes) -> str | None:
     """Format name from the file's first bytes, or None when unknown."""
@@ -45,7 +55,7 @@ def sniff(head: bytes) -> str | None:
 
 def is_own_output(head: bytes) -> bool:
     """A picture or report that docprep wrote (see _OWN_OUTPUT), judged from the file's first KiB."""
-    return head.startswith(_OWN_OUTPUT[2]) or any(marker in head[:1024] for marker in _OWN_OUTPUT[:2])
+    return _OWN_OUTPUT.search(head[:1024]) is not None
 
 
 def extension(name: str) -> str:

@@ -5,6 +5,7 @@ a worker process or on another machine."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from ..analysis.docimage import document_evidence
 from ..documents.pdf import load_pdf
 from ..documents.photo import load_photo
 from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, is_own_output, sniff
+from ..errors import DocprepError
+from ..i18n import default_language, message
 from ..model import FileReport, FileType, Finding, LoadFailure, Severity
 from ..paths import display_name, display_path, name_bytes
 from ..profiles import Profile
@@ -22,6 +25,10 @@ from ..rules import pdf as pdf_rules
 from ..rules import photo as photo_rules
 from ..rules.kinds import document_word, resolve_kind
 from .verdicts import collect, run_family
+
+log = logging.getLogger(__name__)
+# How much of an unexpected exception's text goes into the file.check-failed message (the rest is in the log).
+_DETAIL_CHARS = 160
 
 
 def classify(name: str, head: bytes) -> FileType:
@@ -127,13 +134,39 @@ def check_file(path: str | os.PathLike, profile: Profile, attachment_kind: str |
     kind = classify(name, data[:1024])
     report = FileReport(shown, kind, hashlib.sha256(data).hexdigest(), collect(profile, name_problems),
                         path_bytes=raw)
-    if kind is FileType.PHOTO:
+    try:
+        _check_content(report, name, data, profile, attachment_kind, annotate)
+    except DocprepError:  # how docprep was called (an unknown kind, an output it cannot write): stops the run
+        raise
+    except LoadFailure as failure:  # a loader's verdict met outside the loader's own guard
+        report.findings = collect(profile, name_problems + [(failure.rule, failure.problem)])
+    except Exception as exc:  # a bug or a library's failure on this file: this file is not judged, the run goes on
+        report.findings = collect(profile, name_problems) + [check_failed(exc)]
+        report.annotations = []
+        log.error("%s", message("engine.check_failed", path=shown)(default_language()), exc_info=True)
+    return report
+
+
+def _check_content(report: FileReport, name: str, data: bytes, profile: Profile, attachment_kind: str | None,
+                   annotate: Annotate | None) -> None:
+    """The checks of a file's family, added to `report`."""
+    if report.kind is FileType.PHOTO:
         report.kind, findings = check_image(name, data, profile)
         report.findings += findings
-    elif kind is FileType.PDF:
+    elif report.kind is FileType.PDF:
         checked = check_pdf(name, data, profile, attachment_kind, annotate)
         report.findings += checked.findings
         report.attachment_kind, report.annotations = checked.attachment_kind, checked.annotations
     else:
         report.findings += collect(profile, [("file.unsupported", file_rules.unsupported())])
-    return report
+
+
+def check_failed(exc: BaseException) -> Finding:
+    """file.check-failed for an unexpected exception: its type and the start of its text. Always an error, whatever
+    the profile says: it is no verdict on the file, and the command's exit code (2) depends on it."""
+    detail = " ".join(str(exc).split()) or "-"
+    if len(detail) > _DETAIL_CHARS:
+        detail = detail[:_DETAIL_CHARS - 1] + "…"
+    error = f"{type(exc).__module__}.{type(exc).__qualname__}".removeprefix("builtins.")
+    problem = file_rules.check_failed(error, detail)
+    return Finding("file.check-failed", Severity.ERROR, problem.message, problem.measured, problem.expected)

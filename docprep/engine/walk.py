@@ -8,7 +8,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..documents.sniff import IMAGE_EXTENSIONS, PDF_EXTENSIONS, extension
 from ..model import FileReport, FileType, Problem
@@ -54,21 +54,36 @@ def _special_report(path: Path, profile: Profile) -> FileReport | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Skip:
+    """What a walk leaves out: a run's own output folders anywhere, and what `ignore` says among the entries met
+    in folders (a path named on the command line is always checked)."""
+
+    excluded: tuple[Path, ...]
+    ignore: Callable[[Path], bool] | None
+
+    def __call__(self, path: Path, depth: int) -> bool:
+        return (any(inside(path, e) for e in self.excluded)
+                or (depth > 0 and self.ignore is not None and self.ignore(path)))
+
+
 def discover(paths: Iterable[str | os.PathLike] | str | os.PathLike, profile: Profile,
-             exclude: Iterable[Path] = (), recursive: bool = True) -> Iterator[Target | FileReport]:
+             exclude: Iterable[Path] = (), recursive: bool = True, ignore: Callable[[Path], bool] | None = None
+             ) -> Iterator[Target | FileReport]:
     """Files to check, in a stable natural order, each once however often it is named; links, odd entries and
     paths that do not exist come back as finished reports. Folders in `exclude` (a run's own output folders) are
-    not walked; without `recursive`, a named folder's subfolders are left out."""
+    not walked; entries met in folders for which `ignore(path)` is true (the settings' ignore patterns) are left
+    out, and folders among them not walked; without `recursive`, a named folder's subfolders are left out."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     seen: set[str] = set()
-    excluded = [Path(e) for e in exclude]
+    skip = _Skip(tuple(Path(e) for e in exclude), ignore)
     for given in paths:
         path = Path(given)
         if not os.path.lexists(path):
             yield finished(path, profile, FileType.OTHER, "file.not-found", file_rules.not_found(display_path(path)))
             continue
-        found = list(_walk(path, profile, seen, excluded, depth=0, recursive=recursive))
+        found = list(_walk(path, profile, seen, skip, depth=0, recursive=recursive))
         if path.is_dir() and not path.is_symlink() and not found and not any(os.scandir(path)):
             found = [finished(path, profile, FileType.OTHER, "file.empty-folder",
                               file_rules.empty_folder(display_path(path)))]
@@ -80,10 +95,10 @@ def _identity(path: Path) -> str:
     return os.path.normcase(os.path.abspath(path) if path.is_symlink() else os.path.realpath(path))
 
 
-def _walk(path: Path, profile: Profile, seen: set[str], excluded: list[Path], depth: int, recursive: bool
+def _walk(path: Path, profile: Profile, seen: set[str], skip: _Skip, depth: int, recursive: bool
           ) -> Iterator[Target | FileReport]:
     key = _identity(path)
-    if key in seen or any(inside(path, e) for e in excluded):
+    if key in seen or skip(path, depth):
         return
     seen.add(key)
     try:
@@ -95,12 +110,12 @@ def _walk(path: Path, profile: Profile, seen: set[str], excluded: list[Path], de
     elif path.is_dir():
         if depth > 0 and not recursive:
             return
-        yield from _walk_folder(path, profile, seen, excluded, depth, recursive)
+        yield from _walk_folder(path, profile, seen, skip, depth, recursive)
     else:
         yield Target(path, in_folder=depth > 0)
 
 
-def _walk_folder(path: Path, profile: Profile, seen: set[str], excluded: list[Path], depth: int, recursive: bool
+def _walk_folder(path: Path, profile: Profile, seen: set[str], skip: _Skip, depth: int, recursive: bool
                  ) -> Iterator[Target | FileReport]:
     try:
         entries = sorted(os.scandir(path), key=lambda e: natural_key(e.name))
@@ -110,4 +125,4 @@ def _walk_folder(path: Path, profile: Profile, seen: set[str], excluded: list[Pa
     for entry in entries:
         if entry.name.startswith((".", "~$")) or entry.name.lower() in _JUNK:
             continue
-        yield from _walk(Path(entry.path), profile, seen, excluded, depth + 1, recursive)
+        yield from _walk(Path(entry.path), profile, seen, skip, depth + 1, recursive)

@@ -1,12 +1,12 @@
 """The rule registry: every family module, and every rule by id. Registration is explicit: add a family here."""
 from __future__ import annotations
 
-from . import files, pdf, pdf_marks, photo
+from . import application, files, pdf, pdf_marks, photo
 from .registry import Rule
 
-__all__ = ["FAMILIES", "REGISTRY", "files", "pdf", "pdf_marks", "photo"]  # pdf_marks adds rules to pdf's family
+__all__ = ["FAMILIES", "REGISTRY", "application", "files", "pdf", "pdf_marks", "photo"]  # pdf_marks: pdf's rules
 
-FAMILIES = (files.FAMILY, photo.FAMILY, pdf.FAMILY)
+FAMILIES = (files.FAMILY, photo.FAMILY, pdf.FAMILY, application.FAMILY)
 
 
 def _build() -> dict[str, Rule]:

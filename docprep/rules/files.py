@@ -72,6 +72,34 @@ FAMILY.declare(
              "Make it a PDF: `docprep fix picture.jpg -o document.pdf` (several pages may be given together)."),
 )
 
+FAMILY.declare(
+    "file.check-failed", Severity.ERROR,
+    title=Text("文件未能检查完（docprep 内部错误）", "File could not be checked (a docprep internal error)"),
+    explain=Text("检查这个文件时 docprep 自身出错，没有得出结论：这不是对文件的判定，文件可能合格也可能不合格。"
+                 "其余文件照常检查，但只要有文件未能检查，命令的退出码就是 2（而不是 1），以免 CI 把程序故障当作判定。"
+                 "出错的详细信息（traceback）写在日志里（命令行下为标准错误输出），不写进报告。该规则不能被配置关闭或降级。",
+                 "docprep itself failed while checking this file and reached no verdict: this says nothing about the "
+                 "file, which may pass or fail. The other files are still checked, but while any file could not be "
+                 "checked the command exits 2 (not 1), so that CI never reads a crash as a verdict. The details (the "
+                 "traceback) go to the log (standard error on the command line), not into the report. A profile "
+                 "cannot turn this rule off or lower it."),
+    fix=Text("把日志中的错误信息（如可以，连同这个文件）报告给 docprep 的维护者。在修复之前，可用其他软件重新导出或另存"
+             "该文件（如重新扫描、另存为 PDF/JPG）后再检查，或人工核对。",
+             "Report the error from the log (and the file, if you may share it) to docprep's maintainers. Until it "
+             "is fixed, export or save the file again with another program (rescan it, save it as PDF/JPG again) "
+             "and check it again, or check it by hand."),
+)
+
+
+def check_failed(error: str, detail: str) -> Problem:
+    """What an unexpected exception while checking a file says: its type and a short text (engine.checkfile)."""
+    return Problem(Text(f"docprep 检查此文件时出错，未能得出结论（{error}: {detail}）。这不是对文件的判定。请把日志中的"
+                        "错误信息报告给 docprep 的维护者；在此之前可用其他软件重新导出该文件后再检查，或人工核对。",
+                        f"docprep failed while checking this file and reached no verdict ({error}: {detail}). This "
+                        "is not a verdict on the file. Report the error from the log to docprep's maintainers; until "
+                        "then, export the file again with another program and check it again, or check it by hand."),
+                   error, "a completed check")
+
 
 def not_found(shown: str) -> Problem:
     return Problem(Text(f"找不到“{shown}”。请检查路径的拼写，或先连接共享盘。",

@@ -1,0 +1,31 @@
+"""The machine report formats by name, for `check --format` and for Python callers: each renders the report as the
+exact bytes to write (a file, or standard output), so a BOM and CRLF line ends reach the reader unchanged.
+
+    data = render(report, "sarif", "zh", profile)
+
+`entries` (render.entries) is what the formats report on: by default one per checked file; applications pass
+their own list (an entry for each application's own findings, then its files, with the applicant set)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model import Report
+from ..profiles import Profile
+from . import csv_report, gitlab, junit, sarif
+from .entries import Entry, file_entries
+
+Renderer = Callable[[list[Entry], str, Profile], bytes]
+
+RENDERERS: dict[str, Renderer] = {
+    "junit": lambda entries, lang, profile: junit.render(entries, lang, suite=f"docprep ({profile.name})"),
+    "sarif": sarif.render,
+    "gitlab": lambda entries, lang, profile: gitlab.render(entries, lang),
+    "csv": lambda entries, lang, profile: csv_report.render(entries, lang),
+}
+FORMATS = tuple(RENDERERS)
+
+
+def render(report: Report, fmt: str, lang: str, profile: Profile, entries: list[Entry] | None = None) -> bytes:
+    """`report` in the machine format `fmt` (one of FORMATS), its messages in `lang`; `profile` is the one the
+    report was checked with (SARIF's rule help quotes its limits)."""
+    return RENDERERS[fmt](file_entries(report) if entries is None else entries, lang, profile)
