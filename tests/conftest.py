@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -68,9 +69,14 @@ def write_jpeg_fixture():
     return write_jpeg
 
 
+# The command line caches results (engine.cache): the tests' runs share one cache of their own, never the user's.
+_CLI_CACHE = tempfile.mkdtemp(prefix="docprep-test-cache-")
+
+
 def _cli_env(**overrides: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DOCPREP_LANG"}
     env["PYTHONIOENCODING"] = "utf-8"
+    env.setdefault("DOCPREP_CACHE_DIR", _CLI_CACHE)
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import encode_jpeg, rules_of
+from helpers import rules_of
 from portrait import portrait
 
 from docprep.engine import check_paths

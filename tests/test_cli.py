@@ -82,7 +82,7 @@ def test_internal_error_exits_2_not_1(good_photo, monkeypatch, capsys):
 
 def test_jobs_in_worker_processes_give_the_same_report(tmp_path, good_photo, bad_photo, run_cli):
     one = json.loads(run_cli("check", "--format", "json", tmp_path).stdout)
-    two = run_cli("check", "--format", "json", "-j", "2", tmp_path)
+    two = run_cli("check", "--format", "json", "-j", "2", "--no-cache", tmp_path)
     assert two.returncode == 1
     assert json.loads(two.stdout)["files"] == one["files"]
 

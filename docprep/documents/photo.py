@@ -48,7 +48,9 @@ def load_photo(name: str, data: bytes, settings) -> Photo:
     pixels = np.asarray(rgb)
     if max(pixels.shape[:2]) > ANALYSIS_LONG_SIDE * 1.5:
         factor = ANALYSIS_LONG_SIDE / max(pixels.shape[:2])
-        pixels = cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        height, width = pixels.shape[:2]  # a 20000×1 picture keeps one pixel across, not none
+        pixels = cv2.resize(pixels, (max(1, round(width * factor)), max(1, round(height * factor))),
+                            interpolation=cv2.INTER_AREA)
     scale = pixels.shape[1] / size[0]
     faces = find_faces(pixels, settings.face.search_floor)
     return Photo(name, data, fmt, size, stored_size, orientation, mode, icc, pixels, scale,

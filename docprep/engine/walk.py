@@ -15,11 +15,14 @@ from ..model import FileReport, FileType, Problem
 from ..paths import display_name, display_path, inside, name_bytes
 from ..profiles import Profile
 from ..rules import files as file_rules
+from .config import SETTINGS_FILE
 from .verdicts import collect
 
 DOCUMENT_EXTENSIONS = IMAGE_EXTENSIONS | PDF_EXTENSIONS
 # Never anyone's document: system files Windows and macOS leave in folders.
 _JUNK = {"thumbs.db", "desktop.ini", ".ds_store"}
+# docprep's own settings (engine.config), met in the folders they govern: not a document.
+_SETTINGS = {SETTINGS_FILE}
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,6 @@ def _walk_folder(path: Path, profile: Profile, seen: set[str], skip: _Skip, dept
         yield finished(path, profile, FileType.OTHER, "file.unreadable", file_rules.inaccessible(exc.strerror, True))
         return
     for entry in entries:
-        if entry.name.startswith((".", "~$")) or entry.name.lower() in _JUNK:
+        if entry.name.startswith((".", "~$")) or entry.name.lower() in _JUNK or entry.name in _SETTINGS:
             continue
         yield from _walk(Path(entry.path), profile, seen, skip, depth + 1, recursive)

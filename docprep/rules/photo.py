@@ -360,7 +360,7 @@ def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int, min_share:
         for col in range(cells):
             window = (slice(row * h // cells, (row + 1) * h // cells), slice(col * w // cells, (col + 1) * w // cells))
             inside = mask[window]
-            if inside.mean() >= min_share:
+            if inside.size and inside.mean() >= min_share:  # a 1-pixel-high photo has empty rows of cells
                 medians.append(float(np.median(gray[window][inside])))
     return max(medians) - min(medians) if len(medians) > 1 else 0.0
 
