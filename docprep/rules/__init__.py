@@ -1,10 +1,11 @@
 """The rule registry: every family module, and every rule by id. Registration is explicit: add a family here."""
 from __future__ import annotations
 
-from . import application, files, pdf, pdf_marks, photo
+from . import application, completeness, files, pdf, pdf_marks, photo
 from .registry import Rule
 
-__all__ = ["FAMILIES", "REGISTRY", "application", "files", "pdf", "pdf_marks", "photo"]  # pdf_marks: pdf's rules
+__all__ = ["FAMILIES", "REGISTRY", "application", "completeness", "files", "pdf", "pdf_marks",
+           "photo"]  # pdf_marks: pdf's rules; completeness: app's
 
 FAMILIES = (files.FAMILY, photo.FAMILY, pdf.FAMILY, application.FAMILY)
 

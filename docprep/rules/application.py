@@ -14,6 +14,7 @@ from ..applications.metadata import ApplicationMetadata, required_years, self_re
 from ..i18n import Text
 from ..model import Problem, Severity
 from ..profiles.schema import Setting
+from . import attachments
 from .registry import RuleFamily
 
 S = Setting
@@ -41,6 +42,7 @@ SETTINGS = {
         "ratio_from_bytes": S("int", "entries (and zips) unpacking to fewer bytes are not judged by their ratio: a "
                                      "small text compresses well and harms no one", min=0),
     },
+    "attachments": attachments.SETTINGS,  # which file is which attachment, what must be handed in (completeness.py)
 }
 
 
@@ -55,7 +57,7 @@ def validate(section: dict) -> str | None:
     default = section.get("default_level")
     if default is not None and default not in levels:
         return f"key 'app.default_level': {default!r} is not one of 'app.levels' ({', '.join(levels)})"
-    return None
+    return attachments.validate(section)  # requirements' conditions name the levels: checked once they are
 
 
 FAMILY = RuleFamily("app", SETTINGS, validate=validate)

@@ -1,0 +1,165 @@
+"""The profile's [app.attachments] table: how an application's files are told apart (docprep.rules.classify) and
+what an application must hand in (docprep.rules.completeness). Data, not code: the keywords, title phrases, year
+words and requirements are the profile's, so another platform is another profile.
+
+A requirement is one readable string, `KIND[|KIND...] [per year] [if KEY=VALUE[ and KEY=VALUE...]]`:
+
+    "photo"                                       every application needs the ID photo
+    "continuing-education per year"              a proof for each year the level must prove ([app] levels)
+    "post-form if unit_type=事业单位在编"          only when application.toml says so
+    "employment-registration|xuexin if degree_on_chsi=false"   any one of the kinds will do
+
+KEY is a key of application.toml (CONDITIONS); a condition on a key application.toml does not state is not met.
+Its syntax and values are checked when the profile loads (validate); that its kinds are kinds of [pdf.kinds] can
+only be checked with both tables at hand (kinds_error)."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from ..applications.metadata import years_by_level
+from ..i18n import Text, message
+from ..profiles.schema import Setting
+from .kinds import UNKNOWN, kind_labels, known_kinds
+
+PHOTO = "photo"  # the kind of the ID photo: not a PDF kind, so not in [pdf.kinds]
+PER_YEAR = "per year"
+CONDITIONS = {"level": str, "unit_type": str, "series": str, "exceptional": bool, "degree_on_chsi": bool}
+
+S = Setting
+SETTINGS = {
+    "photo_names": S("str-list", "file-name keywords of the ID photo (证件照), looked for after the [pdf.kinds] name "
+                                 "hints: 身份证照片 is the ID card"),
+    "photo_extensions": S("str-list", "an image of these types whose name holds no keyword, and whose text none of "
+                                      "the title phrases, is taken as the ID photo"),
+    "title_phrases": S("str-list", "\"PHRASE=KIND\": a file whose name holds no keyword is of KIND when the text of "
+                                   "its first page (or of its title area, read by OCR) holds PHRASE (first match wins)"),
+    "year_words": S("str-list", "a year in a document's text counts as a year it covers when one of these follows it "
+                                "(2020年度) or precedes it (年度：2020); in a file name every year counts"),
+    "year_ranges": S("str-list", "marks between two years that make a range covering every year between (2017-2020, "
+                                 "2017至2020); other marks between years (2019、2020) list them"),
+    "requires": S("str-list", "what an application must hand in: \"KIND[|KIND...] [per year] [if KEY=VALUE[ and "
+                              "KEY=VALUE...]]\" (docprep/rules/attachments.py); empty: no completeness rules"),
+    "single": S("str-list", "kinds an application holds one file of: a second one competes for the slot "
+                            "(app.duplicate-attachment)"),
+}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One entry of [app.attachments] requires."""
+
+    kinds: tuple[str, ...]  # any one of them fulfils it
+    per_year: bool  # one for each year the level must prove
+    conditions: tuple[tuple[str, str], ...]  # (key of application.toml, value as written)
+
+    def applies(self, metadata) -> bool:
+        """Whether `metadata` (an ApplicationMetadata) meets every condition; a key it does not state meets none."""
+        for key, wanted in self.conditions:
+            value = getattr(metadata, key)
+            if value is None or (str(value).lower() if isinstance(value, bool) else value) != wanted:
+                return False
+        return True
+
+
+def parse_requirement(entry: str) -> Requirement:
+    """One requirement string; ValueError says what is wrong with it."""
+    head, _, condition = entry.partition(" if ")
+    words = head.split()
+    if not words or (len(words) > 1 and " ".join(words[1:]) != PER_YEAR):
+        raise ValueError(f"{entry!r} is not KIND[|KIND...] [{PER_YEAR}] [if KEY=VALUE[ and KEY=VALUE...]]")
+    kinds = tuple(kind.strip() for kind in words[0].split("|"))
+    if not all(kinds):
+        raise ValueError(f"{entry!r} names an empty kind")
+    conditions = []
+    for part in condition.split(" and ") if condition.strip() else ():
+        key, sep, value = (piece.strip() for piece in part.partition("="))
+        if not sep or not value or key not in CONDITIONS:
+            raise ValueError(f"{entry!r}: condition {part.strip()!r} is not KEY=VALUE with KEY one of "
+                             f"{', '.join(CONDITIONS)}")
+        if CONDITIONS[key] is bool and value not in ("true", "false"):
+            raise ValueError(f"{entry!r}: {key} is true or false, not {value!r}")
+        conditions.append((key, value))
+    return Requirement(kinds, len(words) > 1, tuple(conditions))
+
+
+def requirements(cfg) -> tuple[Requirement, ...]:
+    """The requirements of [app.attachments] (`cfg`), validated when the profile loaded."""
+    return tuple(parse_requirement(entry) for entry in cfg.requires)
+
+
+def yearly_kinds(cfg) -> set[str]:
+    """The kinds required per year: a file of one covers the years its name or content gives."""
+    return {kind for requirement in requirements(cfg) if requirement.per_year for kind in requirement.kinds}
+
+
+def pairs(entries) -> list[tuple[str, str]]:
+    """(KEYWORD, KIND) pairs of "KEYWORD=KIND" entries, the keyword as names are compared (normal)."""
+    return [(normal(keyword), kind.strip()) for keyword, _, kind in (entry.partition("=") for entry in entries)]
+
+
+def normal(text: str) -> str:
+    """Text as names, phrases and keywords are compared: full-width forms folded (ＰＤＦ２０２０ -> PDF2020, ～ -> ~),
+    whitespace (spaces, the ideographic space, line breaks) removed, lower case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def _validate_values(section: dict) -> str | None:
+    """Condition values the rest of [app] lists: levels (checked before) and unit types."""
+    choices = {"level": list(years_by_level(section["levels"])), "unit_type": list(section["unit_types"])}
+    for entry in section["attachments"]["requires"]:
+        try:
+            requirement = parse_requirement(entry)
+        except ValueError as exc:
+            return f"key 'app.attachments.requires': {exc}"
+        for key, value in requirement.conditions:
+            if key in choices and value not in choices[key]:
+                return (f"key 'app.attachments.requires': {entry!r}: {key} {value!r} is not one of "
+                        f"{', '.join(choices[key])}")
+    return None
+
+
+def validate(section: dict) -> str | None:
+    """Cross-checks of [app.attachments] that its types cannot express: title phrases as PHRASE=KIND, requirements
+    in their syntax with conditions on the levels and unit types [app] lists. Called once [app] levels passed."""
+    table = section.get("attachments", {})
+    if not all(key in table for key in SETTINGS) or not all(key in section for key in ("levels", "unit_types")):
+        return None  # completeness is reported elsewhere
+    for entry in table["title_phrases"]:
+        phrase, sep, kind = entry.partition("=")
+        if not sep or not phrase.strip() or not kind.strip():
+            return f"key 'app.attachments.title_phrases': {entry!r} is not PHRASE=KIND"
+    return _validate_values(section)
+
+
+def kinds_error(cfg, kinds_cfg) -> str | None:
+    """What in [app.attachments] (`cfg`) names a kind that [pdf.kinds] (`kinds_cfg`) does not list (or "photo"), as
+    a profile error text; None when every kind is known. Checked where both tables meet (completeness)."""
+    known = set(known_kinds(kinds_cfg))
+    if PHOTO in known or UNKNOWN in known:
+        return f"key 'pdf.kinds': {PHOTO!r} is the ID photo's kind, not a PDF kind"
+    known.add(PHOTO)
+    named = [("requires", kind) for requirement in requirements(cfg) for kind in requirement.kinds]
+    named += [("title_phrases", kind) for _, kind in pairs(cfg.title_phrases)]
+    named += [("single", kind) for kind in cfg.single]
+    for key, kind in named:
+        if kind not in known:
+            return (f"key 'app.attachments.{key}': kind {kind!r} is not a kind of [pdf.kinds] "
+                    f"({', '.join(sorted(known))})")
+    return None
+
+
+def label(kind: str, kinds_cfg) -> Text:
+    """A kind as people read it: its [pdf.kinds] label in Chinese; in English the kind, with the label after it."""
+    if kind == PHOTO:
+        return message("classify.photo")
+    name = kind_labels(kinds_cfg).get(kind)
+    return Text(name or kind, f"{kind} ({name})" if name else kind)
+
+
+def keyword(kind: str, kinds_cfg, cfg) -> str | None:
+    """The first file-name keyword that makes a file `kind`, for telling people how to name one."""
+    if kind == PHOTO:
+        return cfg.photo_names[0] if cfg.photo_names else None
+    hints = (hint.partition("=") for hint in kinds_cfg.name_hints)
+    return next((word.strip() for word, _, of in hints if of.strip() == kind), None)
