@@ -10,13 +10,14 @@ from typing import Callable, Iterable
 from .atomic import ensure_writable, write_atomic
 from .documents.sniff import is_own_output
 from .engine import Target, check_targets, discover
+from .engine.applications import find_applications, judge_applications
 from .engine.cache import ResultCache
 from .engine.config import Settings, find_settings
 from .engine.run import unchecked  # noqa: F401  (the files a run could not check: the CLI's exit code 2)
 from .errors import UsageError
 from .i18n import Text
 from .model import FileReport, Report
-from .paths import display_path, read_head, same_file
+from .paths import display_path, inside, read_head, same_file
 from .profiles import Profile
 from .rules.kinds import kind_labels
 
@@ -37,6 +38,7 @@ class CheckPlan:
     profile: Profile
     targets: list = field(default_factory=list)
     annotate_dir: Path | None = None
+    applications: list[Path] = field(default_factory=list)  # application folders, judged after their files
 
     @property
     def file_count(self) -> int:
@@ -48,8 +50,10 @@ class CheckPlan:
         """Check the files: `jobs` worker processes (None: the usable cores), results reused from and stored in
         the result cache with `cache` (engine.cache: DOCPREP_CACHE_DIR, else the user cache folder)."""
         results = ResultCache(self.profile, attachment_kind) if cache else None
-        return check_targets(self.targets, self.profile, jobs=jobs, on_file=on_file, attachment_kind=attachment_kind,
-                             annotate_dir=self.annotate_dir, annotate_lang=annotate_lang, cache=results)
+        report = check_targets(self.targets, self.profile, jobs=jobs, on_file=on_file,
+                               attachment_kind=attachment_kind, annotate_dir=self.annotate_dir,
+                               annotate_lang=annotate_lang, cache=results)
+        return judge_applications(report, self.applications, self.profile) if self.applications else report
 
 
 def _clashing_input(report_path: Path, paths: list[Path], targets: list) -> Path | None:
@@ -63,10 +67,13 @@ def _clashing_input(report_path: Path, paths: list[Path], targets: list) -> Path
 
 
 def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path: Path | None = None,
-               annotate_dir: Path | None = None, settings: Settings | None = None) -> CheckPlan:
-    """Find the files to check (leaving out what the `settings`' ignore patterns match in folders). Raises
-    UsageError when the report would overwrite a checked file, OutputError when the report or the pictures cannot
-    be written — before any file is read."""
+               annotate_dir: Path | None = None, settings: Settings | None = None,
+               applications: bool = False) -> CheckPlan:
+    """Find the files to check (leaving out what the `settings`' ignore patterns match in folders) and the
+    applications among the folders: those holding an application.toml, and with `applications` (`check
+    --applications`) every direct subfolder of a folder named, or the folder itself when it holds documents
+    (engine.applications). Raises UsageError when the report would overwrite a checked file, OutputError when the
+    report or the pictures cannot be written — before any file is read."""
     paths = [Path(p) for p in paths]
     if annotate_dir is not None:
         ensure_writable(annotate_dir, folder=True)
@@ -77,7 +84,9 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
         if clash is not None:
             raise UsageError("report_over_input", path=display_path(clash))
         ensure_writable(report_path)
-    return CheckPlan(profile, targets, annotate_dir)
+    folders = [f for f in find_applications(paths, applications, ignore)
+               if annotate_dir is None or not inside(f, annotate_dir)]
+    return CheckPlan(profile, targets, annotate_dir, folders)
 
 
 def save_report(report_path: Path, rendered: str | bytes) -> None:

@@ -19,7 +19,7 @@ from .profiles.texts import with_settings
 from .render.formats import FORMATS
 from .render.formats import render as render_format
 from .render.progress import Progress
-from .render.report import summary_line, to_json, to_text
+from .render.report import application_entries, summary_line, to_json, to_text
 from .rules import REGISTRY
 
 
@@ -110,18 +110,23 @@ def cli():
 @click.option("--config", "config", type=click.Path(path_type=Path, dir_okay=False),
               help="Settings file to use (docprep.toml, or a pyproject.toml with [tool.docprep]) instead of the "
                    "one found from the checked paths upwards.")
+@click.option("--applications", "applications", is_flag=True,
+              help="Judge every direct subfolder of a folder given as one applicant's application (or the folder "
+                   "itself when it holds documents): completeness, metadata, a verdict per applicant. Folders with "
+                   "an application.toml are judged as applications without this.")
 @_lang_option
-def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, no_cache, config, lang):
+def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, no_cache, config,
+          applications, lang):
     """Check photos and attachments (files or folders). 检查照片和附件。"""
     lang = lang or default_language()
     profile, settings = check_settings(paths, profile_ref, config)
     report_path = Path(output) if output not in (None, "-") else None
-    plan = plan_check(paths, profile, report_path, annotate_dir, settings)
+    plan = plan_check(paths, profile, report_path, annotate_dir, settings, applications=applications)
     with Progress(plan.file_count, lang, quiet=errors_only) as progress:
         report = plan.run(jobs, attachment, on_file=progress.update, annotate_lang=lang, cache=not no_cache)
     names = attachment_kind_names(profile)
     if fmt in FORMATS:  # machine formats: exact bytes (a BOM, CRLF), to the file or to standard output
-        data = render_format(report, fmt, lang, profile)
+        data = render_format(report, fmt, lang, profile, entries=application_entries(report))
         if report_path is None:
             _write_stdout(data)
         else:
@@ -140,7 +145,7 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, error
         listed = message("report.list_separator")(lang).join(report.not_found)
         click.echo(terminal_safe(message("cli.not_found", paths=listed)(lang)), err=True)
         return ExitCode.USAGE
-    if not report.files:
+    if not report.files and not report.applications:
         click.echo(message("cli.nothing_to_check")(lang), err=True)
         return ExitCode.USAGE
     return ExitCode.USAGE if failed else ExitCode.FINDINGS if report.has_errors else ExitCode.OK

@@ -94,12 +94,47 @@ class FileReport:
     annotations: list[str] = field(default_factory=list)  # pictures written by --annotate
     path_bytes: str | None = None  # the real path's bytes as hex where its name is not UTF-8 (paths.name_bytes)
     own_output: bool = False  # a picture or report docprep wrote, met in a folder: passed over, not checked
+    first_page_text: str | None = None  # a PDF's first page's text layer (not reported: what classification reads)
 
     @property
     def status(self) -> Status:
-        severities = {f.severity for f in self.findings}
-        return (Status.ERROR if Severity.ERROR in severities else Status.WARNING if Severity.WARNING in severities
-                else Status.OK)
+        return worst(self.findings)
+
+
+def worst(findings: list[Finding]) -> Status:
+    """The status findings earn: their worst severity."""
+    severities = {f.severity for f in findings}
+    return (Status.ERROR if Severity.ERROR in severities else Status.WARNING if Severity.WARNING in severities
+            else Status.OK)
+
+
+@dataclass(frozen=True)
+class FileClass:
+    """What a file of an application was taken as (rules.classify): its kind (None: none), years and why."""
+
+    kind: str | None
+    years: tuple[int, ...] = ()
+    source: str | None = None  # "name", "content" or None
+    evidence: Text = field(default=Text("", ""))
+
+
+@dataclass
+class ApplicationReport:
+    """One application: its folder as shown, what its application.toml says of the applicant, the findings on
+    the application as a whole (app.*), and its files (paths as in Report.files) with what each was taken as."""
+
+    path: str
+    name: str | None
+    level: str
+    year: int
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    classes: dict[str, FileClass] = field(default_factory=dict)  # by path in `files`
+    assumptions: list[Text] = field(default_factory=list)  # what was assumed without an application.toml
+
+    @property
+    def own_status(self) -> Status:
+        return worst(self.findings)
 
 
 @dataclass
@@ -107,10 +142,18 @@ class Report:
     profile: str
     files: list[FileReport]
     skipped: list[str] = field(default_factory=list)  # docprep's own pictures and reports met in folders
+    applications: list[ApplicationReport] = field(default_factory=list)  # empty unless applications were judged
 
     @property
     def has_errors(self) -> bool:
-        return any(f.status is Status.ERROR for f in self.files)
+        return (any(f.status is Status.ERROR for f in self.files)
+                or any(a.own_status is Status.ERROR for a in self.applications))
+
+    def application_status(self, application: ApplicationReport) -> Status:
+        """An application's verdict: the worst of its own findings and its files'."""
+        members = set(application.files)
+        statuses = {application.own_status} | {f.status for f in self.files if f.path in members}
+        return next(s for s in (Status.ERROR, Status.WARNING, Status.OK) if s in statuses or s is Status.OK)
 
     @property
     def not_found(self) -> list[str]:

@@ -61,6 +61,12 @@ class PdfDocument:
                 self._pages[index] = self._reader.read(index)
             yield self._pages[index]
 
+    @property
+    def first_page_text(self) -> str | None:
+        """The first page's text layer if the checks have measured that page (never read for this alone)."""
+        page = self._pages.get(0)
+        return page.text if page is not None else None
+
     def render(self, number: int, dpi: float) -> np.ndarray:
         """Page `number` (1-based) as displayed, RGB at `dpi` (for pictures of what was found, not for checks)."""
         return self._reader.render(number, dpi)

@@ -63,6 +63,7 @@ class PdfPage:
     image: PlacedImage | None = None
     image_count: int = 0
     text_chars: int = 0  # characters in the text layer (PDFium)
+    text: str | None = None  # page 1 only: its text layer (what tells an application's attachment kind)
     source: str = "none"  # how the pixels were got: image | render | none (nothing drawn on the page)
     scan: PageScan | None = None
     failure: Text | None = None  # the page's pixels could not be read (pdf.unreadable)
@@ -253,6 +254,8 @@ def _read_text_layer(page: pdfium.PdfPage, result: PdfPage, with_runs: bool) -> 
         textpage = page.get_textpage()
         try:
             result.text_chars = max(0, textpage.count_chars())
+            if result.text_chars and result.number == 1:
+                result.text = textpage.get_text_range()
             if result.text_chars and with_runs:
                 text_runs = _text_runs(textpage, result, page.get_cropbox())
         finally:

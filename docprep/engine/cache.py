@@ -119,6 +119,7 @@ class CachedResult:
     kind: FileType
     attachment_kind: str | None
     findings: list[Finding]
+    first_page_text: str | None = None  # a PDF's first page's text layer (what an application's classification reads)
 
 
 def storable(report: FileReport) -> bool:
@@ -153,8 +154,11 @@ class ResultCache:
             entry = json.loads(self.entry_path(key).read_bytes().decode("utf-8"))
             if entry["schema"] != SCHEMA or entry["key"] != key:
                 raise ValueError("another schema or entry")
+            text = entry.get("text")
+            if text is not None and not isinstance(text, str):
+                raise TypeError("text must be text")
             return CachedResult(FileType(entry["kind"]), entry["attachment_kind"],
-                                [_finding(f) for f in entry["findings"]])
+                                [_finding(f) for f in entry["findings"]], text)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # cut short, garbage, old schema
@@ -177,7 +181,7 @@ class ResultCache:
         if cached is None:
             return None
         return FileReport(display_path(path), cached.kind, sha256, list(cached.findings), cached.attachment_kind,
-                          path_bytes=name_bytes(path))
+                          path_bytes=name_bytes(path), first_page_text=cached.first_page_text)
 
     def put(self, path: str | os.PathLike, report: FileReport) -> None:
         """Store a report's result (if storable) under its content's hash; a cache that cannot be written is
@@ -187,7 +191,8 @@ class ResultCache:
         key = self.key(report.sha256, path)
         try:
             entry = {"schema": SCHEMA, "key": key, "kind": report.kind.value, "attachment_kind": report.attachment_kind,
-                     "findings": [_finding_entry(f) for f in report.findings]}
+                     "findings": [_finding_entry(f) for f in report.findings],
+                     **({"text": report.first_page_text} if report.first_page_text is not None else {})}
             data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except _Unstorable as exc:
             log.debug("docprep: %s not cached: a finding holds a %s", report.path, exc)

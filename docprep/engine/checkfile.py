@@ -81,6 +81,7 @@ class PdfCheck:
     findings: list[Finding]
     attachment_kind: str  # the kind it was checked as
     annotations: list[str]  # pictures written
+    first_page_text: str | None = None  # the first page's text layer, where it has one (what classification reads)
 
 
 def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | None = None,
@@ -98,12 +99,13 @@ def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | N
     with document:
         document.attachment_kind = plan.name
         findings = run_family(pdf_rules.FAMILY, document, profile)
+        text = document.first_page_text
         if annotate is None:
-            return PdfCheck(findings, plan.name, [])
+            return PdfCheck(findings, plan.name, [], text)
         from ..render.annotate import write_annotations
 
         written = write_annotations(document, findings, annotate.folder, annotate.stem, lang=annotate.lang)
-    return PdfCheck(findings, plan.name, [display_path(p) for p in written])
+    return PdfCheck(findings, plan.name, [display_path(p) for p in written], text)
 
 
 def check_pdf_bytes(name: str, data: bytes, profile: Profile, attachment_kind: str | None = None) -> list[Finding]:
@@ -157,6 +159,7 @@ def _check_content(report: FileReport, name: str, data: bytes, profile: Profile,
         checked = check_pdf(name, data, profile, attachment_kind, annotate)
         report.findings += checked.findings
         report.attachment_kind, report.annotations = checked.attachment_kind, checked.annotations
+        report.first_page_text = checked.first_page_text
     else:
         report.findings += collect(profile, [("file.unsupported", file_rules.unsupported())])
 
