@@ -289,8 +289,8 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="docprep", standalone_mode=False)
     except click.exceptions.Exit as exc:  # --help, --version
         code = exc.exit_code
-    except click.Abort:
-        click.echo("Aborted.", err=True)
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C: nothing half-written (outputs are atomic), say so
+        click.echo(message("cli.interrupted")(lang), err=True)
         code = ExitCode.USAGE
     except click.ClickException as exc:
         exc.show()

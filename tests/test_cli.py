@@ -269,3 +269,34 @@ def test_version(run_cli):
 def test_help_exits_0(run_cli):
     result = run_cli("--help")
     assert result.returncode == 0 and "check" in result.stdout and "fix" in result.stdout
+
+
+def test_ctrl_c_says_so_in_the_users_language_and_writes_nothing(tmp_path):
+    """Ctrl-C mid-run (SIGINT to the whole process group, workers included): exit 2, a message, no report."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if sys.platform == "win32":
+        pytest.skip("process groups and SIGINT work differently on Windows")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    from pdf_fixtures import page, pdf_from_images
+
+    copy = pdf_from_images([page(dpi=150, seal=False)])  # a copy without its marks: OCR reads it, ~1 s a file
+    for i in range(40):  # far more than the 3 s before the interrupt can check
+        (folder / f"copy{i}.pdf").write_bytes(copy)
+    report = tmp_path / "r.json"
+    env = {k: v for k, v in os.environ.items() if k != "DOCPREP_LANG"}
+    process = subprocess.Popen([sys.executable, "-m", "docprep", "check", str(folder), "--no-cache", "-j", "2",
+                                "--format", "json", "-o", str(report)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(3)  # started, workers busy: the run takes longer than this
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 2, err.decode("utf-8", "replace")
+    assert "已中断" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8")
+    assert not report.exists() and not list(tmp_path.glob("*.part"))

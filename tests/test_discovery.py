@@ -255,3 +255,20 @@ def test_an_empty_gitlab_report_is_replaced_too(tmp_path, good_jpeg, run_cli):
         result = run_cli("check", tmp_path, "--format", "gitlab", "-o", tmp_path / "quality.json")
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "quality.json").read_text(encoding="utf-8").strip() == "[]"
+
+
+REAL_SCANS = Path(__file__).resolve().parents[2] / "shared" / "real-scans"
+
+
+@pytest.mark.skipif(not REAL_SCANS.is_dir(), reason="../shared/real-scans is not beside this clone")
+@pytest.mark.parametrize("name", ["c02-22", "cardinal", "epson", "linn", "skew"])
+def test_real_scanned_pages_saved_as_jpg_are_documents(tmp_path, profile, name):
+    """Real scans (not the project's generator: other fonts, layouts, scanners) rendered at 150 dpi and saved as a
+    scanner app would: each is told from an ID photo by its pixels alone (the file name says nothing)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(REAL_SCANS / f"{name}.pdf"))
+    path = tmp_path / "IMG_0001.jpg"
+    pdf[0].render(scale=150 / 72).to_pil().convert("RGB").save(path, quality=85)
+    pdf.close()
+    assert rules_of(check_file(path, profile).findings) == ["file.document-image"]

@@ -77,10 +77,6 @@ class PdfPage:
         (ox, oy), (sx, sy) = self._origin, self._scale
         return (round(ox + x * sx, 1), round(oy + y * sy, 1), round(w * sx, 1), round(h * sy, 1))
 
-    @property
-    def is_scan(self) -> bool:
-        return self.image is not None
-
 
 class PageReader:
     """Reads the pages of one open document, one at a time, with what they share: the profile's [pdf] settings,
