@@ -10,10 +10,13 @@ from typing import Callable, Iterable
 from .atomic import ensure_writable, write_atomic
 from .documents.sniff import is_own_output
 from .engine import Target, check_targets, discover
-from .engine.applications import find_applications, judge_applications
+from .engine.walk import natural_key
+from .engine.applications import find_applications, judge_applications, with_titles_to_read
+from .engine.archives import MemberTarget, expand_archives
 from .engine.cache import ResultCache
 from .engine.config import Settings, find_settings
-from .engine.run import unchecked  # noqa: F401  (the files a run could not check: the CLI's exit code 2)
+from .engine.run import Interrupted, unchecked  # noqa: F401  (Ctrl-C with the partial report; the files a run
+#                                                  could not check: the CLI's exit codes 130 and 2)
 from .errors import UsageError
 from .i18n import Text
 from .model import FileReport, Report
@@ -42,17 +45,19 @@ class CheckPlan:
 
     @property
     def file_count(self) -> int:
-        return sum(isinstance(t, Target) for t in self.targets)
+        return sum(isinstance(t, (Target, MemberTarget)) for t in self.targets)
 
     def run(self, jobs: int | None = 1, attachment_kind: str | None = None,
             on_file: Callable[[FileReport], None] | None = None, annotate_lang: str = "zh",
-            cache: bool = False) -> Report:
+            cache: bool = False, pictures: bool = False) -> Report:
         """Check the files: `jobs` worker processes (None: the usable cores), results reused from and stored in
-        the result cache with `cache` (engine.cache: DOCPREP_CACHE_DIR, else the user cache folder)."""
-        results = ResultCache(self.profile, attachment_kind) if cache else None
+        the result cache with `cache` (engine.cache: DOCPREP_CACHE_DIR, else the user cache folder). With
+        `pictures`, each file's report keeps thumbnails (of the photo, of PDF pages with the marks drawn) for the
+        HTML report (render.html.render)."""
+        results = ResultCache(self.profile, attachment_kind, pictures=pictures) if cache else None
         report = check_targets(self.targets, self.profile, jobs=jobs, on_file=on_file,
                                attachment_kind=attachment_kind, annotate_dir=self.annotate_dir,
-                               annotate_lang=annotate_lang, cache=results)
+                               annotate_lang=annotate_lang, cache=results, pictures=pictures)
         return judge_applications(report, self.applications, self.profile) if self.applications else report
 
 
@@ -72,7 +77,7 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
     """Find the files to check (leaving out what the `settings`' ignore patterns match in folders) and the
     applications among the folders: those holding an application.toml, and with `applications` (`check
     --applications`) every direct subfolder of a folder named, or the folder itself when it holds documents
-    (engine.applications). Raises UsageError when the report would overwrite a checked file, OutputError when the
+    (engine.applications); every zip found is an application too, its members checked in place (engine.archives). Raises UsageError when the report would overwrite a checked file, OutputError when the
     report or the pictures cannot be written — before any file is read."""
     paths = [Path(p) for p in paths]
     if annotate_dir is not None:
@@ -86,7 +91,9 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
         ensure_writable(report_path)
     folders = [f for f in find_applications(paths, applications, ignore)
                if annotate_dir is None or not inside(f, annotate_dir)]
-    return CheckPlan(profile, targets, annotate_dir, folders)
+    targets, archives = expand_archives(targets, profile)
+    folders = sorted(folders + archives, key=lambda p: natural_key(display_path(p)))
+    return CheckPlan(profile, with_titles_to_read(targets, folders, profile), annotate_dir, folders)
 
 
 def save_report(report_path: Path, rendered: str | bytes) -> None:

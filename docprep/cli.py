@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import attachment_kind_names, check_settings, plan_check, save_report, unchecked
+from .api import Interrupted, attachment_kind_names, check_settings, plan_check, save_report, unchecked
 from .errors import DocprepError, ExitCode, UsageError
 from .i18n import LANGUAGES, counted, default_language, message
 from .model import Report
@@ -18,6 +18,7 @@ from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
 from .profiles.texts import with_settings
 from .render.formats import FORMATS
 from .render.formats import render as render_format
+from .render.html import render as render_html
 from .render.progress import Progress
 from .render.report import application_entries, summary_line, to_json, to_text
 from .rules import REGISTRY
@@ -89,9 +90,10 @@ def cli():
 @click.option("--profile", "profile_ref", default=None,
               help="Profile name (see `docprep profiles`) or path to a TOML file. Default: the settings file's "
                    f"`profile`, else {DEFAULT_PROFILE}.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", *FORMATS]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", *FORMATS, "html"]), default="text",
+              show_default=True,
               help="text for people; json (docprep.report/1); junit, sarif, gitlab (Code Quality) for CI; csv for "
-                   "Excel (UTF-8 with BOM).")
+                   "Excel (UTF-8 with BOM); html: one self-contained page for people, with thumbnails.")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE ('-': standard output); the summary "
               "line still goes to the terminal (stderr).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
@@ -122,22 +124,16 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, error
     profile, settings = check_settings(paths, profile_ref, config)
     report_path = Path(output) if output not in (None, "-") else None
     plan = plan_check(paths, profile, report_path, annotate_dir, settings, applications=applications)
-    with Progress(plan.file_count, lang, quiet=errors_only) as progress:
-        report = plan.run(jobs, attachment, on_file=progress.update, annotate_lang=lang, cache=not no_cache)
-    names = attachment_kind_names(profile)
-    if fmt in FORMATS:  # machine formats: exact bytes (a BOM, CRLF), to the file or to standard output
-        data = render_format(report, fmt, lang, profile, entries=application_entries(report))
-        if report_path is None:
-            _write_stdout(data)
-        else:
-            save_report(report_path, data)
-        click.echo(summary_line(report, lang), err=True)
-    elif report_path is None:
-        _echo_report(report, fmt, lang, errors_only, names)
-    else:
-        save_report(report_path, to_json(report, lang) if fmt == "json" else to_text(
-            report, lang, errors_only=errors_only, kind_names=names, header=True))
-        click.echo(summary_line(report, lang), err=True)
+    try:
+        with Progress(plan.file_count, lang, quiet=errors_only) as progress:
+            report = plan.run(jobs, attachment, on_file=progress.update, annotate_lang=lang, cache=not no_cache,
+                              pictures=fmt == "html")
+    except Interrupted as stop:  # Ctrl-C: the files checked so far are kept, marked partial
+        _emit_report(stop.report, fmt, lang, profile, report_path, errors_only)
+        files = counted("file", len(stop.report.files))
+        click.echo(terminal_safe(message("cli.interrupted_partial", files=files)(lang)), err=True)
+        return ExitCode.INTERRUPTED
+    _emit_report(report, fmt, lang, profile, report_path, errors_only)
     failed = unchecked(report)  # no verdict on these files: CI must not read a crash as one (exit 2)
     if failed:
         click.echo(terminal_safe(message("cli.unchecked", files=counted("file", len(failed)))(lang)), err=True)
@@ -149,6 +145,25 @@ def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, error
         click.echo(message("cli.nothing_to_check")(lang), err=True)
         return ExitCode.USAGE
     return ExitCode.USAGE if failed else ExitCode.FINDINGS if report.has_errors else ExitCode.OK
+
+
+def _emit_report(report: Report, fmt: str, lang: str, profile, report_path: Path | None, errors_only: bool) -> None:
+    """The report in `fmt`, to `report_path` (atomically; the summary line to stderr) or to standard output."""
+    names = attachment_kind_names(profile)
+    if fmt in FORMATS or fmt == "html":  # exact bytes (a BOM, CRLF; the page's UTF-8), to the file or to stdout
+        data = (render_html(report, lang, profile) if fmt == "html"
+                else render_format(report, fmt, lang, profile, entries=application_entries(report)))
+        if report_path is None:
+            _write_stdout(data)
+        else:
+            save_report(report_path, data)
+        click.echo(summary_line(report, lang), err=True)
+    elif report_path is None:
+        _echo_report(report, fmt, lang, errors_only, names)
+    else:
+        save_report(report_path, to_json(report, lang) if fmt == "json" else to_text(
+            report, lang, errors_only=errors_only, kind_names=names, header=True))
+        click.echo(summary_line(report, lang), err=True)
 
 
 def _write_stdout(data: bytes) -> None:
@@ -281,6 +296,61 @@ def init(folder, profile_ref, lang):
     return ExitCode.OK
 
 
+@cli.command()
+@click.argument("app_dir", metavar="APP_DIR", type=click.Path(path_type=Path))
+@click.option("-o", "--output", metavar="OUT", required=True,
+              help="OUT.zip, or a folder (an existing one, or a path ending in /), outside APP_DIR. Written whole "
+                   "or not at all; an existing folder is replaced only when empty or an earlier package.")
+@click.option("--profile", "profile_ref", default=None,
+              help="Profile name (see `docprep profiles`) or path to a TOML file. Default: the settings file's "
+                   f"`profile`, else {DEFAULT_PROFILE}.")
+@click.option("--fix-photo", is_flag=True,
+              help="A photo that fails is fixed as `docprep fix` fixes it, where it can be (a passing photo is "
+                   "packed as it is).")
+@click.option("--allow-errors", is_flag=True,
+              help="Pack an application with errors all the same (exit 0, the errors listed). Without it nothing "
+                   "is written and the reasons are printed (exit 1). Links are refused either way.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: the cores this process may use; 1: check in this process).")
+@click.option("--no-cache", is_flag=True, help="Check every file again: neither read nor write the result cache.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json (docprep.bundle-result/1: the manifest and the check) for scripts.")
+@_lang_option
+def bundle(app_dir, output, profile_ref, fix_photo, allow_errors, jobs, no_cache, quiet, fmt, lang):
+    """Pack one application for upload. 打包一名申报人的上传材料。
+
+    \b
+    The package: the photo (00-证件照.jpg), one PDF per attachment kind in the notice's order (01-继续教育证明.pdf,
+    pages by year, then by name), manifest.json (each file's SHA-256, pages and sources) and report.html. The
+    zip is byte for byte the same for the same files. Nothing is written when the application has errors (exit
+    1, the reasons printed) unless --allow-errors, nor when its folder holds symbolic links. Inputs are never
+    modified.
+        docprep bundle 张伟/ -o 张伟.zip
+        docprep bundle 张伟/ -o 上传/张伟/ --fix-photo
+    """
+    from .bundle import bundle_json, bundle_lines, prepare_bundle
+
+    lang = lang or default_language()
+    profile, settings = check_settings([app_dir], profile_ref)
+    plan = prepare_bundle(app_dir, output, profile, settings)
+    with Progress(plan.file_count, lang, quiet=quiet) as progress:
+        result = plan.run(jobs, cache=not no_cache, on_file=progress.update, fix_photo=fix_photo,
+                          allow_errors=allow_errors, lang=lang)
+    if fmt == "json":
+        click.echo(bundle_json(result, lang, ascii_only=not _can_encode("中", sys.stdout)), nl=False)
+    else:
+        if result.report is not None and result.errors:  # why it was refused, or the errors it was packed with
+            _echo_report(result.report, "text", lang, result.written, attachment_kind_names(profile))
+        for line in bundle_lines(result, lang):
+            click.echo(line)
+    failed = unchecked(result.report) if result.report is not None else []
+    if failed:  # no verdict on these files: never read a crash as one (exit 2)
+        click.echo(terminal_safe(message("cli.unchecked", files=counted("file", len(failed)))(lang)), err=True)
+        return ExitCode.USAGE
+    return ExitCode.OK if result.written else ExitCode.FINDINGS
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: Click's own errors and docprep's config errors exit 2, never 1 (1 means findings)."""
     _configure_streams()
@@ -291,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except (click.Abort, KeyboardInterrupt):  # Ctrl-C: nothing half-written (outputs are atomic), say so
         click.echo(message("cli.interrupted")(lang), err=True)
-        code = ExitCode.USAGE
+        code = ExitCode.INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         code = ExitCode.USAGE

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1
     USAGE = 2
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it): a partial report at most
 
 
 class DocprepError(Exception):

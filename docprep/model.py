@@ -84,6 +84,17 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class Thumbnail:
+    """A small JPEG for the HTML report (render.thumbnails): the decoded image itself, or a PDF page with what the
+    checks found drawn on it. Not in the JSON report."""
+
+    jpeg: bytes
+    width: int
+    height: int
+    page: int | None = None  # the PDF page's number; None: the image itself
+
+
 @dataclass
 class FileReport:
     path: str
@@ -95,6 +106,7 @@ class FileReport:
     path_bytes: str | None = None  # the real path's bytes as hex where its name is not UTF-8 (paths.name_bytes)
     own_output: bool = False  # a picture or report docprep wrote, met in a folder: passed over, not checked
     first_page_text: str | None = None  # a PDF's first page's text layer (not reported: what classification reads)
+    thumbnails: list[Thumbnail] = field(default_factory=list)  # not reported: pictures for --format html
 
     @property
     def status(self) -> Status:
@@ -143,6 +155,7 @@ class Report:
     files: list[FileReport]
     skipped: list[str] = field(default_factory=list)  # docprep's own pictures and reports met in folders
     applications: list[ApplicationReport] = field(default_factory=list)  # empty unless applications were judged
+    partial: bool = False  # interrupted (Ctrl-C): only the files checked before the interruption
 
     @property
     def has_errors(self) -> bool:

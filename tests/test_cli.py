@@ -271,8 +271,9 @@ def test_help_exits_0(run_cli):
     assert result.returncode == 0 and "check" in result.stdout and "fix" in result.stdout
 
 
-def test_ctrl_c_says_so_in_the_users_language_and_writes_nothing(tmp_path):
-    """Ctrl-C mid-run (SIGINT to the whole process group, workers included): exit 2, a message, no report."""
+def test_ctrl_c_keeps_a_partial_report_and_says_so_in_the_users_language(tmp_path):
+    """Ctrl-C mid-run (SIGINT to the whole process group, workers included, maybe while they still start): the
+    pool stops, the files checked so far are written as a report marked partial, a one-line message, exit 130."""
     import os
     import signal
     import subprocess
@@ -297,6 +298,8 @@ def test_ctrl_c_says_so_in_the_users_language_and_writes_nothing(tmp_path):
     time.sleep(3)  # started, workers busy: the run takes longer than this
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 2, err.decode("utf-8", "replace")
+    assert process.returncode == 130, err.decode("utf-8", "replace")
     assert "已中断" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8")
-    assert not report.exists() and not list(tmp_path.glob("*.part"))
+    kept = json.loads(report.read_text(encoding="utf-8"))
+    assert kept["partial"] is True and len(kept["files"]) < 40
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*"))

@@ -237,7 +237,7 @@ def test_a_corrupt_picture_message_is_the_same_every_run(tmp_path, profile, head
     assert all("object at 0x" not in str(m) for m in messages[0])
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "gitlab", "csv"])
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "gitlab", "csv", "html"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_saved_report_of_any_format_is_passed_over_and_replaced(tmp_path, good_jpeg, run_cli, fmt, lang):
     (tmp_path / "good.jpg").write_bytes(good_jpeg)

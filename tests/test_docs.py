@@ -43,3 +43,60 @@ def test_readme_command_example_parses(command):
     assert name in cli.commands, f"README runs an unknown command: {command}"
     with click.Context(cli, info_name="docprep") as top:
         cli.commands[name].make_context(name, args, parent=top)  # raises click.UsageError on a wrong option
+
+
+# --- docs/ci.md and the pre-commit hook: what CI users copy must run ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CI = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+# A docprep command in a CI file, a crontab or a batch file: after a path (/opt/docprep/bin/docprep,
+# C:\...\docprep.exe), a YAML item or key, or at the start of a line; up to a shell operator or a comment.
+_CI_COMMAND = re.compile(r"(?:^|[\s/\\])docprep(?:\.exe)? ([a-z][a-z-]*)(.*)$")
+_SHELL_END = re.compile(r"\s(?:\|\||\||&&|\d?>>?)\s|\s#")
+
+
+def _ci_examples() -> list[str]:
+    commands = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", CI, re.DOTALL):
+        for line in block.splitlines():
+            found = _CI_COMMAND.search(line)
+            if found:
+                rest = _SHELL_END.split(found.group(2), maxsplit=1)[0]
+                commands.append(f"docprep {found.group(1)}{rest}".strip())
+    return commands
+
+
+def test_ci_doc_has_command_examples():
+    assert len(_ci_examples()) >= 8
+
+
+@pytest.mark.parametrize("command", _ci_examples())
+def test_ci_doc_command_example_parses(command):
+    name, *args = shlex.split(command.replace("\\", "/"))[1:]  # Windows paths: the parse, not the path, is tested
+    assert name in cli.commands, f"docs/ci.md runs an unknown command: {command}"
+    with click.Context(cli, info_name="docprep") as top:
+        cli.commands[name].make_context(name, args, parent=top)
+
+
+def test_ci_doc_yaml_examples_load():
+    import yaml  # PyYAML: a dependency of rapidocr, so of docprep itself
+    blocks = re.findall(r"```yaml\n(.*?)```", CI, re.DOTALL)
+    loaded = [yaml.safe_load(block) for block in blocks]
+    gitlab = next(doc["docprep"] for doc in loaded if "docprep" in doc and "script" in doc["docprep"])
+    assert gitlab["artifacts"]["when"] == "always"
+    assert gitlab["artifacts"]["reports"] == {"junit": "docprep-junit.xml", "codequality": "gl-code-quality.json"}
+    steps = next(doc["jobs"]["docprep"]["steps"] for doc in loaded if "jobs" in doc)
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert upload["if"] == "always()" and upload["with"]["sarif_file"] == "docprep.sarif"
+
+
+def test_pre_commit_hook_is_declared_for_photos_and_pdfs_in_one_process():
+    import yaml
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, = hooks
+    assert hook["id"] == "docprep" and hook["language"] == "python" and hook["entry"] == "docprep check"
+    assert hook["types_or"] == ["pdf", "jpeg", "png"] and hook["require_serial"] is True
+    # pre-commit runs `entry args... files...`: that must parse as a check of the files.
+    name, *args = shlex.split(hook["entry"])[1:]
+    with click.Context(cli, info_name="docprep") as top:
+        cli.commands[name].make_context(name, [*hook.get("args", []), "证件照.jpg", "聘书.pdf"], parent=top)

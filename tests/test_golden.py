@@ -16,6 +16,7 @@ from docprep import check_paths, load_profile
 from docprep.render.report import to_json, to_text
 from docprep.api import attachment_kind_names
 from docprep.render.formats import render as render_format
+from docprep.render.html import render as render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -58,6 +59,9 @@ RENDERINGS = {
     "samples.sarif": lambda r: _unversioned(render_format(r, "sarif", "zh", PROFILE)),
     "samples.gitlab.json": lambda r: render_format(r, "gitlab", "zh", PROFILE),
     "samples.csv": lambda r: render_format(r, "csv", "zh", PROFILE),
+    # The page for people, without thumbnails (the check above makes none; tests/test_html_report.py tests them).
+    "samples.html": lambda r: render_html(r, "zh", PROFILE).replace(
+        b"docprep " + __import__("docprep").__version__.encode(), b"docprep VERSION"),
 }
 
 

@@ -40,7 +40,7 @@ CORE = {"model", "errors", "i18n", "numbers", "paths", "atomic"}
 def _layer(module: str) -> str:
     """docprep.X.Y -> its layer (docs/architecture.md)."""
     top = module.split(".")[1] if "." in module else "__init__"
-    if top in ("api", "cli", "__init__", "__main__"):  # the package's public face and entry points
+    if top in ("api", "cli", "bundle", "__init__", "__main__"):  # the public face, entry points, upload packages
         return "interface"
     return "core" if top in CORE else top
 

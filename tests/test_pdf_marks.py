@@ -23,6 +23,7 @@ from docprep.documents import pdfpages as pdfdoc  # noqa: E402
 from docprep.documents.pdf import load_pdf  # noqa: E402
 from docprep.engine import check_file, check_pdf_bytes  # noqa: E402
 from docprep.errors import ProfileError, UsageError  # noqa: E402
+from docprep.model import Severity  # noqa: E402
 from docprep.profiles.loader import load_profile  # noqa: E402
 from docprep.rules.kinds import resolve_kind  # noqa: E402
 
@@ -216,15 +217,60 @@ def test_ocr_reads_no_more_of_a_page_than_its_budget(scan, share):
 
 
 
-def test_a_failing_ocr_runtime_is_not_blamed_on_the_pdf(scan, monkeypatch, caplog):
-    """If the finders fail (a broken onnxruntime install), the page is not called unreadable: it is left unjudged
-    for marks, with a warning that says so."""
-    def broken(*args, **kwargs):
+class _FailingSession:
+    """An OCR engine whose every run fails, as onnxruntime's session does in a broken install."""
+
+    def __call__(self, *args, **kwargs):
         raise RuntimeError("onnxruntime session failed")
 
-    monkeypatch.setattr(pdfdoc, "find_marks", broken)
-    assert found([scan("clean")]) == []
-    assert "could not be looked for" in caplog.text and "onnxruntime session failed" in caplog.text
+
+def _refuse_to_start(*args, **kwargs):
+    raise OSError("libonnxruntime.so: cannot open shared object file")
+
+
+@pytest.fixture(params=["start", "run"])
+def broken_ocr(request, monkeypatch):
+    """The OCR runtime failing to start (its engine cannot be made) or failing on every run: injected at the one
+    seam docprep has with it, analysis.ocr (nothing above it is replaced)."""
+    import rapidocr
+
+    from docprep.analysis import ocr
+
+    monkeypatch.setattr(ocr, "_ENGINES", {})
+    if request.param == "start":
+        monkeypatch.setattr(rapidocr, "RapidOCR", _refuse_to_start)
+        return "cannot open shared object file"
+    monkeypatch.setattr(ocr, "_ENGINES", {threads: _FailingSession() for threads in range(65)})
+    return "onnxruntime session failed"
+
+
+def test_a_failing_ocr_runtime_leaves_the_page_unjudged_and_says_so(scan, broken_ocr, caplog):
+    """If the OCR runtime fails (a broken onnxruntime install), the page is neither passed nor called unreadable:
+    a warning on that page says its marks were not checked, and why."""
+    [finding] = check_pdf_bytes("copy.pdf", pdf_from_images([scan("clean")], DPI), PROFILE)
+    assert (finding.rule, finding.severity, finding.page) == ("pdf.marks-unjudged", Severity.WARNING, 1)
+    assert broken_ocr in finding.message.en and broken_ocr in finding.message.zh
+    assert "were not checked" in finding.message.en and "未能检查" in finding.message.zh
+    assert "page 1: the verification marks were not judged" in caplog.text
+
+
+def test_a_failing_ocr_runtime_on_a_copy_marked_once_claims_no_missing_mark(scan, broken_ocr):
+    """"No page carries a seal" is unproven while pages were not read: each unread page is warned about instead."""
+    assert found([scan("no-words"), scan("clean")], kind="thesis") == [("pdf.marks-unjudged", 1),
+                                                                        ("pdf.marks-unjudged", 2)]
+
+
+def test_a_bug_in_the_mark_finder_is_a_failed_check_not_a_silent_pass(scan, tmp_path, monkeypatch):
+    """Any exception but the OCR runtime's is a bug: the file is reported as not checked (file.check-failed, exit
+    2), never as a copy whose marks were fine."""
+    def buggy(*args, **kwargs):
+        raise ValueError("a bug in the mark finder")
+
+    monkeypatch.setattr(pdfdoc, "find_marks", buggy)
+    path = tmp_path / "copy.pdf"
+    path.write_bytes(pdf_from_images([scan("clean")], DPI))
+    [failed] = check_file(path, PROFILE).findings
+    assert failed.rule == "file.check-failed" and "ValueError: a bug in the mark finder" in failed.message.en
 
 
 def test_fix_writes_a_copy_missing_its_marks_and_says_so(scan, tmp_path, capsys):

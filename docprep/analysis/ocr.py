@@ -2,7 +2,12 @@
 a page, and the text-direction classifier that tells an upside-down page.
 
 Everything else in docprep asks this module for text lines or direction votes and never imports those libraries,
-so the runtime can be swapped or mocked here alone. Models ship inside the `rapidocr` wheel: nothing is downloaded."""
+so the runtime can be swapped or mocked here alone. Models ship inside the `rapidocr` wheel: nothing is downloaded.
+
+Whatever the runtime raises while it starts or runs (a broken onnxruntime install, a model that does not load, a
+session that fails or runs out of memory) comes out as `OcrUnavailable`, carrying its cause: the one failure a
+caller may treat as "not read" rather than as a bug. Only the runtime's own calls are wrapped: an exception in
+docprep's code around them is still a bug and propagates as it is."""
 from __future__ import annotations
 
 import importlib.util
@@ -38,6 +43,15 @@ class TextLine:
     score: float = 1.0
 
 
+class OcrUnavailable(Exception):
+    """The OCR runtime failed (to start or to run): no text was read, through no fault of the page. `cause` is what
+    the runtime raised (also the exception's __cause__)."""
+
+    def __init__(self, what: str, cause: BaseException):
+        super().__init__(f"{what}: {type(cause).__name__}: {cause}")
+        self.cause = cause
+
+
 _ENGINE_LOCK = threading.Lock()
 _ENGINES: dict[int, object] = {}
 _process_threads = 0  # what `ocr_threads = 0` ("its choice") means in this process; see share_cores()
@@ -58,14 +72,17 @@ def engine(threads: int = 0):
     threads = threads or _process_threads
     with _ENGINE_LOCK:
         if threads not in _ENGINES:
-            from rapidocr import RapidOCR
-
             params = {"Global.use_cls": False, "Global.log_level": "error", "Global.max_side_len": 4000,
                       "Det.limit_type": "max", "Det.limit_side_len": 4000, "Rec.rec_batch_num": 1}
             if threads:
                 params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
                 params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
-            _ENGINES[threads] = RapidOCR(params=params)
+            try:
+                from rapidocr import RapidOCR
+
+                _ENGINES[threads] = RapidOCR(params=params)
+            except Exception as exc:  # not installed, a broken onnxruntime, a model that does not load
+                raise OcrUnavailable("the OCR engine could not be started", exc) from exc
         return _ENGINES[threads]
 
 
@@ -79,8 +96,12 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     crop = gray[y0:region.bottom, x0:region.right]
     if scale < 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    result = engine(settings.ocr_threads)(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), text_score=settings.ocr_min_score,
-                                          box_thresh=settings.ocr_box_threshold)
+    image = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    reader = engine(settings.ocr_threads)
+    try:
+        result = reader(image, text_score=settings.ocr_min_score, box_thresh=settings.ocr_box_threshold)
+    except Exception as exc:  # inside the runtime: its session failed, ran out of memory, or tripped on its own bug
+        raise OcrUnavailable("the OCR engine failed while reading", exc) from exc
     if not getattr(result, "txts", None):
         return []
     lines = []
@@ -104,10 +125,13 @@ def _direction_classifier():
     if not models:
         log.info("rapidocr's direction model or onnxruntime missing: upside-down pages are not detected")
         return None
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1  # worker processes run side by side; one thread each
-    options.log_severity_level = 3
-    return ort.InferenceSession(str(models[0]), options, providers=["CPUExecutionProvider"])
+    try:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # worker processes run side by side; one thread each
+        options.log_severity_level = 3
+        return ort.InferenceSession(str(models[0]), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # a damaged model file, a broken onnxruntime install
+        raise OcrUnavailable("the text-direction model could not be loaded", exc) from exc
 
 
 def upside_down_votes(crops: list[np.ndarray]) -> np.ndarray | None:
@@ -122,5 +146,8 @@ def upside_down_votes(crops: list[np.ndarray]) -> np.ndarray | None:
         width = min(CLS_WIDTH, int(np.ceil(CLS_HEIGHT * w / h)))
         resized = cv2.resize(crop, (width, CLS_HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
         batch[i, :, :, :width] = (resized / 255.0 - 0.5) / 0.5
-    out = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    try:
+        out = session.run(None, {session.get_inputs()[0].name: batch})[0]
+    except Exception as exc:  # the session failed or ran out of memory
+        raise OcrUnavailable("the text-direction model failed", exc) from exc
     return out[:, 1]

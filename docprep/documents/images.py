@@ -10,7 +10,7 @@ import re
 import warnings
 
 import numpy as np
-from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
 
 from ..i18n import Text
 from ..model import LoadFailure, Problem
@@ -62,7 +62,9 @@ def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
     limit, decoded_whole = _pixel_limit(max_pixels, kind)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the profile's limit decides below
+            # Pillow warns of a large image (the profile's limit decides below) and of corrupt EXIF data (which the
+            # check ignores, as viewers do): about the file, none of it for stderr.
+            warnings.simplefilter("ignore")
             # JPEGs are opened by their plugin directly: Image.open would apply Pillow's global pixel limit (179 M
             # at most), under what phones make, and a JPEG never needs all its pixels decoded here.
             image = JpegImagePlugin.JpegImageFile(io.BytesIO(data)) if kind == "JPEG" else Image.open(io.BytesIO(data))
@@ -142,8 +144,8 @@ def decode(image: Image.Image, long_side: int | None) -> Image.Image:
             if factor < 1:
                 image.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
         image.load()
-        ImageOps.exif_transpose(image, in_place=True)  # no full-size copy when there is nothing to turn
-        upright = to_8bit(image)
+        turn = _TRANSPOSE.get(exif_orientation(image))
+        upright = to_8bit(image.transpose(turn) if turn is not None else image)  # no copy when there is no turn
         factor = max(upright.size) // long_side if long_side else 1
         if factor >= 2 and upright.mode in REDUCIBLE_MODES:
             upright = upright.reduce(factor)
@@ -203,8 +205,29 @@ def icc_description(image: Image.Image) -> str | None:
         return "unreadable ICC profile"
 
 
+# How each EXIF orientation (2-8) is undone, as viewers (and ImageOps.exif_transpose) undo it.
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
+
+
 def exif_orientation(image: Image.Image) -> int:
-    return int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
+    """The EXIF orientation, 1-8: 1 where there is none, or where it is junk (a value out of range, an EXIF block
+    that is no TIFF structure), as viewers read it. Formats whose EXIF may follow the pixels (PNG) are decoded to
+    read it: pixels that do not decode raise LoadFailure (photo.unreadable) here, rather than an exception now and
+    half-decoded pixels later (Pillow's second load of a failed image returns what it got)."""
+    if image.format != "JPEG":
+        try:
+            image.load()
+        except DECODE_ERRORS as exc:
+            raise damaged(exc) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's "Corrupt EXIF data" is about the file, not for stderr
+            value = image.getexif().get(EXIF_ORIENTATION, 1)
+    except DECODE_ERRORS:  # a broken EXIF block: viewers ignore it, and so does the check
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def displayed_size(stored_size: tuple[int, int], orientation: int) -> tuple[int, int]:

@@ -5,7 +5,8 @@ and no error; an image stream of zeros parses everywhere and shows as a grey or 
 `load_pdf` parses the bytes and raises LoadFailure for files that cannot be checked further (pdf.not-pdf,
 pdf.unreadable, pdf.encrypted, pdf.empty); what it can still read of a damaged file, and any active content, it
 records on the document. Pages are read and measured lazily, one at a time, the first time a check asks
-(docprep.documents.pdfpages). Every parser exception becomes a finding; none escapes as a traceback.
+(docprep.documents.pdfpages). Every parser exception on damaged bytes becomes a finding; none escapes as a
+traceback.
 """
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ import warnings
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Iterator
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ..analysis.geometry import Box
 from ..analysis.marks import MarkSettings
+from ..analysis.ocr import read_region
 from ..i18n import Text
 from ..model import LoadFailure, Problem
 from .pdfpages import PageReader, PdfPage
@@ -48,11 +52,12 @@ class PdfDocument:
     marks_needed: str = "none"  # verification marks on a copy: "every-page", "once" or "none"
     mark_settings: MarkSettings | None = None
     pdf: InitVar[pdfium.PdfDocument | None] = None  # PDFium's open document; the reader closes it
+    structure: InitVar[Any] = None  # pypdf's reader of the same bytes (None where it failed), for image dictionaries
     _pages: dict = field(default_factory=dict)
     _reader: PageReader | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self, pdf: pdfium.PdfDocument | None) -> None:
-        self._reader = PageReader(self.name, pdf, self.settings, self.marks_needed, self.mark_settings)
+    def __post_init__(self, pdf: pdfium.PdfDocument | None, structure: Any) -> None:
+        self._reader = PageReader(self.name, pdf, self.settings, self.marks_needed, self.mark_settings, structure)
 
     def pages(self) -> Iterator[PdfPage]:
         """The analysed pages, measured on first use and cached (measurements only, not pixels)."""
@@ -70,6 +75,16 @@ class PdfDocument:
     def render(self, number: int, dpi: float) -> np.ndarray:
         """Page `number` (1-based) as displayed, RGB at `dpi` (for pictures of what was found, not for checks)."""
         return self._reader.render(number, dpi)
+
+    def title_text(self, share: float, settings: MarkSettings) -> str:
+        """OCR of the top `share` of the first page, rendered at the OCR resolution: the title of a scan without a
+        text layer, for telling which attachment it is (read only when asked: it costs a render and an OCR)."""
+        if share <= 0 or self.page_count == 0:
+            return ""
+        gray = cv2.cvtColor(self.render(1, settings.ocr_dpi), cv2.COLOR_RGB2GRAY)
+        height, width = gray.shape
+        lines = read_region(gray, settings.ocr_dpi, Box(0, 0, width, max(1, round(height * share))), settings)
+        return " ".join(line.text for line in lines)
 
     def close(self) -> None:
         self._reader.close()
@@ -382,7 +397,7 @@ def load_pdf(name: str, data: bytes, cfg: Any, marks: str = "none") -> PdfDocume
                            owner_password_only=bool(reader is not None and reader.is_encrypted),
                            analysed_pages=min(parsed.pdfium_pages, limit), settings=cfg, marks_needed=marks,
                            mark_settings=cfg.marks if marks != "none" else None,
-                           pdf=parsed.pdf)
+                           pdf=parsed.pdf, structure=reader)
     document.active_content = _active_content(reader, parsed.pdf, data, limit)
     if parsed.repairs:
         log.debug("pypdf repaired %s: %s", name, "; ".join(parsed.repairs[:5]))

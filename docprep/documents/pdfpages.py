@@ -3,20 +3,25 @@
 The page's largest image is decoded (JPEG at reduced scale straight from its stream, other codecs through PDFium),
 turned as it is placed on the page and scaled to the analysis resolution; a page that is not one scanned image is
 rendered by PDFium instead. Only the measurements (`PageScan`) are kept, so a 400-page file holds one page of
-pixels at a time. Every parser or decoder exception becomes the page's `failure` (pdf.unreadable), never a
-traceback.
+pixels at a time. What real damage makes the parsers and decoders raise (PDFium's errors, a JPEG that does not
+decode, an image stream emptied or cut short: docprep.documents.pdfstreams) becomes the page's `failure`
+(pdf.unreadable), never a traceback; any other exception is a bug and propagates (the engine reports
+file.check-failed), so it is never mistaken for a verdict on the file. The OCR runtime failing while the marks are
+looked for leaves the page's marks unjudged, and says so (`marks_unjudged`: pdf.marks-unjudged).
 
 Coordinates: boxes are (x, y, width, height) in PDF points, origin at the top-left corner of the page as displayed
 (after /Rotate), y growing downwards — the way a reader sees the page.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import logging
 import math
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, Callable
 
 import cv2
 import numpy as np
@@ -26,15 +31,16 @@ from PIL import Image
 
 from ..analysis.geometry import Box
 from ..analysis.marks import MarkSettings, PageMarks, find_marks
-from ..analysis.ocr import TextLine
+from ..analysis.ocr import OcrUnavailable, TextLine
 from ..analysis.pagescan import PageScan, ScanSettings, is_blank, is_grey, measure_page
 from ..i18n import Text
+from .images import DECODE_ERRORS, decoder_reason
+from .pdfstreams import image_layouts, jpeg_failure, stream_damage
 
 log = logging.getLogger(__name__)
 
 # Limits of the implementation, not verdicts (the thresholds that judge a page are in the profile's [pdf] section).
 MAX_RENDER_SIDE = 4000  # pixels; huge page boxes are rendered at a lower resolution rather than exhausting memory
-ZERO_CHECK_BYTES = 1 << 20  # a zeroed stream is recognised from its first MiB (reading more only costs time)
 DECODED_KEPT = 4  # scaled images kept for later pages that repeat them (a letterhead, a scanner's blank page)
 UPRIGHT_DEGREES = 0.05  # off a quarter turn by less is rounding in the placement matrix, not a tilted image
 OBJECT_DEPTH = 4  # form XObjects nested deeper are not searched for images (scanners write none)
@@ -68,6 +74,7 @@ class PdfPage:
     scan: PageScan | None = None
     failure: Text | None = None  # the page's pixels could not be read (pdf.unreadable)
     marks: PageMarks | None = None  # verification marks, measured on copies only (docprep.analysis.marks)
+    marks_unjudged: Text | None = None  # why the marks were not judged: the OCR runtime failed (pdf.marks-unjudged)
     _origin: tuple[float, float] = (0.0, 0.0)  # page points of analysis pixel (0, 0)
     _scale: tuple[float, float] = (1.0, 1.0)  # page points per analysis pixel
 
@@ -81,12 +88,14 @@ class PdfPage:
 class PageReader:
     """Reads the pages of one open document, one at a time, with what they share: the profile's [pdf] settings,
     the verification marks asked for ("every-page", "once" or "none"), and the last few decoded images, so pages
-    that repeat an image decode it once."""
+    that repeat an image decode it once. `structure` is pypdf's reader of the same bytes (None where it failed):
+    what it says of an image's dictionary tells a stream cut short (docprep.documents.pdfstreams)."""
 
     def __init__(self, name: str, pdf: pdfium.PdfDocument | None, cfg: Any,
-                 marks_needed: str = "none", mark_settings: MarkSettings | None = None):
+                 marks_needed: str = "none", mark_settings: MarkSettings | None = None, structure: Any = None):
         self.name = name
         self.pdf = pdf
+        self.structure = structure
         self.cfg = cfg  # the profile's [pdf] section
         self.marks_needed = marks_needed
         self.mark_settings = mark_settings
@@ -97,7 +106,7 @@ class PageReader:
         """Page `index` (0-based) measured; a page that cannot be read comes back with its `failure`."""
         try:
             page = self.pdf[index]
-        except Exception as exc:  # PDFium refuses the page object itself
+        except pdfium.PdfiumError as exc:  # PDFium refuses the page object itself
             return PdfPage(index + 1, (0.0, 0.0), 0, failure=_reason_text("页面对象无法读取", "the page object cannot be read",
                                                                           exc))
         try:
@@ -105,13 +114,14 @@ class PageReader:
             result = PdfPage(index + 1, (round(width, 2), round(height, 2)), int(page.get_rotation()))
             try:
                 self._measure(page, result)
-            except Exception as exc:  # every parser or decoder failure is a finding, not a traceback
+            except PAGE_DAMAGE as exc:  # the file's damage is a finding; any other exception is a bug and propagates
                 log.debug("page %d: %s", index + 1, exc, exc_info=True)
                 result.failure = _reason_text("页面内容无法解码", "the page's content cannot be decoded", exc)
                 result.scan = None
             return result
         finally:
             page.close()
+            _return_freed_memory()
 
     def render(self, number: int, dpi: float) -> np.ndarray:
         """Page `number` (1-based) as displayed, RGB at `dpi` (for pictures of what was found, not for checks)."""
@@ -125,6 +135,7 @@ class PageReader:
         if self.pdf is not None:
             self.pdf.close()
             self.pdf = None
+        self.structure = None
         self.decoded.clear()
 
     def _measure(self, page: pdfium.PdfPage, result: PdfPage) -> None:
@@ -139,7 +150,8 @@ class PageReader:
             result.source = "none"
             result.scan = _nothing_drawn(result.size, target_dpi)
             return
-        raws, failure = _image_streams(images, cfg)
+        raws, failure = _image_streams(images, cfg, lambda: image_layouts(self.structure, result.number - 1,
+                                                                          OBJECT_DEPTH))
         if failure is not None:
             result.failure = failure
             return
@@ -148,6 +160,7 @@ class PageReader:
         if _shows_the_page(largest, result, other_visible, float(cfg.full_page_coverage)):
             pixels, dpi = self._image_as_page(largest, raws[id(largest[0])], result, target_dpi)
         else:
+            _decodable_jpegs(images, raws)  # PDFium renders a JPEG it cannot decode as nothing: no blank page
             floor = float(cfg.min_analysis_dpi)
             dpi = max(floor, min(target_dpi, scan.dpi)) if scan_like else target_dpi
             pixels, dpi = render_page(page, dpi, result.size)
@@ -195,9 +208,10 @@ class PageReader:
             result.marks = find_marks(rgb, dpi, self.mark_settings, result.to_points, words,
                                       seal_visible=not is_grey(result.scan, self.cfg),
                                       upright=result.scan.turn in (0, None) and not result.scan.sideways)
-        except Exception as exc:  # the OCR runtime failing is not the PDF's fault: say so, judge no marks here
-            log.warning("%s, page %d: the verification marks could not be looked for (%s); the page is not judged "
-                        "for them", self.name, result.number, exc)
+        except OcrUnavailable as exc:  # the runtime's failure, not the PDF's: this page's marks are not judged
+            log.warning("%s, page %d: the verification marks were not judged: %s", self.name, result.number, exc)
+            log.debug("the OCR runtime's failure", exc_info=exc)
+            result.marks_unjudged = _short_text(exc)
             return
         found = result.marks
         if self.marks_needed == "once" and found.seals and found.words and found.date:
@@ -217,7 +231,8 @@ class PageReader:
         if scaled is None:
             stored = _decode_image(obj, raw, (out_w, out_h))
             if stored.size and int(stored.max()) == 0:
-                raise _ZeroImage()
+                raise _Damaged(Text("页面图像解码后全为 0（图像数据被清空），显示为一片灰色或黑色", "the page image decodes to "
+                                    "nothing but zeros (its data was blanked out) and shows as a grey or black area"))
             if stored.shape[1] != out_w or stored.shape[0] != out_h:
                 scaled = cv2.resize(stored, (out_w, out_h), interpolation=cv2.INTER_AREA)
             else:
@@ -229,6 +244,25 @@ class PageReader:
         if mirror:
             shown = shown[:, ::-1]
         return np.ascontiguousarray(shown)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, where the C library is glibc (Linux); None elsewhere."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # Windows (no CDLL(None)), macOS and musl (no malloc_trim)
+        return None
+
+
+def _return_freed_memory() -> None:
+    """Give the memory freed while measuring a page back to the system. glibc keeps freed blocks in its heaps for
+    reuse, and the buffers of OCR and of page-sized arrays, each of another size, leave them fragmented: without
+    this a worker reading a 50-page copy at 300 dpi grew by about 8 MB a page (to 760 MB); with it, it stays
+    near 400 MB. Trimming costs well under a millisecond a page."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def render_page(page: pdfium.PdfPage, dpi: float, size: tuple[float, float]) -> tuple[np.ndarray, float]:
@@ -279,10 +313,12 @@ def _nothing_drawn(size: tuple[float, float], dpi: float) -> PageScan:
                     ink_contrast=0.0, text_components=0)
 
 
-def _image_streams(images: list, cfg: Any) -> tuple[dict, Text | None]:
+def _image_streams(images: list, cfg: Any, layouts: Callable[[], dict]) -> tuple[dict, Text | None]:
     """The raw streams of the page's scan-sized images by object id, or why the page cannot be read: an image
-    claiming more pixels than the profile allows is refused undecoded, an emptied stream is no scan."""
-    raws = {}
+    claiming more pixels than the profile allows is refused undecoded, a stream emptied or cut short shows a grey
+    or black band, no scan to measure, and a flate bomb is refused (docprep.documents.pdfstreams, which judges
+    lengths by the images' `layouts`, read from the structure only when a stream's length needs them)."""
+    raws, known = {}, None
     min_side = int(cfg.resolution.min_image_side)
     for obj, placed in images:
         w, h = placed.pixels
@@ -293,10 +329,21 @@ def _image_streams(images: list, cfg: Any) -> tuple[dict, Text | None]:
         if min(placed.pixels) < min_side:
             continue
         raws[id(obj)] = raw = bytes(obj.get_data(decode_simple=False))
-        failure = _zeroed(raw, placed)
+        if known is None and placed.filters in ((), ("FlateDecode",)):
+            known = layouts()
+        failure = stream_damage(raw, placed.filters, placed.pixels, (known or {}).get(placed.pixels))
         if failure is not None:
             return raws, failure
     return raws, None
+
+
+def _decodable_jpegs(images: list, raws: dict) -> None:
+    """Raises _Damaged for a scan-sized JPEG on the page that does not decode (docprep.documents.pdfstreams)."""
+    for obj, placed in images:
+        if placed.filters == ("DCTDecode",) and id(obj) in raws:
+            failure = jpeg_failure(raws[id(obj)])
+            if failure is not None:
+                raise _Damaged(failure)
 
 
 def _shows_the_page(largest: tuple | None, result: PdfPage, other_visible: bool, full_page: float) -> bool:
@@ -308,16 +355,34 @@ def _shows_the_page(largest: tuple | None, result: PdfPage, other_visible: bool,
     return placed.coverage >= full_page and placed.axis_aligned and _plain_colours(obj)
 
 
-class _ZeroImage(Exception):
-    """An image whose decoded pixels are all zero: an emptied stream, not a scan."""
+class _Damaged(Exception):
+    """A page image that cannot show its picture (it decodes to zeros, or its decoder refuses it): `reason` says
+    why, for pdf.unreadable."""
+
+    def __init__(self, reason: Text):
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+# What real damage makes reading a page raise: PDFium's errors (it parses and decodes the page), and an image that
+# cannot show its picture. Anything else is docprep's bug.
+PAGE_DAMAGE = (pdfium.PdfiumError, _Damaged)
+DETAIL_CHARS = 160  # of an exception's text in a finding (the rest is in the log)
 
 
 def _reason_text(zh: str, en: str, exc: Exception) -> Text:
-    if isinstance(exc, _ZeroImage):
-        return Text("页面图像解码后全为 0（图像数据被清空），显示为一片灰色或黑色", "the page image decodes to nothing but "
-                    "zeros (its data was blanked out) and shows as a grey or black area")
+    if isinstance(exc, _Damaged):
+        return exc.reason
     detail = str(exc).strip() or type(exc).__name__
     return Text(f"{zh}（{detail}）", f"{en} ({detail})")
+
+
+def _short_text(exc: OcrUnavailable) -> Text:
+    """What the OCR runtime said, shortened for a finding (the traceback goes to the log)."""
+    detail = " ".join(str(exc).split())
+    if len(detail) > DETAIL_CHARS:
+        detail = detail[:DETAIL_CHARS - 1] + "…"
+    return Text(detail, detail)
 
 
 # --- page geometry ----------------------------------------------------------------------------------------------
@@ -440,16 +505,15 @@ def _plain_colours(obj) -> bool:
         return False
 
 
-def _zeroed(raw: bytes, placed: PlacedImage) -> Text | None:
-    """An image stream that is empty or nothing but zero bytes (blanked out in transfer or by a broken tool)."""
-    if not raw:
-        return Text("页面图像没有数据（图像流为空）", "a page image has no data (its stream is empty)")
-    head = raw[:ZERO_CHECK_BYTES]
-    if not head.strip(b"\x00"):
-        return Text(f"页面图像（{placed.pixels[0]}×{placed.pixels[1]} 像素）的数据全是 0 字节，已被清空，阅读器里显示为一片灰色或空白",
-                    f"a page image ({placed.pixels[0]}×{placed.pixels[1]} px) holds nothing but zero bytes: its data "
-                    "was blanked out, and readers show a grey or empty band")
-    return None
+def draft_request(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
+    """The size to ask JPEG draft mode for, so that it decodes at the smallest scale (1/2, 1/4, 1/8) whose pixels,
+    ceil(size / scale), still cover `target`. Pillow picks the scale by floor division, size // asked: asked for
+    the target itself, a 2339-pixel side (A4 at 200 dpi) wanted at 1170 would be decoded whole (2339 // 1170 = 1),
+    though half of it, 1170, is exactly enough."""
+    scale = 1
+    while scale < 8 and all(-(-side // (2 * scale)) >= want for side, want in zip(size, target)):
+        scale *= 2
+    return (max(1, size[0] // scale), max(1, size[1] // scale))
 
 
 def _decode_image(obj, raw: bytes, target: tuple[int, int]) -> np.ndarray:
@@ -458,11 +522,16 @@ def _decode_image(obj, raw: bytes, target: tuple[int, int]) -> np.ndarray:
     filters = [f for f in obj.get_filters() if f not in pdfium.PdfImage.SIMPLE_FILTERS]
     if filters == ["DCTDecode"]:
         data = bytes(obj.get_data(decode_simple=True))
-        with Image.open(io.BytesIO(data)) as image:
-            if image.mode in ("L", "RGB"):
-                image.draft(image.mode, target)
-                image.load()  # a truncated or corrupt JPEG raises here: that is a page that cannot be read
-                return np.asarray(image)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.mode in ("L", "RGB"):
+                    image.draft(image.mode, draft_request(image.size, target))
+                    image.load()  # a truncated or corrupt JPEG raises here: that is a page that cannot be read
+                    return np.asarray(image)
+        except DECODE_ERRORS as exc:
+            reason = decoder_reason(exc)
+            raise _Damaged(Text(f"页面图像（JPEG）无法解码（{reason}）", f"the page image (JPEG) cannot be decoded ({reason})")
+                           ) from exc
     bitmap = obj.get_bitmap(render=False)  # PDFium owns its memory and frees it with the object
     array = np.array(bitmap.to_numpy())
     if array.ndim == 2:

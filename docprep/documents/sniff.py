@@ -32,6 +32,7 @@ _OWN_OUTPUT = re.compile(
     rb"|tEXtSoftware\x00docprep annotation"
     rb"|\"schema\": \"docprep\.report/"
     rb"|<testsuites name=\"docprep"
+    rb"|<meta name=\"generator\" content=\"docprep report\""
     rb"|\"driver\":\s*\{\s*\"name\":\s*\"docprep\"")
 
 def sniff(head: bytes) -> str | None:

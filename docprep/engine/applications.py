@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Callable, Iterable
 
 from ..applications.metadata import APPLICATION_FILE
+from ..documents.sniff import PDF_EXTENSIONS, extension
 from ..model import ApplicationReport, FileClass, FileReport, Report
 from ..paths import display_name, display_path
 from ..profiles import Profile
 from ..rules.classify import classify
 from ..rules.completeness import completeness
-from .application import load_application_metadata
+from .application import load_application_metadata, read_archive
 from .verdicts import collect
-from .walk import _JUNK, _SETTINGS, DOCUMENT_EXTENSIONS, natural_key
+from .walk import _JUNK, _SETTINGS, DOCUMENT_EXTENSIONS, Target, natural_key
 
 
 def _visible(entry: os.DirEntry, ignore: Callable[[Path], bool] | None) -> bool:
@@ -82,26 +83,55 @@ def find_applications(paths: Iterable[str | os.PathLike], every_folder: bool = F
     return sorted(found.values(), key=lambda p: natural_key(display_path(p)))
 
 
-def _relative(path: str, folder: str) -> str | None:
-    """`path` relative to `folder` ("/"-separated), None when it is not below it."""
-    try:
-        relative = PurePath(path).relative_to(folder)
-    except ValueError:
+class _Owners:
+    """Which application a shown path belongs to (the innermost one above it), looked up by the path's own
+    parent folders: a dictionary probe per level, so a share of thousands of applicants costs no more per file
+    than a share of one."""
+
+    def __init__(self, shown: list[str]):
+        self.folders = {PurePath(folder).parts: folder for folder in shown}
+
+    def owner(self, path: str) -> tuple[str, str] | None:
+        """(the application's folder as shown, `path` relative to it, "/"-separated), or None."""
+        parts = PurePath(path).parts
+        for depth in range(len(parts) - 1, 0, -1):
+            folder = self.folders.get(parts[:depth])
+            if folder is not None:
+                return folder, PurePosixPath(*parts[depth:]).as_posix()
         return None
-    return relative.as_posix() if relative.parts else None
 
 
 def _members(files: list[FileReport], shown: list[str]) -> dict[str, list[tuple[str, FileReport]]]:
     """Each application's files with their paths relative to it: a file belongs to the innermost application."""
     members: dict[str, list[tuple[str, FileReport]]] = {folder: [] for folder in shown}
-    deepest_first = sorted(shown, key=lambda s: len(PurePath(s).parts), reverse=True)
+    owners = _Owners(shown)
     for f in files:
-        for folder in deepest_first:
-            relative = _relative(f.path, folder)
-            if relative is not None:
-                members[folder].append((relative, f))
-                break
+        found = owners.owner(f.path)
+        if found is not None:
+            members[found[0]].append((found[1], f))
     return members
+
+
+def _unnamed(relative: str, profile: Profile) -> bool:
+    """A PDF of an application whose name and folders say nothing of its kind: its title has to be read."""
+    if extension(relative) not in PDF_EXTENSIONS:
+        return False
+    return classify(relative, None, profile.section("pdf").kinds, profile.section("app")).kind is None
+
+
+def with_titles_to_read(targets: list, folders: list[Path], profile: Profile) -> list:
+    """The targets, those in an application whose name says nothing of their kind marked `read_title` (a scan
+    without a text layer then has its title area read by OCR, once, in its check)."""
+    owners = _Owners([display_path(folder) for folder in folders])
+    marked = []
+    for target in targets:
+        where = display_path(target.path) if isinstance(target, Target) else getattr(target, "shown", None)
+        found = owners.owner(where) if where is not None else None
+        relative = found[1] if found is not None else None
+        if relative is not None and _unnamed(relative, profile):
+            target = replace(target, read_title=True)
+        marked.append(target)
+    return marked
 
 
 def judge_application(folder: Path, files: list[tuple[str, FileReport]], profile: Profile,
@@ -109,6 +139,8 @@ def judge_application(folder: Path, files: list[tuple[str, FileReport]], profile
     """One application judged from its files' reports ((path relative to `folder`, FileReport) pairs): its report,
     and the paths of the files that are its own statements (application.toml, the self-report file)."""
     metadata, findings = load_application_metadata(folder, profile, this_year)
+    if folder.is_file():  # a zipped application: what is wrong with the zip itself (app.archive-*) comes first
+        findings = read_archive(folder, profile)[1] + findings
     own = {APPLICATION_FILE, metadata.self_report_file}
     statements = {f.path for relative, f in files if relative in own}
     attachments = [(relative, f) for relative, f in files if f.path not in statements]
@@ -117,11 +149,17 @@ def judge_application(folder: Path, files: list[tuple[str, FileReport]], profile
     classified = [(relative, classes[f.path], f.sha256) for relative, f in attachments]
     findings = findings + collect(profile, completeness(metadata, classified, app_cfg, kinds_cfg))
     report = ApplicationReport(
-        display_path(folder), metadata.name or display_name(os.path.abspath(folder)),
+        display_path(folder), metadata.name or _applicant(folder),
         metadata.level, metadata.year, findings, [f.path for _, f in attachments],
         {path: FileClass(c.kind, c.years, c.source, c.evidence) for path, c in classes.items()},
         list(metadata.assumptions))
     return report, statements
+
+
+def _applicant(folder: Path) -> str:
+    """Who an application without a name is shown as: its folder's name, or its zip's without ".zip"."""
+    name = display_name(os.path.abspath(folder))
+    return PurePath(name).stem if folder.is_file() else name
 
 
 def judge_applications(report: Report, folders: list[Path], profile: Profile, this_year: int | None = None

@@ -11,6 +11,7 @@ need no lock (two runs writing the same entry write the same bytes). An entry th
 short, garbage, another schema — is a miss, and the check's new result replaces it."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -18,14 +19,14 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 
 from .. import __version__
 from ..atomic import write_atomic
 from ..documents.sniff import is_own_output
 from ..errors import OutputError
 from ..i18n import Text, default_language, message
-from ..model import FileReport, FileType, Finding, Severity
+from ..model import FileReport, FileType, Finding, LoadFailure, Severity, Thumbnail
 from ..paths import display_path, name_bytes
 from ..profiles import Profile
 
@@ -120,6 +121,20 @@ class CachedResult:
     attachment_kind: str | None
     findings: list[Finding]
     first_page_text: str | None = None  # a PDF's first page's text layer (what an application's classification reads)
+    thumbnails: tuple[Thumbnail, ...] = ()  # in a cache for pictures: the HTML report's thumbnails
+
+
+def _thumbnail_entry(thumbnail: Thumbnail) -> dict:
+    return {"jpeg": base64.b64encode(thumbnail.jpeg).decode("ascii"), "width": thumbnail.width,
+            "height": thumbnail.height, "page": thumbnail.page}
+
+
+def _thumbnail(entry: dict) -> Thumbnail:
+    """A Thumbnail back from its entry; ValueError, KeyError or TypeError when the entry is not one."""
+    numbers = (entry["width"], entry["height"], 1 if entry["page"] is None else entry["page"])
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+        raise TypeError("a thumbnail's sizes and page must be numbers")
+    return Thumbnail(base64.b64decode(entry["jpeg"], validate=True), entry["width"], entry["height"], entry["page"])
 
 
 def storable(report: FileReport) -> bool:
@@ -130,26 +145,30 @@ def storable(report: FileReport) -> bool:
 
 class ResultCache:
     """Results on local disk under `folder` (default_folder()), for one profile and one attachment kind asked for.
-    `version` is docprep's (engine_version()); another value is another cache."""
+    `version` is docprep's (engine_version()); another value is another cache. A cache for `pictures` (a check
+    for the HTML report) keeps each file's thumbnails with its findings, in entries of its own: a check without
+    pictures never pays for storing or reading them, and one with pictures never meets an entry without them."""
 
     def __init__(self, profile: Profile, attachment_kind: str | None = None, folder: str | os.PathLike | None = None,
-                 version: str | None = None):
+                 version: str | None = None, pictures: bool = False):
         self.folder = Path(folder) if folder is not None else default_folder()
-        self.context = [SCHEMA, profile.digest, attachment_kind, version or engine_version()]
+        self.pictures = pictures
+        self.context = [SCHEMA, profile.digest, attachment_kind, version or engine_version(),
+                        *(["pictures"] if pictures else [])]
         self.warned = False
 
-    def key(self, sha256: str, path: str | os.PathLike) -> str:
-        """The entry's name: everything that decides a file's findings, hashed."""
-        name = os.fsencode(Path(path).name).hex()
-        text = json.dumps([*self.context, sha256, name], separators=(",", ":"))
+    def key(self, sha256: str, path: str | os.PathLike, title: bool = False) -> str:
+        """The entry's name: everything that decides a file's findings, hashed (`title`: its title read by OCR)."""
+        name = os.fsencode(PurePath(path).name).hex()
+        text = json.dumps([*self.context, sha256, name, *(["title"] if title else [])], separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def entry_path(self, key: str) -> Path:
         return self.folder / "results-1" / key[:2] / f"{key[2:]}.json"
 
-    def get(self, sha256: str, path: str | os.PathLike) -> CachedResult | None:
+    def get(self, sha256: str, path: str | os.PathLike, title: bool = False) -> CachedResult | None:
         """The stored result for this content under this name, or None (none stored, or unreadable: a miss)."""
-        key = self.key(sha256, path)
+        key = self.key(sha256, path, title)
         try:
             entry = json.loads(self.entry_path(key).read_bytes().decode("utf-8"))
             if entry["schema"] != SCHEMA or entry["key"] != key:
@@ -158,14 +177,15 @@ class ResultCache:
             if text is not None and not isinstance(text, str):
                 raise TypeError("text must be text")
             return CachedResult(FileType(entry["kind"]), entry["attachment_kind"],
-                                [_finding(f) for f in entry["findings"]], text)
+                                [_finding(f) for f in entry["findings"]], text,
+                                tuple(_thumbnail(t) for t in entry.get("thumbnails", [])))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # cut short, garbage, old schema
             log.debug("docprep: cache entry %s unusable (%s); the file is checked again", key, exc)
             return None
 
-    def lookup(self, path: str | os.PathLike, in_folder: bool = False) -> FileReport | None:
+    def lookup(self, path: str | os.PathLike, in_folder: bool = False, title: bool = False) -> FileReport | None:
         """The report of the file at `path` from the cache, shown with its current path, or None on a miss. Reads
         the file (to hash it), never decodes it. A picture or report docprep wrote, met `in_folder`, is a miss:
         the check passes over it."""
@@ -176,23 +196,41 @@ class ResultCache:
             return None  # the check reports what is wrong with it
         if in_folder and is_own_output(data[:1024]):
             return None
+        return self._found(data, path, display_path(path), name_bytes(path), title)
+
+    def lookup_target(self, target) -> FileReport | None:
+        """lookup() for what a run checks: a file found by a walk (engine.walk.Target), or a member of a zip
+        (engine.archives.MemberTarget: unpacked in memory to be hashed). A target whose title is read by OCR
+        (`read_title`) has entries of its own: its stored text holds that title."""
+        if hasattr(target, "member"):
+            try:
+                data = target.member.read()
+            except LoadFailure:
+                return None  # the check reports it
+            return self._found(data, PurePosixPath(target.shown), target.shown, None, target.read_title)
+        return self.lookup(target.path, target.in_folder, target.read_title)
+
+    def _found(self, data: bytes, path: PurePath, shown: str, path_bytes: str | None, title: bool
+               ) -> FileReport | None:
         sha256 = hashlib.sha256(data).hexdigest()
-        cached = self.get(sha256, path)
+        cached = self.get(sha256, path, title)
         if cached is None:
             return None
-        return FileReport(display_path(path), cached.kind, sha256, list(cached.findings), cached.attachment_kind,
-                          path_bytes=name_bytes(path), first_page_text=cached.first_page_text)
+        return FileReport(shown, cached.kind, sha256, list(cached.findings), cached.attachment_kind,
+                          path_bytes=path_bytes, first_page_text=cached.first_page_text,
+                          thumbnails=list(cached.thumbnails))
 
-    def put(self, path: str | os.PathLike, report: FileReport) -> None:
+    def put(self, path: str | os.PathLike, report: FileReport, title: bool = False) -> None:
         """Store a report's result (if storable) under its content's hash; a cache that cannot be written is
         skipped with one warning, never a failed run."""
         if not storable(report):
             return
-        key = self.key(report.sha256, path)
+        key = self.key(report.sha256, path, title)
         try:
             entry = {"schema": SCHEMA, "key": key, "kind": report.kind.value, "attachment_kind": report.attachment_kind,
                      "findings": [_finding_entry(f) for f in report.findings],
-                     **({"text": report.first_page_text} if report.first_page_text is not None else {})}
+                     **({"text": report.first_page_text} if report.first_page_text is not None else {}),
+                     **({"thumbnails": [_thumbnail_entry(t) for t in report.thumbnails]} if self.pictures else {})}
             data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         except _Unstorable as exc:
             log.debug("docprep: %s not cached: a finding holds a %s", report.path, exc)

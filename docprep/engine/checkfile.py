@@ -7,16 +7,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from ..analysis.docimage import document_evidence
+from ..applications.archive import ArchiveMember
 from ..documents.pdf import load_pdf
 from ..documents.photo import load_photo
 from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, PDF_EXTENSIONS, extension, is_own_output, sniff
 from ..errors import DocprepError
 from ..i18n import default_language, message
-from ..model import FileReport, FileType, Finding, LoadFailure, Severity
+from ..model import FileReport, FileType, Finding, LoadFailure, Severity, Thumbnail
 from ..paths import display_name, display_path, name_bytes
 from ..profiles import Profile
 from ..rules import REGISTRY, pdf_marks
@@ -52,19 +53,37 @@ def check_photo_bytes(name: str, data: bytes, profile: Profile) -> list[Finding]
     return run_family(photo_rules.FAMILY, photo, profile)
 
 
-def check_image(name: str, data: bytes, profile: Profile) -> tuple[FileType, list[Finding]]:
+def check_image(name: str, data: bytes, profile: Profile, pictures: bool = False
+                ) -> tuple[FileType, list[Finding], list[Thumbnail]]:
     """An image file: (PHOTO, the photo rules' findings), or (OTHER, file.document-image) when it is a picture of
-    a document (a certificate saved as JPG), which ID-photo rules would send the wrong way."""
+    a document (a certificate saved as JPG), which ID-photo rules would send the wrong way; third, with `pictures`,
+    a thumbnail of the decoded image for the HTML report."""
     try:
         photo = load_photo(name, data, profile.section("photo"))
     except LoadFailure as failure:
-        return FileType.PHOTO, collect(profile, [(failure.rule, failure.problem)])
+        return FileType.PHOTO, collect(profile, [(failure.rule, failure.problem)]), []
+    thumbnails = _image_thumbnails(photo.pixels) if pictures else []
     settings = profile.section("photo").document
     word = document_word(name, settings.name_words, profile.section("pdf").kinds.name_hints)
     evidence = document_evidence(photo, word, settings)
     if evidence is not None:
-        return FileType.OTHER, collect(profile, [("file.document-image", file_rules.document_image(name, evidence))])
-    return FileType.PHOTO, run_family(photo_rules.FAMILY, photo, profile)
+        problem = file_rules.document_image(name, evidence)
+        return FileType.OTHER, collect(profile, [("file.document-image", problem)]), thumbnails
+    return FileType.PHOTO, run_family(photo_rules.FAMILY, photo, profile), thumbnails
+
+
+def _image_thumbnails(pixels) -> list[Thumbnail]:
+    """The decoded image's thumbnail (render.thumbnails, imported only when asked, as annotate is)."""
+    from ..render.thumbnails import image_thumbnail
+
+    return [image_thumbnail(pixels)]
+
+
+def _page_thumbnails(document, findings: list[Finding]) -> list[Thumbnail]:
+    """Thumbnails of an open PDF's pages with what was found outlined (render.thumbnails)."""
+    from ..render.thumbnails import page_thumbnails
+
+    return page_thumbnails(document, findings)
 
 
 @dataclass(frozen=True)
@@ -82,13 +101,16 @@ class PdfCheck:
     attachment_kind: str  # the kind it was checked as
     annotations: list[str]  # pictures written
     first_page_text: str | None = None  # the first page's text layer, where it has one (what classification reads)
+    thumbnails: list[Thumbnail] = field(default_factory=list)  # with `pictures`: pages for the HTML report
 
 
 def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | None = None,
-              annotate: Annotate | None = None) -> PdfCheck:
+              annotate: Annotate | None = None, read_title: bool = False, pictures: bool = False) -> PdfCheck:
     """All PDF rules on one attachment's bytes, as `attachment_kind` (rules.kinds; None: from the file name, else
     unknown and checked as a copy): parsed once, pages measured once, then closed; a picture of each page is
-    written where `annotate` says."""
+    written where `annotate` says. With `read_title` (a file of an application whose name says nothing), a first
+    page without a text layer has its title area read by OCR, for classification. With `pictures`, thumbnails of
+    the pages, drawn from the open document (render.thumbnails)."""
     settings = profile.section("pdf")
     plan = resolve_kind(name, attachment_kind, settings.kinds)
     marks_on = any(profile.severity(r, REGISTRY[r].severity) is not Severity.OFF for r in pdf_marks.RULE_IDS)
@@ -100,12 +122,15 @@ def check_pdf(name: str, data: bytes, profile: Profile, attachment_kind: str | N
         document.attachment_kind = plan.name
         findings = run_family(pdf_rules.FAMILY, document, profile)
         text = document.first_page_text
+        if read_title and not (text or "").strip():
+            text = document.title_text(profile.section("app").attachments.title_area, settings.marks)
+        thumbnails = _page_thumbnails(document, findings) if pictures else []
         if annotate is None:
-            return PdfCheck(findings, plan.name, [], text)
+            return PdfCheck(findings, plan.name, [], text, thumbnails)
         from ..render.annotate import write_annotations
 
         written = write_annotations(document, findings, annotate.folder, annotate.stem, lang=annotate.lang)
-    return PdfCheck(findings, plan.name, [display_path(p) for p in written], text)
+    return PdfCheck(findings, plan.name, [display_path(p) for p in written], text, thumbnails)
 
 
 def check_pdf_bytes(name: str, data: bytes, profile: Profile, attachment_kind: str | None = None) -> list[Finding]:
@@ -118,10 +143,12 @@ def _name_problems(path: Path) -> list:
 
 
 def check_file(path: str | os.PathLike, profile: Profile, attachment_kind: str | None = None,
-               annotate: Annotate | None = None, in_folder: bool = False) -> FileReport:
+               annotate: Annotate | None = None, in_folder: bool = False, read_title: bool = False,
+               pictures: bool = False) -> FileReport:
     """Read one file once, classify it by content, and run its family's rules (a PDF as `attachment_kind`, with
-    pictures of its pages where `annotate` says). A file met `in_folder` that docprep itself wrote (an annotation
-    picture, a report) comes back as `own_output`, unchecked."""
+    pictures of its pages where `annotate` says, its title read by OCR with `read_title`). A file met `in_folder`
+    that docprep itself wrote (an annotation picture, a report) comes back as `own_output`, unchecked. With
+    `pictures`, the report keeps thumbnails of the image or the PDF's pages (FileReport.thumbnails)."""
     path = Path(path)
     shown, name, raw = display_path(path), display_name(path), name_bytes(path)
     name_problems = _name_problems(path)
@@ -133,33 +160,52 @@ def check_file(path: str | os.PathLike, profile: Profile, attachment_kind: str |
         return FileReport(shown, classify(name, b""), None, collect(profile, problems), path_bytes=raw)
     if in_folder and is_own_output(data[:1024]):
         return FileReport(shown, FileType.OTHER, None, path_bytes=raw, own_output=True)
-    kind = classify(name, data[:1024])
-    report = FileReport(shown, kind, hashlib.sha256(data).hexdigest(), collect(profile, name_problems),
-                        path_bytes=raw)
+    report = FileReport(shown, classify(name, data[:1024]), hashlib.sha256(data).hexdigest(),
+                        collect(profile, name_problems), path_bytes=raw)
+    return _checked(report, name, data, profile, attachment_kind, annotate, read_title, pictures)
+
+
+def check_member(member: ArchiveMember, shown: str, profile: Profile, attachment_kind: str | None = None,
+                 annotate: Annotate | None = None, read_title: bool = False, pictures: bool = False) -> FileReport:
+    """One file of a zipped application, unpacked in memory (within the profile's limits) and checked as check_file
+    checks a file; `shown` is its path as reported (the zip's path, then its name inside)."""
+    name = PurePosixPath(member.name).name
     try:
-        _check_content(report, name, data, profile, attachment_kind, annotate)
+        data = member.read()
+    except LoadFailure as failure:  # a damaged entry, or one that unpacks past the limits
+        return FileReport(shown, classify(name, b""), None, collect(profile, [(failure.rule, failure.problem)]))
+    report = FileReport(shown, classify(name, data[:1024]), hashlib.sha256(data).hexdigest())
+    return _checked(report, name, data, profile, attachment_kind, annotate, read_title, pictures)
+
+
+def _checked(report: FileReport, name: str, data: bytes, profile: Profile, attachment_kind: str | None,
+             annotate: Annotate | None, read_title: bool, pictures: bool = False) -> FileReport:
+    """`report` (its name findings made) with its content's findings: an unexpected failure is file.check-failed."""
+    name_findings = list(report.findings)
+    try:
+        _check_content(report, name, data, profile, attachment_kind, annotate, read_title, pictures)
     except DocprepError:  # how docprep was called (an unknown kind, an output it cannot write): stops the run
         raise
     except LoadFailure as failure:  # a loader's verdict met outside the loader's own guard
-        report.findings = collect(profile, name_problems + [(failure.rule, failure.problem)])
+        report.findings = name_findings + collect(profile, [(failure.rule, failure.problem)])
     except Exception as exc:  # a bug or a library's failure on this file: this file is not judged, the run goes on
-        report.findings = collect(profile, name_problems) + [check_failed(exc)]
+        report.findings = name_findings + [check_failed(exc)]
         report.annotations = []
-        log.error("%s", message("engine.check_failed", path=shown)(default_language()), exc_info=True)
+        log.error("%s", message("engine.check_failed", path=report.path)(default_language()), exc_info=True)
     return report
 
 
 def _check_content(report: FileReport, name: str, data: bytes, profile: Profile, attachment_kind: str | None,
-                   annotate: Annotate | None) -> None:
+                   annotate: Annotate | None, read_title: bool, pictures: bool = False) -> None:
     """The checks of a file's family, added to `report`."""
     if report.kind is FileType.PHOTO:
-        report.kind, findings = check_image(name, data, profile)
+        report.kind, findings, report.thumbnails = check_image(name, data, profile, pictures)
         report.findings += findings
     elif report.kind is FileType.PDF:
-        checked = check_pdf(name, data, profile, attachment_kind, annotate)
+        checked = check_pdf(name, data, profile, attachment_kind, annotate, read_title, pictures)
         report.findings += checked.findings
         report.attachment_kind, report.annotations = checked.attachment_kind, checked.annotations
-        report.first_page_text = checked.first_page_text
+        report.first_page_text, report.thumbnails = checked.first_page_text, checked.thumbnails
     else:
         report.findings += collect(profile, [("file.unsupported", file_rules.unsupported())])
 
@@ -171,5 +217,10 @@ def check_failed(exc: BaseException) -> Finding:
     if len(detail) > _DETAIL_CHARS:
         detail = detail[:_DETAIL_CHARS - 1] + "…"
     error = f"{type(exc).__module__}.{type(exc).__qualname__}".removeprefix("builtins.")
+    return check_failed_finding(error, detail)
+
+
+def check_failed_finding(error: str, detail: str) -> Finding:
+    """file.check-failed, always an error (see check_failed): `error` names what failed, `detail` says more."""
     problem = file_rules.check_failed(error, detail)
     return Finding("file.check-failed", Severity.ERROR, problem.message, problem.measured, problem.expected)

@@ -4,77 +4,133 @@ with the same content, name, profile and docprep is not decoded again."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Callable, Iterable
 
 from ..model import FileReport, Report
-from ..paths import display_name
+from ..paths import display_name, display_path, name_bytes
 from ..profiles import Profile
+from ..rules import files as file_rules
 from ..rules.kinds import resolve_kind
 from .cache import ResultCache
-from .checkfile import Annotate, check_file
-from .executor import executor_for
+from .archives import MemberTarget
+from .checkfile import Annotate, check_failed_finding, check_file, check_member, classify
+from .verdicts import collect
+from .executor import JobFailed, Limits, executor_for
 from .walk import Target, discover
 
 
 def check_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, profile: Profile, *, jobs: int | None = 1,
                 on_file: Callable[[FileReport], None] | None = None, attachment_kind: str | None = None,
                 annotate_dir: Path | None = None, annotate_lang: str = "zh", cache: ResultCache | None = None,
-                ignore: Callable[[Path], bool] | None = None) -> Report:
+                ignore: Callable[[Path], bool] | None = None, pictures: bool = False) -> Report:
     """Check files and folders (one path or several); with jobs > 1 (None: the usable cores), files are checked in
     worker processes (spawned, as on Windows: a script that calls this with jobs > 1 needs the
     `if __name__ == "__main__":` guard; without it the files are checked in this process instead, with a
     warning). `cache` (engine.cache.ResultCache) reuses earlier results; `ignore` tells which paths met while
-    walking a folder are left out (engine.config.Settings.ignored)."""
+    walking a folder are left out (engine.config.Settings.ignored); `pictures` keeps thumbnails for the HTML
+    report (render.html)."""
     exclude = [Path(annotate_dir)] if annotate_dir is not None else []
     return check_targets(list(discover(paths, profile, exclude, ignore=ignore)), profile, jobs=jobs, on_file=on_file,
                          attachment_kind=attachment_kind, annotate_dir=annotate_dir, annotate_lang=annotate_lang,
-                         cache=cache)
+                         cache=cache, pictures=pictures)
 
 
-def annotation_stems(paths: list[Path]) -> list[str]:
+def annotation_stems(paths: list[PurePath]) -> list[str]:
     """A distinct picture-name stem per file: its own stem, led by its folder's name where two files share one."""
-    stems = [Path(display_name(p)).stem for p in paths]
+    stems = [PurePath(display_name(p)).stem for p in paths]
     shared = {s for s in stems if stems.count(s) > 1}
     named = [f"{display_name(p.parent)}_{s}" if s in shared else s for p, s in zip(paths, stems)]
     return [f"{n}_{i + 1}" if named.count(n) > 1 else n for i, n in enumerate(named)]
 
 
-def check_targets(targets: list[Target | FileReport], profile: Profile, *, jobs: int | None = 1,
+def _named(target: Target | MemberTarget) -> PurePath:
+    return target.path if isinstance(target, Target) else PurePosixPath(target.shown)
+
+
+def check_target(target: Target | MemberTarget, profile: Profile, attachment_kind: str | None = None,
+                 annotate: Annotate | None = None, pictures: bool = False) -> FileReport:
+    """One file found by a walk, or one member of a zip, checked (a pure function: it runs in any worker); with
+    `pictures`, its report keeps thumbnails for the HTML report."""
+    if isinstance(target, MemberTarget):
+        return check_member(target.member, target.shown, profile, attachment_kind, annotate, target.read_title,
+                            pictures=pictures)
+    return check_file(target.path, profile, attachment_kind, annotate, target.in_folder, target.read_title,
+                      pictures=pictures)
+
+
+def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Profile, *, jobs: int | None = 1,
                   on_file: Callable[[FileReport], None] | None = None, attachment_kind: str | None = None,
-                  annotate_dir: Path | None = None, annotate_lang: str = "zh", cache: ResultCache | None = None
-                  ) -> Report:
-    """Check what discover() found, keeping its order. `attachment_kind` is the kind of every PDF (--kind);
-    `annotate_dir` receives pictures of the PDFs' pages (--annotate), lettered in `annotate_lang`. With `cache`,
-    files whose result is stored are not decoded (not with `annotate_dir`: the pictures need the decoded pages)
-    and new results are stored; results always come with the file's current path."""
+                  annotate_dir: Path | None = None, annotate_lang: str = "zh", cache: ResultCache | None = None,
+                  pictures: bool = False) -> Report:
+    """Check what discover() found (and the members of zips: engine.archives), keeping its order.
+    `attachment_kind` is the kind of every PDF (--kind); `annotate_dir` receives pictures of the PDFs' pages
+    (--annotate), lettered in `annotate_lang`. With `cache`, files whose result is stored are not decoded (not with
+    `annotate_dir`: the pictures need the decoded pages) and new results are stored; results always come with the
+    file's current path. With `pictures` (the HTML report), each report keeps thumbnails of the file (a cache
+    made for pictures keeps them too: engine.cache)."""
+    if cache is not None and cache.pictures != pictures:
+        raise ValueError(f"a result cache for pictures={cache.pictures} used by a check with pictures={pictures}")
     if attachment_kind is not None:
         resolve_kind("", attachment_kind, profile.section("pdf").kinds)  # an unknown kind stops here (exit 2)
-    todo = [t for t in targets if isinstance(t, Target)]
-    stems = annotation_stems([t.path for t in todo])
-    annotate = ([Annotate(Path(annotate_dir), stem, annotate_lang) for stem in stems]
-                if annotate_dir is not None else [None] * len(todo))
-    results: dict[Path, FileReport] = {}
+    todo = [i for i, t in enumerate(targets) if isinstance(t, (Target, MemberTarget))]
+    stems = annotation_stems([_named(targets[i]) for i in todo])
+    annotate = ({i: Annotate(Path(annotate_dir), stem, annotate_lang) for i, stem in zip(todo, stems)}
+                if annotate_dir is not None else {})
+    results: dict[int, FileReport] = {}
     if cache is not None and annotate_dir is None:
-        for target in todo:
-            hit = cache.lookup(target.path, target.in_folder)
+        for i in todo:
+            hit = cache.lookup_target(targets[i])
             if hit is not None:
-                results[target.path] = hit
+                results[i] = hit
                 if on_file:
                     on_file(hit)
-    jobs_left = [(t, a) for t, a in zip(todo, annotate) if t.path not in results]
-    executor = executor_for(jobs, len(jobs_left))
-    checked = executor.map(check_file, [t.path for t, _ in jobs_left], [profile] * len(jobs_left),
-                           [attachment_kind] * len(jobs_left), [a for _, a in jobs_left],
-                           [t.in_folder for t, _ in jobs_left])
-    for (target, _), report in zip(jobs_left, checked):
-        results[target.path] = report
-        if cache is not None:
-            cache.put(target.path, report)
-        if on_file:
-            on_file(report)
-    reports = [results[t.path] if isinstance(t, Target) else t for t in targets]
-    return Report(profile.name, [r for r in reports if not r.own_output], [r.path for r in reports if r.own_output])
+    left = [i for i in todo if i not in results]
+    limits = profile.section("file")
+    executor = executor_for(jobs, len(left), Limits(limits.time_limit_s, limits.memory_limit_mb))
+    checked = executor.map(check_target, [targets[i] for i in left], [profile] * len(left),
+                           [attachment_kind] * len(left), [annotate.get(i) for i in left], [pictures] * len(left))
+    try:
+        for i, report in zip(left, checked):
+            if isinstance(report, JobFailed):
+                report = not_finished(targets[i], report, profile)
+            results[i] = report
+            if cache is not None:
+                cache.put(_named(targets[i]), report, title=targets[i].read_title)
+            if on_file:
+                on_file(report)
+    except KeyboardInterrupt:
+        raise Interrupted(_report(profile, [results[i] for i in sorted(results)], partial=True)) from None
+    finally:
+        if hasattr(checked, "close"):  # a pool's generator: its workers end (or are stopped) here, not when collected
+            checked.close()
+    return _report(profile, [results.get(i, target) for i, target in enumerate(targets)])
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: `report` holds the files checked so far (Report.partial), for the caller to keep."""
+
+    def __init__(self, report: Report):
+        super().__init__()
+        self.report = report
+
+
+def _report(profile: Profile, reports: list[FileReport], partial: bool = False) -> Report:
+    return Report(profile.name, [r for r in reports if not r.own_output], [r.path for r in reports if r.own_output],
+                  partial=partial)
+
+
+def not_finished(target: Target | MemberTarget, failed: JobFailed, profile: Profile) -> FileReport:
+    """The report of a file whose worker was stopped (past the profile's time or memory limit: a verdict, the file
+    is too heavy) or died (file.check-failed: no verdict)."""
+    shown = display_path(target.path) if isinstance(target, Target) else target.shown
+    path_bytes = name_bytes(target.path) if isinstance(target, Target) else None
+    kind = classify(PurePath(shown).name, b"")
+    if failed.reason == "crashed":
+        findings = [check_failed_finding("WorkerProcessDied", failed.detail)]
+    else:
+        findings = collect(profile, [file_rules.past_limit(failed.reason, failed.detail)])
+    return FileReport(shown, kind, None, findings, path_bytes=path_bytes)
 
 
 def unchecked(report: Report) -> list[str]:

@@ -31,6 +31,7 @@ class Target:
 
     path: Path
     in_folder: bool = False
+    read_title: bool = False  # a file of an application whose name says nothing: OCR its title (engine.applications)
 
 
 def natural_key(name: str) -> list:

@@ -78,6 +78,7 @@ def to_json(report: Report, lang: str, ascii_only: bool = False) -> str:
             for f in report.files
         ],
         "skipped": report.skipped,
+        **({"partial": True} if report.partial else {}),
         **({"applications": [_application_json(report, a, lang) for a in report.applications]}
            if report.applications else {}),
         "summary": summary(report),
@@ -92,6 +93,8 @@ def _summary_line(report: Report, lang: str) -> str:
                                          "warnings": counted("warning", counts["warnings"])})(lang)
     if report.skipped:
         line += message("report.sentence_gap")(lang) + message("report.skipped", n=len(report.skipped))(lang)
+    if report.partial:
+        line += message("report.sentence_gap")(lang) + message("report.partial")(lang)
     if report.applications:
         apps = counts["applications"]
         line += message("report.sentence_gap")(lang) + message(

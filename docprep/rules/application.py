@@ -43,6 +43,12 @@ SETTINGS = {
                                      "small text compresses well and harms no one", min=0),
     },
     "attachments": attachments.SETTINGS,  # which file is which attachment, what must be handed in (completeness.py)
+    "bundle": {  # `docprep bundle`: the package to upload (docprep/bundle/)
+        "order": S("str-list", "attachment kinds of [pdf.kinds] in the order the notice lists the uploads: a bundle "
+                               "makes one PDF per kind, numbered in this order and named by the kind's [pdf.kinds] "
+                               "label (01-继续教育证明.pdf); kinds not listed follow in [pdf.kinds] order"),
+        "photo_name": S("str", "the ID photo's file name in a bundle, before its extension (00-证件照.jpg)"),
+    },
 }
 
 

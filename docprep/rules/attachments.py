@@ -34,6 +34,8 @@ SETTINGS = {
                                       "the title phrases, is taken as the ID photo"),
     "title_phrases": S("str-list", "\"PHRASE=KIND\": a file whose name holds no keyword is of KIND when the text of "
                                    "its first page (or of its title area, read by OCR) holds PHRASE (first match wins)"),
+    "title_area": S("float", "share of a scanned PDF's first page, from the top, read by OCR for a title phrase when "
+                             "the file's name and folders say nothing and the page has no text layer; 0: never", 0, 1),
     "year_words": S("str-list", "a year in a document's text counts as a year it covers when one of these follows it "
                                 "(2020年度) or precedes it (年度：2020); in a file name every year counts"),
     "year_ranges": S("str-list", "marks between two years that make a range covering every year between (2017-2020, "

@@ -3,9 +3,18 @@ from __future__ import annotations
 
 from ..i18n import Text
 from ..model import Problem, Severity
+from ..profiles.schema import Setting
 from .registry import RuleFamily
 
-FAMILY = RuleFamily("file")
+SETTINGS = {
+    "time_limit_s": Setting("float", "seconds one file's check may take in a worker process (-j 2 and up); past "
+                                     "it, the worker is stopped and the file gets file.time-limit; 0: no limit",
+                            0, 86_400),
+    "memory_limit_mb": Setting("int", "resident memory (MB) a worker process may reach while checking one file; "
+                                      "past it, the worker is stopped and the file gets file.memory-limit; 0: no "
+                                      "limit", 0, 1_048_576),
+}
+FAMILY = RuleFamily("file", SETTINGS)
 
 FAMILY.declare(
     "file.unreadable", Severity.ERROR,
@@ -89,6 +98,46 @@ FAMILY.declare(
              "is fixed, export or save the file again with another program (rescan it, save it as PDF/JPG again) "
              "and check it again, or check it by hand."),
 )
+
+FAMILY.declare(
+    "file.time-limit", Severity.ERROR,
+    title=Text("文件检查超时", "File took too long to check"),
+    explain=Text("检查这个文件用的时间超过了规则配置的上限（[file] time_limit_s）：文件过大或结构异常（页数极多、"
+                 "图像极大、内容反复嵌套）。平台和评审专家打开它也会很慢甚至失败。为了不耽误其余文件，检查被中止。",
+                 "Checking this file took longer than the profile allows ([file] time_limit_s): it is very large or "
+                 "oddly built (a great many pages, huge images, contents nested over and over). The platform and the "
+                 "reviewers would struggle to open it too. Its check was stopped so the other files go on."),
+    fix=Text("按 200–300 dpi 重新扫描或另存为 PDF（彩色，单个附件只放该材料的页面）后再检查。",
+             "Scan it again or save it again as PDF at 200-300 dpi (colour; one document per attachment), then "
+             "check it again."),
+)
+FAMILY.declare(
+    "file.memory-limit", Severity.ERROR,
+    title=Text("文件检查占用内存过多", "File needed too much memory to check"),
+    explain=Text("检查这个文件需要的内存超过了规则配置的上限（[file] memory_limit_mb）：通常是分辨率或尺寸极大的"
+                 "图像（如几万像素见方），或解压后极大的内容。平台和评审专家的电脑同样难以打开。检查被中止，其余文件照常检查。",
+                 "Checking this file needed more memory than the profile allows ([file] memory_limit_mb): usually an "
+                 "image of enormous resolution or size (tens of thousands of pixels a side), or contents that unpack "
+                 "to a huge size. The platform and the reviewers' computers would struggle with it too. Its check "
+                 "was stopped; the other files go on."),
+    fix=Text("把图像缩小到 200–300 dpi、A4 大小后重新保存或扫描，再检查。",
+             "Save or scan it again with its images at 200-300 dpi and A4 size, then check it again."),
+)
+
+
+def past_limit(reason: str, limit: str) -> tuple[str, Problem]:
+    """file.time-limit or file.memory-limit for a check a worker process was stopped in (engine.executor)."""
+    if reason == "time":
+        return "file.time-limit", Problem(
+            Text(f"检查这个文件超过了 {limit} 秒的上限，已中止（文件过大或结构异常）。请按 200–300 dpi 重新扫描或另存为 PDF 后再检查。",
+                 f"Checking this file took more than the {limit} s allowed and was stopped (it is very large or "
+                 "oddly built). Scan it or save it again as PDF at 200-300 dpi, then check it again."),
+            f"> {limit} s", f"<= {limit} s")
+    return "file.memory-limit", Problem(
+        Text(f"检查这个文件需要的内存超过了 {limit} MB 的上限，已中止（图像或内容过大）。请把图像缩小到 200–300 dpi、A4 大小后重新保存，再检查。",
+             f"Checking this file needed more than the {limit} MB of memory allowed and was stopped (its images or "
+             "contents are huge). Save it again with its images at 200-300 dpi and A4 size, then check it again."),
+        f"> {limit} MB", f"<= {limit} MB")
 
 
 def check_failed(error: str, detail: str) -> Problem:

@@ -5,7 +5,8 @@ decodes for measuring the page) and keeps them as `PdfPage.marks`; these checks 
 Which PDFs are copies, and whether marks are needed on every page or once, is the profile's [pdf.kinds]
 (docprep.kinds). Blank pages are not judged (pdf.blank-page covers them), nor is the seal on a grey scan
 (pdf.color says a red seal cannot be seen there), nor the words on a page that is sideways or upside down
-(pdf.rotation asks for it to be turned first)."""
+(pdf.rotation asks for it to be turned first). A page on which the OCR runtime failed is not judged either, and
+says so (pdf.marks-unjudged): never a silent pass."""
 from __future__ import annotations
 
 from typing import Callable, Iterator
@@ -17,7 +18,7 @@ from ..i18n import Text
 from ..model import Problem, Severity
 from .pdf import FAMILY, copy_note
 
-E = Severity.ERROR
+E, W = Severity.ERROR, Severity.WARNING
 T = Text
 
 
@@ -45,7 +46,8 @@ def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, pag
     """Per page for copies marked on every page; once per document (no page) for copies marked once."""
     note = copy_note(doc)
     if doc.marks_needed == "once":
-        if lacking and not found_somewhere:
+        unjudged = any(p.marks_unjudged is not None for p in doc.pages())
+        if lacking and not found_somewhere and not unjudged:  # "on no page" is unproven while a page was not read
             yield Problem(T(*once_text) + note, measured, expected)
         return
     for page in lacking:
@@ -134,6 +136,32 @@ def missing_date(doc: PdfDocument, cfg) -> Iterator[Problem]:
         ("整份材料上，核对字样旁都没有找到核对日期。请在“核对无误”旁补写年月日。",
          "No verification on the document is dated. Add the date beside 核对无误."),
         "no date", f"a date within {near:g} mm of the words", lambda page: page.marks.date_zone)
+
+
+@FAMILY.rule(
+    "pdf.marks-unjudged", W,
+    title=T("复印件某页的核对标记未能检查（OCR 运行出错）", "Verification marks not checked on a page (the OCR failed)"),
+    explain=T("docprep 用内置的离线 OCR（rapidocr，基于 onnxruntime）识别复印件上的“核对无误”和日期。OCR 运行环境出错时"
+              "（安装损坏、模型无法加载、内存不足），这一页的公章、核对字样和日期都没有检查：既不算合格也不算不合格。"
+              "这不是对文件的判定，所以只是警告；但不要据此认为该页已核对过。",
+              "docprep reads 核对无误 and its date on a copy with the offline OCR shipped in rapidocr (on "
+              "onnxruntime). When that runtime fails (a broken install, a model that does not load, memory run out), "
+              "the page's seal, words and date are not checked at all: neither passed nor failed. This is no verdict "
+              "on the file, hence a warning; but do not take the page as verified."),
+    fix=T("重新安装 docprep（pip install --force-reinstall docprep）后再检查；仍然出错时，把日志（-v）报告给 docprep 的维护者，"
+          "并人工核对这一页的公章、“核对无误”和日期。",
+          "Reinstall docprep (pip install --force-reinstall docprep) and check again; if it still fails, report the "
+          "log (-v) to docprep's maintainers, and check the page's seal, 核对无误 and date by hand."),
+)
+def marks_unjudged(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    for page in doc.pages():
+        if page.marks_unjudged is not None:
+            yield Problem(T("第 {n} 页的核对标记（公章、核对无误、日期）未能检查：离线 OCR 运行出错（{why}）。这不是对文件的判定，"
+                            "请人工核对这一页，并重新安装 docprep 后再检查。",
+                            "The verification marks (seal, 核对无误, date) on page {n} were not checked: the offline "
+                            "OCR failed ({why}). This is no verdict on the file: check the page by hand, and reinstall "
+                            "docprep and check again.").format(n=page.number, why=page.marks_unjudged.en),
+                          "not checked", "seal, words and date checked", page=page.number)
 
 
 # The verification-mark rules: off in a profile, the marks are not even looked for; `fix` cannot mend them.
