@@ -22,6 +22,7 @@ from ..model import ApplicationReport, FileClass, FileReport, Report
 from ..paths import display_name, display_path
 from ..profiles import Profile
 from ..rules.classify import classify
+from ..rules.claims import claims
 from ..rules.completeness import completeness
 from .application import load_application_metadata, read_archive
 from .verdicts import collect
@@ -147,7 +148,9 @@ def judge_application(folder: Path, files: list[tuple[str, FileReport]], profile
     app_cfg, kinds_cfg = profile.section("app"), profile.section("pdf").kinds
     classes = {f.path: classify(relative, f.first_page_text, kinds_cfg, app_cfg) for relative, f in attachments}
     classified = [(relative, classes[f.path], f.sha256) for relative, f in attachments]
-    findings = findings + collect(profile, completeness(metadata, classified, app_cfg, kinds_cfg))
+    texts = [(classes[f.path], f.first_page_text) for _, f in attachments]
+    findings = findings + collect(profile, completeness(metadata, classified, app_cfg, kinds_cfg)
+                                  + list(claims(metadata, texts, app_cfg)))
     report = ApplicationReport(
         display_path(folder), metadata.name or _applicant(folder),
         metadata.level, metadata.year, findings, [f.path for _, f in attachments],

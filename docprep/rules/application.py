@@ -33,6 +33,11 @@ SETTINGS = {
         "min_total": S("float", "hours a year needs at least, professional and public together", min=0),
         "min_professional": S("float", "professional (专业科目) hours a year needs at least", min=0),
         "min_public": S("float", "public (公需科目) hours a year needs at least", min=0),
+        "hour_words": S("str-list", "words after a number that make it hours in a proof's text (学时, 小时)"),
+        "professional_words": S("str-list", "labels of the professional hours in a proof's text (专业科目): an "
+                                            "application.toml claim that differs from the proof is app.metadata"),
+        "public_words": S("str-list", "labels of the public hours in a proof's text (公需科目)"),
+        "total_words": S("str-list", "labels of the total hours in a proof's text (合计, 共计)"),
     },
     "archive": {  # zipped applications, judged from the central directory before anything is unpacked
         "max_members": S("int", "most entries a zip may list", min=1),
