@@ -65,3 +65,16 @@ def test_layers_import_only_from_the_layers_above(path):
     own = LAYERS.index(_layer(module))
     below = [m for m in _top_level_imports(path) if m != "docprep" and LAYERS.index(_layer(m)) > own]
     assert not below, f"{_name(path)} ({_layer(module)}) imports from layers below it: {below}"
+
+
+def test_every_package_ships_in_the_wheel():
+    """A package missing from pyproject's list works in an editable install and is absent from a real one."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    root = PACKAGE.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(path.parent.relative_to(root).parts) for path in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set()
