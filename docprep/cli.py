@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -351,9 +352,24 @@ def bundle(app_dir, output, profile_ref, fix_photo, allow_errors, jobs, no_cache
     return ExitCode.OK if result.written else ExitCode.FINDINGS
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (a scheduler or CI job cancelled, `kill`) stops a run as Ctrl-C does: the workers are stopped,
+    temporary files removed, the partial report kept (exit 130), where Python's default would end the process
+    on the spot. Only the main thread may set handlers: a caller running main() elsewhere keeps the default."""
+    try:
+        signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: Click's own errors and docprep's config errors exit 2, never 1 (1 means findings)."""
     _configure_streams()
+    _stop_on_terminate()
     lang = _requested_language(sys.argv[1:] if argv is None else argv)
     try:
         code = cli.main(args=argv, prog_name="docprep", standalone_mode=False)

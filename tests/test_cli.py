@@ -271,9 +271,11 @@ def test_help_exits_0(run_cli):
     assert result.returncode == 0 and "check" in result.stdout and "fix" in result.stdout
 
 
-def test_ctrl_c_keeps_a_partial_report_and_says_so_in_the_users_language(tmp_path):
-    """Ctrl-C mid-run (SIGINT to the whole process group, workers included, maybe while they still start): the
-    pool stops, the files checked so far are written as a report marked partial, a one-line message, exit 130."""
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_ctrl_c_keeps_a_partial_report_and_says_so_in_the_users_language(tmp_path, how):
+    """Ctrl-C mid-run (SIGINT to the whole process group, workers included, maybe while they still start), or
+    SIGTERM to docprep alone (a cancelled CI job): the pool stops, the files checked so far are written as a report
+    marked partial, a one-line message, exit 130."""
     import os
     import signal
     import subprocess
@@ -296,10 +298,18 @@ def test_ctrl_c_keeps_a_partial_report_and_says_so_in_the_users_language(tmp_pat
                                stderr=subprocess.PIPE, env=env, start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(3)  # started, workers busy: the run takes longer than this
-    os.killpg(process.pid, signal.SIGINT)
+    import psutil
+
+    workers = psutil.Process(process.pid).children(recursive=True)
+    if how == "ctrl-c":
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err.decode("utf-8", "replace")
     assert "已中断" in err.decode("utf-8") and "Traceback" not in err.decode("utf-8")
     kept = json.loads(report.read_text(encoding="utf-8"))
     assert kept["partial"] is True and len(kept["files"]) < 40
     assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*"))
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive  # no worker outlives the run
