@@ -19,7 +19,6 @@ from .profiles import DEFAULT_PROFILE, load_profile, shipped_profiles
 from .profiles.texts import with_settings
 from .render.formats import FORMATS
 from .render.formats import render as render_format
-from .render.html import render as render_html
 from .render.progress import Progress
 from .render.report import application_entries, summary_line, to_json, to_text
 from .rules import REGISTRY
@@ -152,6 +151,8 @@ def _emit_report(report: Report, fmt: str, lang: str, profile, report_path: Path
     """The report in `fmt`, to `report_path` (atomically; the summary line to stderr) or to standard output."""
     names = attachment_kind_names(profile)
     if fmt in FORMATS or fmt == "html":  # exact bytes (a BOM, CRLF; the page's UTF-8), to the file or to stdout
+        from .render.html import render as render_html  # Jinja2, only for the page
+
         data = (render_html(report, lang, profile) if fmt == "html"
                 else render_format(report, fmt, lang, profile, entries=application_entries(report)))
         if report_path is None:

@@ -19,7 +19,7 @@ from helpers import rules_of
 from portrait import portrait
 
 from docprep.engine import check_paths
-from docprep.engine import run as run_module
+from docprep.engine import checkfile
 from docprep.engine.cache import ResultCache, default_folder, engine_version
 from docprep.i18n import Text
 from docprep.model import FileReport, FileType, Finding, Severity
@@ -57,7 +57,7 @@ def forbid_checks(monkeypatch):
     """Any file actually checked (decoded) from here on fails the test: what a hit must never do."""
     def refuse(path, *args):
         raise AssertionError(f"{path} was checked, not taken from the cache")
-    monkeypatch.setattr(run_module, "check_file", refuse)
+    monkeypatch.setattr(checkfile, "check_file", refuse)
 
 
 def test_a_hit_gives_the_same_report_without_decoding(folder, profile, cache_dir, monkeypatch):

@@ -408,14 +408,25 @@ def test_pages_are_numbered_and_measured_independently():
 
 
 def test_a_repeated_image_is_decoded_once(monkeypatch):
+    """Once grey (scan quality) and, the kind being unknown (a copy), once in colour (its seal and colour)."""
     from docprep.documents import pdfpages as pdfdoc
     calls = []
     original = pdfdoc._decode_image
-    monkeypatch.setattr(pdfdoc, "_decode_image", lambda *a: calls.append(1) or original(*a))
+    monkeypatch.setattr(pdfdoc, "_decode_image", lambda *a: calls.append(a[3]) or original(*a))
     image = page(100)
     with load_pdf("x.pdf", pdf_from_images([image, image, image], 100), CFG) as document:
         list(document.pages())
-    assert len(calls) == 1
+    assert sorted(calls) == [False, True]
+
+
+def test_an_original_is_decoded_grey_only(monkeypatch):
+    """Nothing judges an original's colour: its JPEG pages are decoded from their luma alone, never in colour."""
+    from docprep.documents import pdfpages as pdfdoc
+    calls = []
+    original = pdfdoc._decode_image
+    monkeypatch.setattr(pdfdoc, "_decode_image", lambda *a: calls.append(a[3]) or original(*a))
+    findings(pdf_from_images([page(150), page(150, 2)], 150))
+    assert calls == [True, True]
 
 
 # --- real scans ---------------------------------------------------------------------------------------------------

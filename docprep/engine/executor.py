@@ -21,7 +21,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Protocol
 
-import cv2
 import pebble
 
 from ..analysis.ocr import share_cores
@@ -93,6 +92,8 @@ def _pool_worker(records=None, level: int = logging.WARNING, memory_mb: int = 0)
     process empties into its own logging, so they end where that process's log goes. With `memory_mb`, a
     watchdog ends the worker past that memory. (Ctrl-C is the calling process's to handle: it stops the pool;
     pebble's workers ignore SIGINT.)"""
+    import cv2  # here: the calling process of a cached run never needs OpenCV
+
     cv2.setNumThreads(1)
     share_cores()
     if records is not None:

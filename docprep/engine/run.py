@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..model import FileReport, Report
 from ..paths import display_name, display_path, name_bytes
@@ -14,10 +14,12 @@ from ..rules import files as file_rules
 from ..rules.kinds import resolve_kind
 from .cache import ResultCache
 from .archives import MemberTarget
-from .checkfile import Annotate, check_failed_finding, check_file, check_member, classify
 from .verdicts import collect
 from .executor import JobFailed, Limits, executor_for
 from .walk import Target, discover
+
+if TYPE_CHECKING:
+    from .checkfile import Annotate
 
 
 def check_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike, profile: Profile, *, jobs: int | None = 1,
@@ -52,6 +54,8 @@ def check_target(target: Target | MemberTarget, profile: Profile, attachment_kin
                  annotate: Annotate | None = None, pictures: bool = False) -> FileReport:
     """One file found by a walk, or one member of a zip, checked (a pure function: it runs in any worker); with
     `pictures`, its report keeps thumbnails for the HTML report."""
+    from .checkfile import check_file, check_member  # here, not above: a cached run decodes nothing
+
     if isinstance(target, MemberTarget):
         return check_member(target.member, target.shown, profile, attachment_kind, annotate, target.read_title,
                             pictures=pictures)
@@ -75,6 +79,8 @@ def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Pr
         resolve_kind("", attachment_kind, profile.section("pdf").kinds)  # an unknown kind stops here (exit 2)
     todo = [i for i, t in enumerate(targets) if isinstance(t, (Target, MemberTarget))]
     stems = annotation_stems([_named(targets[i]) for i in todo])
+    if annotate_dir is not None:
+        from .checkfile import Annotate
     annotate = ({i: Annotate(Path(annotate_dir), stem, annotate_lang) for i, stem in zip(todo, stems)}
                 if annotate_dir is not None else {})
     results: dict[int, FileReport] = {}
@@ -125,6 +131,8 @@ def not_finished(target: Target | MemberTarget, failed: JobFailed, profile: Prof
     is too heavy) or died (file.check-failed: no verdict)."""
     shown = display_path(target.path) if isinstance(target, Target) else target.shown
     path_bytes = name_bytes(target.path) if isinstance(target, Target) else None
+    from .checkfile import check_failed_finding, classify
+
     kind = classify(PurePath(shown).name, b"")
     if failed.reason == "crashed":
         findings = [check_failed_finding("WorkerProcessDied", failed.detail)]
