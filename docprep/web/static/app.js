@@ -1,0 +1,330 @@
+// docprep's local page: sends the chosen files to this machine's docprep (never anywhere else) and shows what
+// it found. Plain JavaScript, no libraries, no build step.
+"use strict";
+
+const DATA = JSON.parse(document.getElementById("docprep-data").textContent);
+const asked = new URLSearchParams(location.search).get("lang") || localStorage.getItem("docprep-lang");
+let lang = asked in DATA.texts ? asked : DATA.lang;
+let lastFiles = [];   // [{file, name}] of the last check, by the name it was sent under
+let lastReport = null;
+
+const $ = (id) => document.getElementById(id);
+
+function t(key, values) {
+  let text = DATA.texts[lang][key] || key;
+  for (const [name, value] of Object.entries(values || {})) text = text.split("{" + name + "}").join(value);
+  return text;
+}
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+function profile() {
+  return DATA.profiles.find((p) => p.name === $("profile").value) || DATA.profiles[0];
+}
+
+function applyLanguage() {
+  const other = DATA.texts[lang].other_lang;
+  document.documentElement.lang = t("html_lang");
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  $("lang-switch").dataset.next = other;
+  const chosen = $("profile").value || DATA.profile;
+  $("profile").replaceChildren(...DATA.profiles.map((p) =>
+    el("option", {value: p.name}, p.name + " — " + p.description[lang])));
+  $("profile").value = chosen;
+  if (lastReport) showReport(lastReport);
+}
+
+function say(text) {
+  $("message").textContent = text;
+  $("message").hidden = !text;
+}
+
+// --- sending -------------------------------------------------------------------------------------------------
+
+function send(url, form, onUpload) {
+  // XMLHttpRequest, not fetch: it tells how much of the upload has gone.
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url + "?lang=" + lang);
+    xhr.responseType = "blob";
+    if (onUpload) xhr.upload.onprogress = (e) => e.lengthComputable && onUpload(e.loaded / e.total);
+    xhr.onload = () => resolve(xhr);
+    xhr.onerror = () => resolve(null);
+    xhr.send(form);
+  });
+}
+
+async function errorText(xhr) {
+  if (!xhr) return t("offline");
+  try {
+    const body = JSON.parse(await xhr.response.text());
+    return body.error || t("failed", {status: xhr.status});
+  } catch (e) {
+    return t("failed", {status: xhr.status});
+  }
+}
+
+function tooLarge(files) {
+  const total = files.reduce((sum, f) => sum + f.file.size, 0);
+  if (total <= DATA.limit) return false;
+  say(t("too_large", {mb: (DATA.limit / 1e6).toFixed(0)}));
+  return true;
+}
+
+function formOf(files, field) {
+  const form = new FormData();
+  for (const f of files) form.append(field, f.file, f.name);
+  form.append("profile", profile().name);
+  form.append("lang", lang);
+  return form;
+}
+
+function download(blob, name) {
+  const link = el("a", {href: URL.createObjectURL(blob), download: name});
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function filenameOf(xhr, fallback) {
+  const header = xhr.getResponseHeader("Content-Disposition") || "";
+  const match = header.match(/filename\*=UTF-8''([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : fallback;
+}
+
+// --- progress ------------------------------------------------------------------------------------------------
+
+let ticker = null;
+
+function startProgress(count) {
+  const started = Date.now();
+  $("progress").hidden = false;
+  $("progress-bar").removeAttribute("value");
+  const tick = (share) => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (share !== undefined && share < 1) {
+      $("progress-bar").value = share;
+      $("progress-text").textContent = t("uploading", {percent: Math.round(share * 100)});
+    } else {
+      $("progress-bar").removeAttribute("value");
+      $("progress-text").textContent = t("reading", {files: count, seconds: seconds});
+    }
+  };
+  tick();
+  ticker = setInterval(() => $("progress-bar").hasAttribute("value") || tick(), 1000);
+  return tick;
+}
+
+function stopProgress() {
+  clearInterval(ticker);
+  $("progress").hidden = true;
+}
+
+// --- checking ------------------------------------------------------------------------------------------------
+
+async function check(files) {
+  if (!files.length) return;
+  say("");
+  if (tooLarge(files)) return;
+  lastFiles = files;
+  const tick = startProgress(files.length);
+  const xhr = await send("/api/check", formOf(files, "files"), tick);
+  stopProgress();
+  if (!xhr || xhr.status !== 200) return say(await errorText(xhr));
+  lastReport = JSON.parse(await xhr.response.text());
+  showReport(lastReport);
+}
+
+function fileOf(name) {
+  return lastFiles.find((f) => f.name === name);
+}
+
+function findingItem(finding, help) {
+  const rule = help.rules[finding.rule];
+  const where = finding.page ? " (" + t("page", {n: finding.page}) + ")" : "";
+  return el("li", {class: finding.severity},
+    el("strong", {}, t(finding.severity) + where + ": "), finding.message,
+    rule ? el("div", {class: "how"}, t("how_to_fix") + ": " + rule.fix[lang]) : null,
+    el("code", {}, finding.rule));
+}
+
+function card(report, help) {
+  const file = fileOf(report.path);
+  const kind = report.attachment_kind ? (help.kinds[report.attachment_kind] || {})[lang] || report.attachment_kind : "";
+  const node = el("article", {class: "card " + report.status, "data-path": report.path},
+    el("h3", {}, el("span", {class: "badge"}, t(report.status)), " ", report.path,
+      kind ? el("small", {}, " · " + kind) : null));
+  if (report.findings.length) {
+    node.append(el("ul", {class: "findings"}, ...report.findings.map((f) => findingItem(f, help))));
+  } else {
+    node.append(el("p", {}, t("no_findings")));
+  }
+  if (report.kind === "photo" && file) photoPart(node, report, file);
+  if (report.annotations.length) {
+    const pictures = el("div", {class: "pictures"}, ...report.annotations.map((url, i) =>
+      el("a", {href: url, target: "_blank", rel: "noopener"},
+        el("img", {src: url, alt: t("page", {n: i + 1}), loading: "lazy"}))));
+    node.append(el("details", {open: ""}, el("summary", {}, t("pictures")), pictures));
+  }
+  return node;
+}
+
+function photoPart(node, report, file) {
+  const original = el("figure", {}, el("img", {src: URL.createObjectURL(file.file), alt: report.path}),
+    el("figcaption", {}, t("original")));
+  const pair = el("div", {class: "pair"}, original);
+  node.append(pair);
+  if (report.status !== "error") return;
+  const result = el("div", {class: "fix-result", "aria-live": "polite"});
+  const button = el("button", {type: "button", class: "fix", onclick: () => fix(file, pair, result, button)}, t("fix"));
+  node.append(button, result);
+}
+
+async function fix(file, pair, result, button) {
+  button.disabled = true;
+  result.textContent = t("fixing");
+  const xhr = await send("/api/fix", formOf([file], "file"));
+  button.disabled = false;
+  if (xhr && xhr.status === 200) {
+    const name = filenameOf(xhr, "photo-fixed.jpg");
+    pair.querySelector(".fixed")?.remove();
+    pair.append(el("figure", {class: "fixed"}, el("img", {src: URL.createObjectURL(xhr.response), alt: name}),
+      el("figcaption", {}, t("fixed"))));
+    const again = el("a", {href: URL.createObjectURL(xhr.response), download: name, class: "button"}, t("download"));
+    result.replaceChildren(el("p", {}, t("fixed_done", {name: name})), again);
+    download(xhr.response, name);
+  } else if (xhr && xhr.status === 422) {
+    const refused = JSON.parse(await xhr.response.text());
+    const help = profile();
+    result.replaceChildren(el("p", {}, t("fix_failed")),
+      el("ul", {class: "findings"}, ...refused.files[0].findings.map((f) => findingItem(f, help))));
+  } else {
+    result.textContent = await errorText(xhr);
+  }
+}
+
+function applicationView(app, help) {
+  const missing = app.findings.filter((f) => f.rule === "app.missing-attachment");
+  const node = el("article", {class: "card application " + app.status},
+    el("h3", {}, el("span", {class: "badge"}, t(app.status)), " ", t("applicant", {name: app.name || app.path})),
+    el("p", {}, missing.length ? t("app_missing", {n: missing.length}) : t("app_complete")));
+  if (app.findings.length) node.append(el("ul", {class: "findings"}, ...app.findings.map((f) => findingItem(f, help))));
+  node.append(el("ul", {class: "members"}, ...app.files.map((f) =>
+    el("li", {}, f.path + " → " + (f.kind ? ((help.kinds[f.kind] || {})[lang] || f.kind) : t("unknown_kind"))))));
+  const result = el("div", {class: "bundle-result", "aria-live": "polite"});
+  const button = el("button", {type: "button", class: "bundle", onclick: () => bundle(app, result, button)}, t("bundle"));
+  node.append(button, result);
+  return node;
+}
+
+async function bundle(app, result, button) {
+  const prefix = app.path + "/";
+  const files = lastFiles.filter((f) => f.name.startsWith(prefix));
+  button.disabled = true;
+  result.textContent = t("bundling");
+  const form = formOf(files, "files");
+  form.append("fix_photo", "1");
+  const xhr = await send("/api/bundle", form);
+  button.disabled = false;
+  if (xhr && xhr.status === 200) {
+    const name = filenameOf(xhr, "bundle.zip");
+    result.replaceChildren(el("p", {}, t("bundle_done", {name: name})));
+    download(xhr.response, name);
+  } else if (xhr && xhr.status === 422) {
+    const refused = JSON.parse(await xhr.response.text());
+    const reasons = refused.refusals.map((r) => r.message).concat(refused.photo_fix.map((f) => f.message));
+    const report = refused.report || {files: [], applications: []};
+    for (const a of report.applications || []) for (const f of a.findings) if (f.severity === "error") reasons.push(f.message);
+    for (const f of report.files) for (const x of f.findings) if (x.severity === "error") reasons.push(f.path + ": " + x.message);
+    result.replaceChildren(el("p", {}, t("bundle_failed")), el("ul", {class: "findings"},
+      ...reasons.map((r) => el("li", {class: "error"}, r))));
+  } else {
+    result.textContent = await errorText(xhr);
+  }
+}
+
+function showReport(report) {
+  const help = profile();
+  const s = report.summary;
+  say(t("summary", {files: s.files, ok: s.ok, warning: s.warning, error: s.error}));
+  $("message").className = s.error ? "bad" : "good";
+  $("applications").replaceChildren(...(report.applications || []).map((a) => applicationView(a, help)));
+  $("results").replaceChildren(...report.files.map((f) => card(f, help)));
+}
+
+// --- make one PDF from photos of a document --------------------------------------------------------------------
+
+async function scan(files) {
+  if (!files.length || tooLarge(files)) return;
+  const out = $("scan-result");
+  out.textContent = t("scan_making");
+  const xhr = await send("/api/scan-pdf", formOf(files, "files"));
+  if (xhr && xhr.status === 200) {
+    const name = filenameOf(xhr, "scan.pdf");
+    out.replaceChildren(el("p", {}, t("scan_done", {name: name})));
+    download(xhr.response, name);
+  } else if (xhr && xhr.status === 422) {
+    const refused = JSON.parse(await xhr.response.text());
+    out.replaceChildren(el("p", {}, t("scan_failed")),
+      el("ul", {class: "findings"}, ...refused.files[0].findings.map((f) => findingItem(f, profile()))));
+  } else {
+    out.textContent = await errorText(xhr);
+  }
+}
+
+// --- choosing files --------------------------------------------------------------------------------------------
+
+function chosen(input) {
+  return Array.from(input.files).map((file) => ({file: file, name: file.webkitRelativePath || file.name}));
+}
+
+async function entries(entry, path) {
+  // A dropped folder, walked (webkitGetAsEntry): its files with their paths inside it.
+  if (entry.isFile) return [{file: await new Promise((ok, no) => entry.file(ok, no)), name: path + entry.name}];
+  const reader = entry.createReader();
+  const found = [];
+  for (;;) {
+    const batch = await new Promise((ok, no) => reader.readEntries(ok, no));
+    if (!batch.length) break;
+    for (const child of batch) found.push(...await entries(child, path + entry.name + "/"));
+  }
+  return found;
+}
+
+async function dropped(event) {
+  event.preventDefault();
+  $("drop").classList.remove("over");
+  const items = Array.from(event.dataTransfer.items || []).map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry());
+  if (items.length && items.every(Boolean)) {
+    const files = [];
+    for (const entry of items) files.push(...await entries(entry, ""));
+    return check(files);
+  }
+  return check(Array.from(event.dataTransfer.files).map((file) => ({file: file, name: file.name})));
+}
+
+$("files").addEventListener("change", (e) => check(chosen(e.target)));
+$("folder").addEventListener("change", (e) => check(chosen(e.target)));
+$("scan-files").addEventListener("change", (e) => scan(chosen(e.target)));
+$("drop").addEventListener("dragover", (e) => { e.preventDefault(); $("drop").classList.add("over"); });
+$("drop").addEventListener("dragleave", () => $("drop").classList.remove("over"));
+$("drop").addEventListener("drop", dropped);
+$("drop").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("files").click(); }
+});
+$("profile").addEventListener("change", () => lastFiles.length && check(lastFiles));
+$("lang-switch").addEventListener("click", () => {
+  lang = $("lang-switch").dataset.next;
+  localStorage.setItem("docprep-lang", lang);
+  applyLanguage();
+});
+applyLanguage();
