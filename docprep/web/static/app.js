@@ -157,9 +157,14 @@ function findingItem(finding, help) {
     el("code", {}, finding.rule));
 }
 
+function kindName(kind, help) {
+  if (!kind || kind === "unknown") return t("unknown_kind");
+  return (help.kinds[kind] || {})[lang] || DATA.texts[lang]["kind_" + kind] || kind;
+}
+
 function card(report, help) {
   const file = fileOf(report.path);
-  const kind = report.attachment_kind ? (help.kinds[report.attachment_kind] || {})[lang] || report.attachment_kind : "";
+  const kind = report.attachment_kind ? kindName(report.attachment_kind, help) : "";
   const node = el("article", {class: "card " + report.status, "data-path": report.path},
     el("h3", {}, el("span", {class: "badge"}, t(report.status)), " ", report.path,
       kind ? el("small", {}, " · " + kind) : null));
@@ -173,7 +178,9 @@ function card(report, help) {
     const pictures = el("div", {class: "pictures"}, ...report.annotations.map((url, i) =>
       el("a", {href: url, target: "_blank", rel: "noopener"},
         el("img", {src: url, alt: t("page", {n: i + 1}), loading: "lazy"}))));
-    node.append(el("details", {open: ""}, el("summary", {}, t("pictures")), pictures));
+    const details = el("details", {}, el("summary", {}, t("pictures")), pictures);
+    details.open = report.status !== "ok";  // pictures of a passing PDF wait behind their summary
+    node.append(details);
   }
   return node;
 }
@@ -219,7 +226,7 @@ function applicationView(app, help) {
     el("p", {}, missing.length ? t("app_missing", {n: missing.length}) : t("app_complete")));
   if (app.findings.length) node.append(el("ul", {class: "findings"}, ...app.findings.map((f) => findingItem(f, help))));
   node.append(el("ul", {class: "members"}, ...app.files.map((f) =>
-    el("li", {}, f.path + " → " + (f.kind ? ((help.kinds[f.kind] || {})[lang] || f.kind) : t("unknown_kind"))))));
+    el("li", {}, f.path + " → " + kindName(f.kind, help)))));
   const result = el("div", {class: "bundle-result", "aria-live": "polite"});
   const button = el("button", {type: "button", class: "bundle", onclick: () => bundle(app, result, button)}, t("bundle"));
   node.append(button, result);
