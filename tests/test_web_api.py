@@ -156,7 +156,7 @@ def _jpeg(dpi: int) -> bytes:
 
 
 def test_scan_pdf_makes_one_pdf_of_the_images(client):
-    images = [("files", ("p1.jpg", _jpeg(200), "image/jpeg")), ("files", ("p2.jpg", _jpeg(200), "image/jpeg"))]
+    images = [("files", ("p1.jpg", _jpeg(200), "image/jpeg"))]
     answer = client.post("/api/scan-pdf", files=images, data={"name": "学历证书"})
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     assert answer.headers["content-type"] == "application/pdf"

@@ -104,7 +104,7 @@ def bundle_uploads(workspace: Workspace, uploads: list[Upload], profile: Profile
             request.save(name, upload.data)
         out = request.folder / f"{folder}.zip"
         plan = prepare_bundle(request.files / folder, out, profile)
-        result = plan.run(jobs=None, fix_photo=fix_photo, lang=lang)
+        result = plan.run(jobs=None, fix_photo=fix_photo, lang=lang, isolate=True)
         if result.written:
             return Answer(200, out.read_bytes(), "application/zip", out.name)
         return _json(request, 422, bundle_json(result, lang))
