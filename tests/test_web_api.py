@@ -6,6 +6,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -20,6 +25,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from docprep.engine import check_photo_bytes  # noqa: E402
 from docprep.model import Severity  # noqa: E402
 from docprep.profiles import load_profile  # noqa: E402
+from docprep.rules import pdf_marks  # noqa: E402
 from docprep.web.app import create_app  # noqa: E402
 from docprep.web.guard import allowed_host, host_name  # noqa: E402
 from docprep.web.workspace import clean_parts  # noqa: E402
@@ -155,9 +161,15 @@ def _jpeg(dpi: int) -> bytes:
     return out.getvalue()
 
 
-def test_scan_pdf_makes_one_pdf_of_the_images(client):
+def test_scan_pdf_makes_one_pdf_of_the_images(tmp_path):
+    """A page photographed at 200 dpi becomes one PDF (the verification marks, HR's to add and slow to read, are
+    off in this test's profile: a scan is never refused for them)."""
+    marks_off = "".join(f'"{rule}" = "off"\n' for rule in pdf_marks.RULE_IDS)
+    profile = tmp_path / "no-marks.toml"
+    profile.write_text(f'extends = "zj-2021"\n[rules]\n{marks_off}', encoding="utf-8")
     images = [("files", ("p1.jpg", _jpeg(200), "image/jpeg"))]
-    answer = client.post("/api/scan-pdf", files=images, data={"name": "学历证书"})
+    with TestClient(create_app(load_profile(profile)), base_url=BASE_URL) as client:
+        answer = client.post("/api/scan-pdf", files=images, data={"name": "学历证书"})
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     assert answer.headers["content-type"] == "application/pdf"
     assert "filename*=UTF-8''%E5%AD%A6%E5%8E%86%E8%AF%81%E4%B9%A6.pdf" in answer.headers["content-disposition"]
@@ -260,3 +272,52 @@ def test_an_upload_without_a_length_is_counted_as_it_arrives(small):
 
 def test_the_upload_limit_is_the_profile_s():
     assert load_profile("zj-2021").section("file").serve.upload_limit_mb == 50
+
+
+# --- the server ---------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(profile: Path, tmp: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    """`docprep serve` in a subprocess (its temporary folder in `tmp`), once it says where it listens."""
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp)}
+    process = subprocess.Popen([sys.executable, "-m", "docprep", "serve", "--port", str(port), "--profile",
+                                str(profile), *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                               cwd=ROOT, text=True, encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/"
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read():
+        for line in process.stdout:
+            lines.append(line)
+            if url in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(60):
+        process.kill()
+        pytest.fail("docprep serve did not start: " + "".join(lines))
+    return process, url
+
+
+def stop_server(process: subprocess.Popen) -> int:
+    process.send_signal(signal.CTRL_C_EVENT if os.name == "nt" else signal.SIGINT)
+    try:
+        return process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Ctrl-C is sent as SIGINT here")
+def test_ctrl_c_stops_the_server_and_removes_its_folder(tmp_path):
+    process, url = start_server(two_document_profile(tmp_path), tmp_path)
+    assert len(list(tmp_path.glob("docprep-serve-*"))) == 1
+    assert stop_server(process) == 0
+    assert not list(tmp_path.glob("docprep-serve-*"))

@@ -8,11 +8,8 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
@@ -20,6 +17,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install \".[web]\"")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install \".[test]\"")
+from test_web_api import start_server, stop_server, two_document_profile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS, ATTACHMENTS = ROOT / "samples" / "photos", ROOT / "samples" / "attachments"
@@ -40,45 +38,6 @@ pytestmark = pytest.mark.skipif(BROWSER is None, reason="no chromium found (apt-
                                                          "DOCPREP_CHROMIUM to a Chromium or Chrome executable)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(profile: Path, tmp: Path, *options: str) -> tuple[subprocess.Popen, str]:
-    """`docprep serve` in a subprocess (its temporary folder in `tmp`), once it says where it listens."""
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp)}
-    process = subprocess.Popen([sys.executable, "-m", "docprep", "serve", "--port", str(port), "--profile",
-                                str(profile), *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                               cwd=ROOT, text=True, encoding="utf-8")
-    url = f"http://127.0.0.1:{port}/"
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read():
-        for line in process.stdout:
-            lines.append(line)
-            if url in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not ready.wait(60):
-        process.kill()
-        pytest.fail("docprep serve did not start: " + "".join(lines))
-    return process, url
-
-
-def stop_server(process: subprocess.Popen) -> int:
-    process.send_signal(signal.CTRL_C_EVENT if os.name == "nt" else signal.SIGINT)
-    try:
-        return process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("web-browser")
@@ -86,8 +45,6 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(folder):
-    from test_web_api import two_document_profile
-
     tmp = folder / "server-tmp"
     tmp.mkdir()
     process, url = start_server(two_document_profile(folder), tmp, "--upload-limit", str(UPLOAD_LIMIT_MB))
@@ -163,8 +120,6 @@ def test_the_fix_button_downloads_a_photo_that_passes_docprep_check(checked, fol
     saved = folder / "fixed.jpg"
     download.value.save_as(saved)
     assert photo.locator("figure.fixed img").is_visible()
-    from test_web_api import two_document_profile
-
     run = subprocess.run([sys.executable, "-m", "docprep", "check", str(saved), "--profile",
                           str(two_document_profile(folder)), "--no-cache", "-q"], capture_output=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
