@@ -93,10 +93,11 @@ def test_the_page_loads_in_chinese_and_switches_to_english(page):
     assert page.locator("h2#step-check").inner_text() == "1. Check the documents"
     assert page.evaluate("document.documentElement.lang") == "en"
     focused = []
-    for _ in range(4):  # by keyboard from the language switch: the profile, the drop zone, the file choosers
+    for _ in range(5):  # by keyboard from the language switch: the profile, the kind, the drop zone, the choosers
         page.keyboard.press("Tab")
         focused.append(page.evaluate("document.activeElement.id"))
-    assert focused == ["profile", "drop", "files", "folder"]
+    assert focused == ["profile", "kind", "drop", "files", "folder"]
+    assert page.locator("#kind option").first.inner_text() == "From each file's name (default)"
 
 
 def test_files_set_on_the_input_are_checked_and_their_findings_shown(checked):

@@ -40,7 +40,16 @@ function applyLanguage() {
   $("profile").replaceChildren(...DATA.profiles.map((p) =>
     el("option", {value: p.name}, p.name + " — " + p.description[lang])));
   $("profile").value = chosen;
+  showKinds();
   if (lastReport) showReport(lastReport);
+}
+
+function showKinds() {
+  // The attachment kind of every PDF sent (the API's `kind`): by default each file's name decides.
+  const chosen = $("kind").value;
+  const kinds = Object.entries(profile().kinds).map(([kind, names]) => el("option", {value: kind}, names[lang]));
+  $("kind").replaceChildren(el("option", {value: ""}, t("kind_by_name")), ...kinds);
+  $("kind").value = chosen in profile().kinds ? chosen : "";
 }
 
 function say(text) {
@@ -85,6 +94,7 @@ function formOf(files, field) {
   for (const f of files) form.append(field, f.file, f.name);
   form.append("profile", profile().name);
   form.append("lang", lang);
+  if ($("kind").value) form.append("kind", $("kind").value);
   return form;
 }
 
@@ -328,7 +338,8 @@ $("drop").addEventListener("drop", dropped);
 $("drop").addEventListener("keydown", (e) => {
   if (e.key === "Enter" || e.key === " ") { e.preventDefault(); $("files").click(); }
 });
-$("profile").addEventListener("change", () => lastFiles.length && check(lastFiles));
+$("profile").addEventListener("change", () => { showKinds(); if (lastFiles.length) check(lastFiles); });
+$("kind").addEventListener("change", () => lastFiles.length && check(lastFiles));
 $("lang-switch").addEventListener("click", () => {
   lang = $("lang-switch").dataset.next;
   localStorage.setItem("docprep-lang", lang);
