@@ -206,27 +206,37 @@ function photoPart(node, report, file) {
   node.append(button, result);
 }
 
+async function answered(xhr, out, texts, onDone) {
+  // A fix, a PDF or a bundle: 200 is downloaded (onDone sees it too), 422 lists the reasons, else what went wrong.
+  if (xhr && xhr.status === 200) {
+    const name = filenameOf(xhr, texts.fallback);
+    out.replaceChildren(el("p", {}, t(texts.done, {name: name})));
+    download(xhr.response, name);
+    if (onDone) onDone(xhr.response, name);
+  } else if (xhr && xhr.status === 422) {
+    const refused = JSON.parse(await xhr.response.text());
+    out.replaceChildren(el("p", {}, t(texts.failed)), el("ul", {class: "findings"}, ...texts.reasons(refused)));
+  } else {
+    out.textContent = await errorText(xhr);
+  }
+}
+
+function findingsOf(refused) {
+  return refused.files[0].findings.map((f) => findingItem(f, profile()));
+}
+
 async function fix(file, pair, result, button) {
   button.disabled = true;
   result.textContent = t("fixing");
   const xhr = await send("/api/fix", formOf([file], "file"));
   button.disabled = false;
-  if (xhr && xhr.status === 200) {
-    const name = filenameOf(xhr, "photo-fixed.jpg");
+  await answered(xhr, result, {fallback: "photo-fixed.jpg", done: "fixed_done", failed: "fix_failed",
+                               reasons: findingsOf}, (blob, name) => {
+    const url = URL.createObjectURL(blob);
     pair.querySelector(".fixed")?.remove();
-    pair.append(el("figure", {class: "fixed"}, el("img", {src: URL.createObjectURL(xhr.response), alt: name}),
-      el("figcaption", {}, t("fixed"))));
-    const again = el("a", {href: URL.createObjectURL(xhr.response), download: name, class: "button"}, t("download"));
-    result.replaceChildren(el("p", {}, t("fixed_done", {name: name})), again);
-    download(xhr.response, name);
-  } else if (xhr && xhr.status === 422) {
-    const refused = JSON.parse(await xhr.response.text());
-    const help = profile();
-    result.replaceChildren(el("p", {}, t("fix_failed")),
-      el("ul", {class: "findings"}, ...refused.files[0].findings.map((f) => findingItem(f, help))));
-  } else {
-    result.textContent = await errorText(xhr);
-  }
+    pair.append(el("figure", {class: "fixed"}, el("img", {src: url, alt: name}), el("figcaption", {}, t("fixed"))));
+    result.append(el("a", {href: url, download: name, class: "button"}, t("download")));
+  });
 }
 
 function applicationView(app, help) {
@@ -252,21 +262,17 @@ async function bundle(app, result, button) {
   form.append("fix_photo", "1");
   const xhr = await send("/api/bundle", form);
   button.disabled = false;
-  if (xhr && xhr.status === 200) {
-    const name = filenameOf(xhr, "bundle.zip");
-    result.replaceChildren(el("p", {}, t("bundle_done", {name: name})));
-    download(xhr.response, name);
-  } else if (xhr && xhr.status === 422) {
-    const refused = JSON.parse(await xhr.response.text());
-    const reasons = refused.refusals.map((r) => r.message).concat(refused.photo_fix.map((f) => f.message));
-    const report = refused.report || {files: [], applications: []};
-    for (const a of report.applications || []) for (const f of a.findings) if (f.severity === "error") reasons.push(f.message);
-    for (const f of report.files) for (const x of f.findings) if (x.severity === "error") reasons.push(f.path + ": " + x.message);
-    result.replaceChildren(el("p", {}, t("bundle_failed")), el("ul", {class: "findings"},
-      ...reasons.map((r) => el("li", {class: "error"}, r))));
-  } else {
-    result.textContent = await errorText(xhr);
-  }
+  await answered(xhr, result, {fallback: "bundle.zip", done: "bundle_done", failed: "bundle_failed",
+                               reasons: bundleReasons});
+}
+
+function bundleReasons(refused) {
+  // Why nothing was packed: links, a photo no fix could save, the application's and its files' errors.
+  const reasons = refused.refusals.map((r) => r.message).concat(refused.photo_fix.map((f) => f.message));
+  const report = refused.report || {files: [], applications: []};
+  for (const a of report.applications || []) for (const f of a.findings) if (f.severity === "error") reasons.push(f.message);
+  for (const f of report.files) for (const x of f.findings) if (x.severity === "error") reasons.push(f.path + ": " + x.message);
+  return reasons.map((r) => el("li", {class: "error"}, r));
 }
 
 function showReport(report) {
@@ -285,17 +291,7 @@ async function scan(files) {
   const out = $("scan-result");
   out.textContent = t("scan_making");
   const xhr = await send("/api/scan-pdf", formOf(files, "files"));
-  if (xhr && xhr.status === 200) {
-    const name = filenameOf(xhr, "scan.pdf");
-    out.replaceChildren(el("p", {}, t("scan_done", {name: name})));
-    download(xhr.response, name);
-  } else if (xhr && xhr.status === 422) {
-    const refused = JSON.parse(await xhr.response.text());
-    out.replaceChildren(el("p", {}, t("scan_failed")),
-      el("ul", {class: "findings"}, ...refused.files[0].findings.map((f) => findingItem(f, profile()))));
-  } else {
-    out.textContent = await errorText(xhr);
-  }
+  await answered(xhr, out, {fallback: "scan.pdf", done: "scan_done", failed: "scan_failed", reasons: findingsOf});
 }
 
 // --- choosing files --------------------------------------------------------------------------------------------
