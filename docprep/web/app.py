@@ -11,6 +11,7 @@ is: read the form, hand the uploads to web.jobs in a thread (the server keeps an
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from functools import lru_cache
@@ -32,7 +33,7 @@ from ..profiles import Profile, load_profile, shipped_profiles
 from .guard import Guard, pick_lang
 from .jobs import JSON, Answer, Upload, bundle_uploads, check_uploads, fix_upload, scan_uploads
 from .page import render_page
-from .workspace import Workspace
+from .workspace import Stopped, Workspace
 
 STATIC = Path(__file__).resolve().parent / "static"
 # The page's own headers: its scripts and styles from this server only, pictures also from blob: (the photos the
@@ -92,6 +93,8 @@ class Api:
             answer = await run_in_threadpool(job, self.workspace, uploads, profile, form, lang)
         except DocprepError as exc:
             return _error(400, exc.message(lang))
+        except (Stopped, asyncio.CancelledError):  # the server is stopping (Ctrl-C): no traceback, a plain answer
+            return _error(503, message("web.stopping")(lang))
         finally:
             await form.close()
         return _download(answer)

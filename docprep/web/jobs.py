@@ -49,7 +49,8 @@ def check_uploads(workspace: Workspace, uploads: list[Upload], profile: Profile,
         pictures = request.folder / "pictures"
         plan = plan_check([request.files], profile, annotate_dir=pictures,
                           applications=bool(saved) and all("/" in s.label for s in saved))
-        report = plan.run(jobs=None, attachment_kind=kind, annotate_lang=lang, isolate=True)
+        report = plan.run(jobs=None, attachment_kind=kind, annotate_lang=lang, isolate=True,
+                          on_file=workspace.stop_if_closed)
         for f in report.files:
             f.annotations = [ANNOTATION_URL + workspace.keep_picture(Path(p)) for p in f.annotations]
         return _json(request, 200, to_json(report, lang))
@@ -104,7 +105,7 @@ def bundle_uploads(workspace: Workspace, uploads: list[Upload], profile: Profile
             request.save(name, upload.data)
         out = request.folder / f"{folder}.zip"
         plan = prepare_bundle(request.files / folder, out, profile)
-        result = plan.run(jobs=None, fix_photo=fix_photo, lang=lang, isolate=True)
+        result = plan.run(jobs=None, fix_photo=fix_photo, lang=lang, isolate=True, on_file=workspace.stop_if_closed)
         if result.written:
             return Answer(200, out.read_bytes(), "application/zip", out.name)
         return _json(request, 422, bundle_json(result, lang))

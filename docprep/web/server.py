@@ -16,8 +16,10 @@ from ..profiles import Profile
 from .app import create_app
 from .guard import LOCAL_NAMES, WILDCARDS
 
-# Seconds the server gives requests in flight to finish after Ctrl-C before it drops them.
+# Seconds the server gives requests in flight to finish after Ctrl-C before it drops them, and then checks still at
+# work (each stops at its next file) to end before the private folder is removed for good.
 _GRACE_SECONDS = 3
+_STOP_SECONDS = 10
 
 
 def page_url(host: str, port: int) -> str:
@@ -58,6 +60,6 @@ def run_server(profile: Profile, host: str, port: int, open_browser: bool, uploa
         server.run()
     except SystemExit:  # uvicorn exits when it cannot bind (the port taken, an address not of this machine)
         raise UsageError("web_listen", host=host, port=port) from None
-    finally:
-        app.state.workspace.close()
+    finally:  # checks still at work stop at their next file; what they wrote meanwhile is removed too
+        app.state.workspace.close(wait=_STOP_SECONDS)
     say(message("web.stopped")(lang))

@@ -78,6 +78,10 @@ class Request:
         return document
 
 
+class Stopped(Exception):
+    """The server is stopping: a check in progress ends at its next file."""
+
+
 class Workspace:
     """The server's private folder: requests' folders and the pictures store. `close()` removes it all."""
 
@@ -88,18 +92,31 @@ class Workspace:
         self.pictures_seconds = pictures_seconds
         self._pictures: dict[str, tuple[Path, float]] = {}
         self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._active = 0  # requests whose folders exist
 
     @contextmanager
     def request(self) -> Iterator[Request]:
         """A private folder for one request, removed when the block ends (the answer is made by then)."""
+        self.stop_if_closed()
         folder = Path(tempfile.mkdtemp(prefix="r-", dir=self.root))
+        with self._lock:
+            self._active += 1
         try:
             yield Request(folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+            with self._lock:
+                self._active -= 1
+
+    def stop_if_closed(self, *_) -> None:
+        """Raise Stopped once the server is stopping (a check's on_file: it ends at its next file)."""
+        if self._closed.is_set():
+            raise Stopped
 
     def keep_picture(self, path: Path) -> str:
         """Move a picture into the store; its token (random, unguessable) until it expires."""
+        self.stop_if_closed()
         token = secrets.token_urlsafe(18)
         kept = self.pictures_dir / f"{token}.png"
         shutil.move(os.fspath(path), kept)
@@ -122,5 +139,12 @@ class Workspace:
         for path in paths:
             path.unlink(missing_ok=True)
 
-    def close(self) -> None:
+    def close(self, wait: float = 0) -> None:
+        """Remove everything; with `wait`, give requests still at work (they stop at their next file) up to that
+        many seconds to end, then remove what they wrote meanwhile."""
+        self._closed.set()
+        shutil.rmtree(self.root, ignore_errors=True)
+        deadline = time.monotonic() + wait
+        while self._active and time.monotonic() < deadline:
+            time.sleep(0.05)
         shutil.rmtree(self.root, ignore_errors=True)
