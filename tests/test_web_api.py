@@ -321,3 +321,17 @@ def test_ctrl_c_stops_the_server_and_removes_its_folder(tmp_path):
     assert len(list(tmp_path.glob("docprep-serve-*"))) == 1
     assert stop_server(process) == 0
     assert not list(tmp_path.glob("docprep-serve-*"))
+
+
+def test_check_tells_its_progress_file_by_file_when_asked_for_lines(client):
+    files = [("files", ("a.jpg", _bytes(PHOTOS / "good-413x579.jpg"), "image/jpeg")),
+             ("files", ("b.txt", b"notes", "text/plain"))]
+    answer = client.post("/api/check", files=files, headers={"accept": "application/x-ndjson"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in answer.text.splitlines()]
+    assert lines[0] == {"done": 0, "total": 2, "path": None}
+    assert sorted(line["path"] for line in lines[1:-1]) == ["a.jpg", "b.txt"]
+    assert [line["done"] for line in lines[1:-1]] == [1, 2]
+    assert lines[-1]["status"] == 200 and lines[-1]["report"]["schema"] == "docprep.report/1"
+    refused = client.post("/api/check", files=files, data={"profile": "nope"}, headers={"accept": "application/x-ndjson"})
+    assert refused.status_code == 400

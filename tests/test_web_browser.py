@@ -81,6 +81,8 @@ def checked(browser, server):
     page = context.new_page()
     page.goto(server)
     page.set_input_files("#files", [str(PHOTOS / "landscape-phone-1600x1200.jpg"), str(ATTACHMENTS / "no-seal.pdf")])
+    # progress file by file: the photo is checked in a second, the PDF (its marks read) takes longer
+    page.locator("#progress-text", has_text="1/2").wait_for(timeout=90_000)
     page.wait_for_selector("article.card", timeout=90_000)
     yield page
     context.close()

@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -50,6 +50,35 @@ PAGE_HEADERS = {
 @lru_cache(maxsize=None)
 def _shipped(name: str) -> Profile:
     return load_profile(name)
+
+
+NDJSON = "application/x-ndjson"
+
+
+class _Refused(Exception):
+    """A request refused before any work, with the language to say why in."""
+
+    def __init__(self, lang: str, error: DocprepError):
+        super().__init__(error)
+        self.lang, self.error = lang, error
+
+
+async def _progress_lines(lines: asyncio.Queue, answer: asyncio.Future):
+    """NDJSON: each progress event as it comes, then the answer (its JSON body on one line, with its status)."""
+    while True:
+        event = asyncio.ensure_future(lines.get())
+        await asyncio.wait({event, answer}, return_when=asyncio.FIRST_COMPLETED)
+        if not event.done():
+            event.cancel()
+            break
+        yield json.dumps(event.result(), ensure_ascii=False) + "\n"
+    while not lines.empty():
+        yield json.dumps(lines.get_nowait(), ensure_ascii=False) + "\n"
+    response = answer.result()
+    body = json.loads(response.body)
+    key = "report" if response.status_code == 200 else "error"
+    yield json.dumps({"status": response.status_code, key: body if key == "report" else body["error"]},
+                     ensure_ascii=False) + "\n"
 
 
 def _error(status: int, text: str) -> Response:
@@ -80,28 +109,57 @@ class Api:
             raise UsageError("web_profile", name=name)
         return _shipped(name)
 
-    async def _handle(self, request: Request, job, field: str, one: bool = False) -> Response:
-        """Read the form, run `job(workspace, uploads, profile, form, lang)` in a thread, answer."""
+    async def _read(self, request: Request, field: str, one: bool) -> tuple[list[Upload], Profile, object, str]:
+        """The uploads of `field` (one only with `one`), the profile, the form and the language (DocprepError:
+        none, too many, an unknown profile)."""
         form = await request.form()
         lang = pick_lang(form.get("lang") or request.query_params.get("lang"))
         try:
             uploads = [Upload(f.filename or "", await f.read()) for f in form.getlist(field)
                        if isinstance(f, UploadFile)]
-            if not uploads or (one and len(uploads) > 1):
-                raise UsageError("web_one_file" if one else "web_no_files", field=field)
-            profile = self.profile_of(form)
+        finally:
+            await form.close()
+        if not uploads or (one and len(uploads) > 1):
+            raise _Refused(lang, UsageError("web_one_file" if one else "web_no_files", field=field))
+        try:
+            return uploads, self.profile_of(form), form, lang
+        except DocprepError as exc:
+            raise _Refused(lang, exc) from None
+
+    async def _handle(self, request: Request, job, field: str, one: bool = False, read=None) -> Response:
+        """Read the form (or take `read`, already read), run `job(workspace, uploads, profile, form, lang)` in a
+        thread, answer."""
+        try:
+            uploads, profile, form, lang = read or await self._read(request, field, one)
+        except _Refused as refused:
+            return _error(400, refused.error.message(refused.lang))
+        try:
             answer = await run_in_threadpool(job, self.workspace, uploads, profile, form, lang)
         except DocprepError as exc:
             return _error(400, exc.message(lang))
         except (Stopped, asyncio.CancelledError):  # the server is stopping (Ctrl-C): no traceback, a plain answer
             return _error(503, message("web.stopping")(lang))
-        finally:
-            await form.close()
         return _download(answer)
 
     async def check(self, request: Request) -> Response:
-        return await self._handle(request, lambda ws, up, profile, form, lang: check_uploads(
-            ws, up, profile, form.get("kind") or None, lang), "files")
+        """docprep.report/1; asked for `application/x-ndjson`, a line per file checked ({"done", "total",
+        "path"}) comes first and the last line is {"status", "report"} or {"status", "error"}."""
+        if NDJSON not in request.headers.get("accept", ""):
+            return await self._handle(request, lambda ws, up, profile, form, lang: check_uploads(
+                ws, up, profile, form.get("kind") or None, lang), "files")
+        try:
+            read = await self._read(request, "files", False)  # before the answer starts: it reads no more
+        except _Refused as refused:
+            return _error(400, refused.error.message(refused.lang))
+        lines: asyncio.Queue = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def progress(done: int, total: int, path: str | None) -> None:
+            loop.call_soon_threadsafe(lines.put_nowait, {"done": done, "total": total, "path": path})
+
+        answer = asyncio.ensure_future(self._handle(request, lambda ws, up, profile, form, lang: check_uploads(
+            ws, up, profile, form.get("kind") or None, lang, progress), "files", read=read))
+        return StreamingResponse(_progress_lines(lines, answer), media_type=NDJSON)
 
     async def fix(self, request: Request) -> Response:
         return await self._handle(request, lambda ws, up, profile, form, lang: fix_upload(

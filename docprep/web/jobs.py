@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from ..api import plan_check
 from ..bundle import bundle_json, prepare_bundle
 from ..fix import fix_file
 from ..fix.scan import fix_scans
 from ..i18n import message
-from ..model import Report
+from ..model import FileReport, Report
 from ..profiles import Profile
 from ..render.report import to_json
 from .workspace import Request, Workspace, clean_parts
@@ -40,17 +41,27 @@ def _json(request: Request, status: int, document: str) -> Answer:
 
 
 def check_uploads(workspace: Workspace, uploads: list[Upload], profile: Profile, kind: str | None,
-                  lang: str) -> Answer:
+                  lang: str, progress: Callable[[int, int, str | None], None] | None = None) -> Answer:
     """docprep.report/1 of the uploads, files named by their uploaded names; with a folder's files (every name
     has a folder part), each top folder is judged as an application. Each file is checked in a worker process
-    under the profile's time and memory limits; PDF pages' annotated pictures are kept behind tokens."""
+    under the profile's time and memory limits; PDF pages' annotated pictures are kept behind tokens.
+    `progress(done, total, name)` hears of each file checked (and first of none, with the total)."""
     with workspace.request() as request:
         saved = [request.save(u.name, u.data) for u in uploads]
         pictures = request.folder / "pictures"
         plan = plan_check([request.files], profile, annotate_dir=pictures,
                           applications=bool(saved) and all("/" in s.label for s in saved))
-        report = plan.run(jobs=None, attachment_kind=kind, annotate_lang=lang, isolate=True,
-                          on_file=workspace.stop_if_closed)
+        done = [0]
+
+        def on_file(report: FileReport) -> None:
+            workspace.stop_if_closed()
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], plan.file_count, request.label(report.path))
+
+        if progress is not None:
+            progress(0, plan.file_count, None)
+        report = plan.run(jobs=None, attachment_kind=kind, annotate_lang=lang, isolate=True, on_file=on_file)
         for f in report.files:
             f.annotations = [ANNOTATION_URL + workspace.keep_picture(Path(p)) for p in f.annotations]
         return _json(request, 200, to_json(report, lang))

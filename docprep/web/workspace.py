@@ -70,6 +70,11 @@ class Request:
         path.write_bytes(data)
         return Saved(path, PurePosixPath(*parts).as_posix())
 
+    def label(self, path: str) -> str:
+        """A path as shown (display_path) of a file saved here, as its uploaded name."""
+        prefix = display_path(self.files) + os.sep
+        return path[len(prefix):] if path.startswith(prefix) else path
+
     def relabel(self, document: str) -> str:
         """A JSON `document` with this request's folders left out of every path in it, so that paths read as the
         uploaded names (and an output made here as its own name)."""

@@ -59,13 +59,11 @@ function say(text) {
 
 // --- sending -------------------------------------------------------------------------------------------------
 
-function send(url, form, onUpload) {
-  // XMLHttpRequest, not fetch: it tells how much of the upload has gone.
+function send(url, form) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url + "?lang=" + lang);
     xhr.responseType = "blob";
-    if (onUpload) xhr.upload.onprogress = (e) => e.lengthComputable && onUpload(e.loaded / e.total);
     xhr.onload = () => resolve(xhr);
     xhr.onerror = () => resolve(null);
     xhr.send(form);
@@ -116,22 +114,24 @@ function filenameOf(xhr, fallback) {
 let ticker = null;
 
 function startProgress(count) {
+  // While the files go up: the share sent; then, file by file as the server reports them, how many are checked
+  // and the seconds so far (a long PDF takes a while).
   const started = Date.now();
+  let state = {total: count, done: 0};
   $("progress").hidden = false;
-  $("progress-bar").removeAttribute("value");
-  const tick = (share) => {
+  const show = () => {
     const seconds = Math.round((Date.now() - started) / 1000);
-    if (share !== undefined && share < 1) {
-      $("progress-bar").value = share;
-      $("progress-text").textContent = t("uploading", {percent: Math.round(share * 100)});
+    if (state.uploaded !== undefined && state.uploaded < 1) {
+      $("progress-bar").value = state.uploaded;
+      $("progress-text").textContent = t("uploading", {percent: Math.round(state.uploaded * 100)});
     } else {
-      $("progress-bar").removeAttribute("value");
-      $("progress-text").textContent = t("reading", {files: count, seconds: seconds});
+      $("progress-bar").value = state.total ? state.done / state.total : 0;
+      $("progress-text").textContent = t("reading", {done: state.done, files: state.total, seconds: seconds});
     }
   };
-  tick();
-  ticker = setInterval(() => $("progress-bar").hasAttribute("value") || tick(), 1000);
-  return tick;
+  show();
+  ticker = setInterval(show, 1000);
+  return (update) => { state = Object.assign(state, update); show(); };
 }
 
 function stopProgress() {
@@ -141,16 +141,50 @@ function stopProgress() {
 
 // --- checking ------------------------------------------------------------------------------------------------
 
+function checkWithProgress(form, progress) {
+  // /api/check answering a line per file checked (application/x-ndjson), the report on the last line.
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/check?lang=" + lang);
+    xhr.setRequestHeader("Accept", "application/x-ndjson");
+    let seen = 0;
+    let answer = null;
+    const read = () => {
+      const lines = xhr.responseText.split("\n");
+      for (; seen < lines.length - 1; seen++) {
+        const line = JSON.parse(lines[seen]);
+        if ("done" in line) progress({done: line.done, total: line.total, uploaded: 1});
+        else answer = line;
+      }
+    };
+    xhr.upload.onprogress = (e) => e.lengthComputable && progress({uploaded: e.loaded / e.total});
+    xhr.onprogress = read;
+    xhr.onload = () => {
+      if (xhr.status === 200) {
+        read();
+        return resolve(answer || {status: 500});
+      }
+      try {
+        resolve(JSON.parse(xhr.responseText));  // refused before any work: {"error", "status"}
+      } catch (e) {
+        resolve({status: xhr.status});
+      }
+    };
+    xhr.onerror = () => resolve(null);
+    xhr.send(form);
+  });
+}
+
 async function check(files) {
   if (!files.length) return;
   say("");
   if (tooLarge(files)) return;
   lastFiles = files;
-  const tick = startProgress(files.length);
-  const xhr = await send("/api/check", formOf(files, "files"), tick);
+  const answer = await checkWithProgress(formOf(files, "files"), startProgress(files.length));
   stopProgress();
-  if (!xhr || xhr.status !== 200) return say(await errorText(xhr));
-  lastReport = JSON.parse(await xhr.response.text());
+  if (!answer) return say(t("offline"));
+  if (answer.status !== 200) return say(answer.error || t("failed", {status: answer.status}));
+  lastReport = answer.report;
   showReport(lastReport);
 }
 
