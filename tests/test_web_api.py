@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -70,12 +71,13 @@ def test_the_page_and_its_files_are_served_with_a_strict_policy(client):
     assert page.status_code == 200 and "docprep 职称申报材料预检" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
-    assert "http://" not in page.text.split("docprep-data")[0] or "https://" not in page.text  # no CDN
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)  # nothing from elsewhere: works offline
     english = client.get("/?lang=en")
     assert '<html lang="en">' in english.text and "Check the documents" in english.text
     for name, kind in (("app.js", "javascript"), ("style.css", "css")):
         served = client.get(f"/static/{name}")
         assert served.status_code == 200 and kind in served.headers["content-type"]
+        assert not re.search(r"https?://", served.text)
 
 
 # --- check ----------------------------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def test_check_answers_the_report_with_the_uploaded_names(checked, app):
     assert root not in checked.text and json.dumps(root)[1:-1] not in checked.text
 
 
-def test_a_name_with_dotdot_writes_nothing_outside_the_private_folder(checked, app, tmp_path):
+def test_a_name_with_dotdot_writes_nothing_outside_the_private_folder(checked, app):
     root = app.state.workspace.root
     assert not (root.parent / "逃逸").exists() and not (root.parent.parent / "逃逸").exists()
     # the request's folder is gone once answered; only the pictures store is left
@@ -98,9 +100,9 @@ def test_a_name_with_dotdot_writes_nothing_outside_the_private_folder(checked, a
 
 
 @pytest.mark.parametrize("name, parts", [
-    ("../../etc/passwd", ["etc", "passwd"]), ("..\\..\\a.jpg", ["a.jpg"]), ("C:\\Windows\\x.pdf", ["C_", "Windows",
-     "x.pdf"]), ("/abs/张伟/证件照.jpg", ["abs", "张伟", "证件照.jpg"]), ("a/./b/../c.jpg", ["a", "b", "c.jpg"]),
-    ("..", []), ("con\x00trol\x1b.jpg", ["con_trol_.jpg"]),
+    ("../../etc/passwd", ["etc", "passwd"]), ("..\\..\\a.jpg", ["a.jpg"]),
+    ("C:\\Windows\\x.pdf", ["C_", "Windows", "x.pdf"]), ("/abs/张伟/证件照.jpg", ["abs", "张伟", "证件照.jpg"]),
+    ("a/./b/../c.jpg", ["a", "b", "c.jpg"]), ("..", []), ("con\x00trol\x1b.jpg", ["con_trol_.jpg"]),
 ])
 def test_uploaded_names_are_cleaned_into_relative_parts(name, parts):
     assert clean_parts(name) == parts
@@ -317,7 +319,7 @@ def stop_server(process: subprocess.Popen) -> int:
 
 @pytest.mark.skipif(os.name == "nt", reason="Ctrl-C is sent as SIGINT here")
 def test_ctrl_c_stops_the_server_and_removes_its_folder(tmp_path):
-    process, url = start_server(two_document_profile(tmp_path), tmp_path)
+    process, _ = start_server(two_document_profile(tmp_path), tmp_path)
     assert len(list(tmp_path.glob("docprep-serve-*"))) == 1
     assert stop_server(process) == 0
     assert not list(tmp_path.glob("docprep-serve-*"))
@@ -333,5 +335,24 @@ def test_check_tells_its_progress_file_by_file_when_asked_for_lines(client):
     assert sorted(line["path"] for line in lines[1:-1]) == ["a.jpg", "b.txt"]
     assert [line["done"] for line in lines[1:-1]] == [1, 2]
     assert lines[-1]["status"] == 200 and lines[-1]["report"]["schema"] == "docprep.report/1"
-    refused = client.post("/api/check", files=files, data={"profile": "nope"}, headers={"accept": "application/x-ndjson"})
+    refused = client.post("/api/check", files=files, data={"profile": "nope"},
+                          headers={"accept": "application/x-ndjson"})
     assert refused.status_code == 400
+
+
+def test_the_page_s_files_ship_in_the_wheel():
+    """The template, script and style sheet are package data: listed in pyproject, or a real install has no page."""
+    import fnmatch
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    web = ROOT / "docprep" / "web"
+    data = [p for p in web.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    for path in data:
+        package = ".".join(path.parent.relative_to(ROOT).parts)
+        assert package in setuptools["packages"], package
+        assert any(fnmatch.fnmatch(path.name, pattern) for pattern in setuptools["package-data"][package]), path
+    assert len(data) >= 3 and "docprep.web" in setuptools["packages"]

@@ -72,8 +72,7 @@ class Request:
 
     def label(self, path: str) -> str:
         """A path as shown (display_path) of a file saved here, as its uploaded name."""
-        prefix = display_path(self.files) + os.sep
-        return path[len(prefix):] if path.startswith(prefix) else path
+        return path.removeprefix(display_path(self.files) + os.sep)
 
     def relabel(self, document: str) -> str:
         """A JSON `document` with this request's folders left out of every path in it, so that paths read as the
