@@ -356,3 +356,18 @@ def test_the_page_s_files_ship_in_the_wheel():
         assert package in setuptools["packages"], package
         assert any(fnmatch.fnmatch(path.name, pattern) for pattern in setuptools["package-data"][package]), path
     assert len(data) >= 3 and "docprep.web" in setuptools["packages"]
+
+
+def test_another_address_is_warned_of_and_a_taken_port_is_exit_2():
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.2", 0))  # loopback beyond 127.0.0.1: Linux and Windows have it, macOS not
+        except OSError:
+            pytest.skip("127.0.0.2 is not an address of this machine")
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "docprep", "serve", "--host", "127.0.0.2", "--port", str(port),
+                              "--lang", "en"], capture_output=True, text=True, encoding="utf-8", timeout=60, cwd=ROOT)
+    assert run.returncode == 2
+    assert "Warning: docprep serve is bound to 127.0.0.2" in run.stderr
+    assert f"cannot serve the page on 127.0.0.2:{port}" in run.stderr

@@ -101,8 +101,10 @@ class Workspace:
 
     @contextmanager
     def request(self) -> Iterator[Request]:
-        """A private folder for one request, removed when the block ends (the answer is made by then)."""
+        """A private folder for one request, removed when the block ends (the answer is made by then). Pictures
+        past their time go first."""
         self.stop_if_closed()
+        self.expire()
         folder = Path(tempfile.mkdtemp(prefix="r-", dir=self.root))
         with self._lock:
             self._active += 1
