@@ -2,7 +2,8 @@
 is: read the form, hand the uploads to web.jobs in a thread (the server keeps answering), send the answer.
 
     GET  /                        the page (?lang=en for English)
-    POST /api/check               files (one or more), profile, kind, lang -> docprep.report/1
+    POST /api/check               files (one or more), profile, kind, lang -> docprep.report/1 (with Accept:
+                                  application/x-ndjson, a progress line per file first)
     POST /api/fix                 file (one photo), profile, lang -> the fixed JPEG, or 422 with the findings
     POST /api/scan-pdf            files (images, in page order), name, kind, profile, lang -> one PDF, or 422
     POST /api/bundle              files (an application's, with relative paths), profile, fix_photo, lang
@@ -47,12 +48,12 @@ PAGE_HEADERS = {
 }
 
 
+NDJSON = "application/x-ndjson"  # /api/check's progress, line by line, where the request accepts it
+
+
 @lru_cache(maxsize=None)
 def _shipped(name: str) -> Profile:
     return load_profile(name)
-
-
-NDJSON = "application/x-ndjson"
 
 
 class _Refused(Exception):
