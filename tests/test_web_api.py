@@ -371,3 +371,13 @@ def test_another_address_is_warned_of_and_a_taken_port_is_exit_2():
     assert run.returncode == 2
     assert "Warning: docprep serve is bound to 127.0.0.2" in run.stderr
     assert f"cannot serve the page on 127.0.0.2:{port}" in run.stderr
+
+
+def test_a_folder_of_applicants_is_judged_applicant_by_applicant(client):
+    photo = _bytes(PHOTOS / "good-413x579.jpg")
+    files = [("files", ("申报/张伟/证件照.jpg", photo, "image/jpeg")),
+             ("files", ("申报/李娜/证件照.jpg", photo, "image/jpeg"))]
+    report = client.post("/api/check", files=files).json()
+    assert [a["path"] for a in report["applications"]] == ["申报/张伟", "申报/李娜"]
+    assert [f["path"] for a in report["applications"] for f in a["files"]] == ["申报/张伟/证件照.jpg",
+                                                                               "申报/李娜/证件照.jpg"]

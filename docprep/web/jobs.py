@@ -42,15 +42,17 @@ def _json(request: Request, status: int, document: str) -> Answer:
 
 def check_uploads(workspace: Workspace, uploads: list[Upload], profile: Profile, kind: str | None,
                   lang: str, progress: Callable[[int, int, str | None], None] | None = None) -> Answer:
-    """docprep.report/1 of the uploads, files named by their uploaded names; with a folder's files (every name
-    has a folder part), each top folder is judged as an application. Each file is checked in a worker process
+    """docprep.report/1 of the uploads, files named by their uploaded names; a folder's files (every name in one
+    top folder) are judged as `check FOLDER --applications` judges: the folder is an application when it holds
+    documents itself, else each of its subfolders is one. Each file is checked in a worker process
     under the profile's time and memory limits; PDF pages' annotated pictures are kept behind tokens.
     `progress(done, total, name)` hears of each file checked (and first of none, with the total)."""
     with workspace.request() as request:
         saved = [request.save(u.name, u.data) for u in uploads]
         pictures = request.folder / "pictures"
-        plan = plan_check([request.files], profile, annotate_dir=pictures,
-                          applications=bool(saved) and all("/" in s.label for s in saved))
+        top = shared_folder([s.label for s in saved])
+        plan = plan_check([request.files / top if top else request.files], profile, annotate_dir=pictures,
+                          applications=top is not None)
         done = [0]
 
         def on_file(report: FileReport) -> None:
@@ -96,12 +98,19 @@ def scan_uploads(workspace: Workspace, uploads: list[Upload], profile: Profile, 
         return _json(request, 422, to_json(Report(profile.name, [result.report]), lang))
 
 
+def shared_folder(names: list[str]) -> str | None:
+    """The one top folder every name lies in (a folder chosen or dropped in the page), else None."""
+    parts = [clean_parts(name) for name in names]
+    tops = {p[0] for p in parts if len(p) > 1}
+    return tops.pop() if parts and len(tops) == 1 and all(len(p) > 1 for p in parts) else None
+
+
 def _application_names(uploads: list[Upload], lang: str) -> tuple[list[str], str]:
     """The names to save the uploads under so that they form one folder, and that folder's name: the uploads'
     own top folder when they share one, else a folder named for the applicant's materials."""
-    tops = {(clean_parts(u.name) or [""])[0] for u in uploads}
-    if len(tops) == 1 and all(len(clean_parts(u.name)) > 1 for u in uploads):
-        return [u.name for u in uploads], tops.pop()
+    top = shared_folder([u.name for u in uploads])
+    if top is not None:
+        return [u.name for u in uploads], top
     folder = message("web.default_folder")(lang)
     return [f"{folder}/{u.name}" for u in uploads], folder
 

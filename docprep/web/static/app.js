@@ -288,8 +288,12 @@ function applicationView(app, help) {
 }
 
 async function bundle(app, result, button) {
+  // The application's files, named from its own folder on (申报/张伟/证件照.jpg goes as 张伟/证件照.jpg): the
+  // folder the files share is the application the bundle packs.
   const prefix = app.path + "/";
-  const files = lastFiles.filter((f) => f.name.startsWith(prefix));
+  const parent = app.path.slice(0, app.path.length - app.path.split("/").pop().length);
+  const files = lastFiles.filter((f) => f.name.startsWith(prefix))
+    .map((f) => ({file: f.file, name: f.name.slice(parent.length)}));
   button.disabled = true;
   result.textContent = t("bundling");
   const form = formOf(files, "files");
