@@ -49,15 +49,16 @@ class CheckPlan:
 
     def run(self, jobs: int | None = 1, attachment_kind: str | None = None,
             on_file: Callable[[FileReport], None] | None = None, annotate_lang: str = "zh",
-            cache: bool = False, pictures: bool = False) -> Report:
+            cache: bool = False, pictures: bool = False, isolate: bool = False) -> Report:
         """Check the files: `jobs` worker processes (None: the usable cores), results reused from and stored in
         the result cache with `cache` (engine.cache: DOCPREP_CACHE_DIR, else the user cache folder). With
         `pictures`, each file's report keeps thumbnails (of the photo, of PDF pages with the marks drawn) for the
-        HTML report (render.html.render)."""
+        HTML report (render.html.render). `isolate`: worker processes even for one file (engine.executor), so the
+        profile's time limit holds (the local web page)."""
         results = ResultCache(self.profile, attachment_kind, pictures=pictures) if cache else None
         report = check_targets(self.targets, self.profile, jobs=jobs, on_file=on_file,
                                attachment_kind=attachment_kind, annotate_dir=self.annotate_dir,
-                               annotate_lang=annotate_lang, cache=results, pictures=pictures)
+                               annotate_lang=annotate_lang, cache=results, pictures=pictures, isolate=isolate)
         return judge_applications(report, self.applications, self.profile) if self.applications else report
 
 

@@ -353,6 +353,38 @@ def bundle(app_dir, output, profile_ref, fix_photo, allow_errors, jobs, no_cache
     return ExitCode.OK if result.written else ExitCode.FINDINGS
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Another than this machine's own (127.0.0.1, localhost) lets other devices "
+                   "on the network use the page: a warning says so.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--upload-limit", "upload_limit", type=click.FloatRange(min=0.001), metavar="MB", default=None,
+              help="Most megabytes one request may upload (default: the profile's [file.serve] upload_limit_mb, 50).")
+@_profile_option
+@_lang_option
+def serve(host, port, open_browser, upload_limit, profile_ref, lang):
+    """A local web page for checking, fixing and packing. 本机网页：检查、修正、打包。
+
+    \b
+    Needs the web extra: pip install "docprep[web]". Files are handled on this machine only; uploads live in a
+    private temporary folder deleted after each answer. Ctrl-C stops the server (exit 0).
+        docprep serve --open
+    """
+    lang = lang or default_language()
+    profile = load_profile(profile_ref)
+    try:
+        from .web.server import run_server
+    except ImportError:
+        raise UsageError("web_missing") from None
+    try:
+        run_server(profile, host, port, open_browser, upload_limit, lang, say=click.echo,
+                   warn=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the server has stopped and removed its files; a normal end
+        click.echo(message("web.stopped")(lang))
+    return ExitCode.OK
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 

@@ -40,7 +40,8 @@ CORE = {"model", "errors", "i18n", "numbers", "paths", "atomic"}
 def _layer(module: str) -> str:
     """docprep.X.Y -> its layer (docs/architecture.md)."""
     top = module.split(".")[1] if "." in module else "__init__"
-    if top in ("api", "cli", "bundle", "__init__", "__main__"):  # the public face, entry points, upload packages
+    if top in ("api", "cli", "bundle", "web", "__init__", "__main__"):  # the public face, entry points, upload
+        #                                                                  packages, the local web page
         return "interface"
     return "core" if top in CORE else top
 

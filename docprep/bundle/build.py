@@ -120,14 +120,16 @@ class BundlePlan:
         return 0 if self.refusals else self.check.file_count
 
     def run(self, jobs: int | None = 1, cache: bool = False, on_file: Callable[[FileReport], None] | None = None,
-            fix_photo: bool = False, allow_errors: bool = False, lang: str = "zh") -> BundleResult:
+            fix_photo: bool = False, allow_errors: bool = False, lang: str = "zh", isolate: bool = False
+            ) -> BundleResult:
         """Check, lay out, make and (unless refused) write the package. `jobs`, `cache`, `on_file` as for a check
         (api.CheckPlan.run); `fix_photo`: a failing photo is fixed (fix.photo) where it can be; `allow_errors`: an
-        application with errors is packed all the same; `lang`: report.html's language."""
+        application with errors is packed all the same; `lang`: report.html's language; `isolate`: files checked in
+        worker processes even for one file (api.CheckPlan.run)."""
         result = BundleResult(self.output, self.as_folder, refusals=list(self.refusals))
         if result.refusals:
             return result
-        result.report = report = self.check.run(jobs, on_file=on_file, cache=cache, pictures=True)
+        result.report = report = self.check.run(jobs, on_file=on_file, cache=cache, pictures=True, isolate=isolate)
         application = report.applications[0]
         layout = plan_layout(self._members(report, application), self.profile.section("pdf").kinds,
                              self.profile.section("app").bundle)

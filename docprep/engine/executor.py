@@ -181,9 +181,12 @@ class ProcessPool:
             return JobFailed("crashed", f"exit code {exc.exitcode}")
 
 
-def executor_for(jobs: int | None, count: int, limits: Limits = Limits()) -> Executor:
+def executor_for(jobs: int | None, count: int, limits: Limits = Limits(), isolate: bool = False) -> Executor:
     """Worker processes only where they pay: more than one job and more than one file, and no more workers than
     files. `jobs` None: the usable cores. `limits` hold in worker processes only (this process cannot stop itself
-    in the middle of a file)."""
+    in the middle of a file), so `isolate` (a server that must stay up: docprep serve) asks for worker processes
+    for a single file too."""
     jobs = usable_cores() if jobs is None else jobs
-    return ProcessPool(min(jobs, count), limits) if jobs > 1 and count > 1 else Serial()
+    if count and (isolate or (jobs > 1 and count > 1)):
+        return ProcessPool(max(1, min(jobs, count)), limits)
+    return Serial()

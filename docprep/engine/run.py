@@ -66,13 +66,14 @@ def check_target(target: Target | MemberTarget, profile: Profile, attachment_kin
 def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Profile, *, jobs: int | None = 1,
                   on_file: Callable[[FileReport], None] | None = None, attachment_kind: str | None = None,
                   annotate_dir: Path | None = None, annotate_lang: str = "zh", cache: ResultCache | None = None,
-                  pictures: bool = False) -> Report:
+                  pictures: bool = False, isolate: bool = False) -> Report:
     """Check what discover() found (and the members of zips: engine.archives), keeping its order.
     `attachment_kind` is the kind of every PDF (--kind); `annotate_dir` receives pictures of the PDFs' pages
     (--annotate), lettered in `annotate_lang`. With `cache`, files whose result is stored are not decoded (not with
     `annotate_dir`: the pictures need the decoded pages) and new results are stored; results always come with the
     file's current path. With `pictures` (the HTML report), each report keeps thumbnails of the file (a cache
-    made for pictures keeps them too: engine.cache)."""
+    made for pictures keeps them too: engine.cache). `isolate`: in worker processes even for one file, so the
+    profile's time and memory limits hold (engine.executor.executor_for)."""
     if cache is not None and cache.pictures != pictures:
         raise ValueError(f"a result cache for pictures={cache.pictures} used by a check with pictures={pictures}")
     if attachment_kind is not None:
@@ -93,7 +94,7 @@ def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Pr
                     on_file(hit)
     left = [i for i in todo if i not in results]
     limits = profile.section("file")
-    executor = executor_for(jobs, len(left), Limits(limits.time_limit_s, limits.memory_limit_mb))
+    executor = executor_for(jobs, len(left), Limits(limits.time_limit_s, limits.memory_limit_mb), isolate)
     checked = executor.map(check_target, [targets[i] for i in left], [profile] * len(left),
                            [attachment_kind] * len(left), [annotate.get(i) for i in left], [pictures] * len(left))
     try:

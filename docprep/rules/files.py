@@ -13,6 +13,12 @@ SETTINGS = {
     "memory_limit_mb": Setting("int", "resident memory (MB) a worker process may reach while checking one file; "
                                       "past it, the worker is stopped and the file gets file.memory-limit; 0: no "
                                       "limit", 0, 1_048_576),
+    "serve": {  # the local web page (docprep serve): what one request may bring, how long its pictures are kept
+        "upload_limit_mb": Setting("float", "megabytes one request to `docprep serve` may upload (all its files "
+                                            "together); more is refused with 413 before it is read", 0.001, 100_000),
+        "pictures_minutes": Setting("float", "minutes an annotated page picture of the web page's check stays "
+                                             "available; then it is deleted", 0.1, 10_080),
+    },
 }
 FAMILY = RuleFamily("file", SETTINGS)
 
