@@ -183,15 +183,18 @@ def _write_stdout(data: bytes) -> None:
               help="Scan mode without -o: writes FIRST-fixed.pdf beside the first SOURCE (an -o must end in .pdf).")
 @click.option("--kind", "attachment", metavar="KIND",
               help="Scan mode: the attachment kind of the PDF made (see `check --kind`).")
+@click.option("--keep-background", is_flag=True,
+              help="Photo mode: keep a coloured backdrop (refused when the profile wants white) instead of making "
+                   "a plain one white.")
 @_profile_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
+def fix(sources, output, scan, attachment, keep_background, profile_ref, fmt, lang):
     """Fix a photo, or make one PDF from scans. 修正照片，或把扫描图像合成一个 PDF。
 
     \b
     Photo mode (one SOURCE, -o not ending in .pdf): crop around the face, resize to the profile's size, sRGB
-    JPEG in its byte window.
+    JPEG in its byte window; a plain blue, red or grey backdrop is made white (--keep-background: not).
         docprep fix photo.jpg [-o OUT.jpg]
 
     \b
@@ -224,7 +227,7 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
             raise UsageError("several_sources")
         if attachment is not None:
             raise UsageError("kind_needs_scan")
-        results = fix_paths(sources[0], out_path, profile, write=not to_stdout)
+        results = fix_paths(sources[0], out_path, profile, write=not to_stdout, keep_background=keep_background)
         report = Report(profile.name, [r.report for r in results])
         summaries = [photo_summary(r, lang) for r in results]
         done = all(r.written or r.data is not None for r in results)

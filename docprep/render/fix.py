@@ -18,8 +18,9 @@ def photo_summary(result: FixResult, lang: str) -> str:
     width, height = result.size
     if result.quality is None:  # the input already passed: its image kept as it was
         return message("fix.photo_kept", path=where, width=width, height=height, size=result.byte_count)(lang)
-    return message("fix.photo_written", path=where, width=width, height=height, size=result.byte_count,
+    line = message("fix.photo_written", path=where, width=width, height=height, size=result.byte_count,
                    quality=result.quality)(lang)
+    return message("fix.separator")(lang).join([line] + [change.message(lang) for change in result.report.changes])
 
 
 def scan_summary(result: ScanFixResult, lang: str) -> str:

@@ -9,7 +9,9 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from ..analysis.backdrop import SETTINGS as BACKDROP_SETTINGS
 from ..analysis.docimage import SETTINGS as DOCUMENT_SETTINGS
+from ..analysis.face import VERIFY_SETTINGS
 from ..analysis.geometry import Box
 from ..documents.photo import Photo
 from ..documents.sniff import extension
@@ -85,6 +87,7 @@ SETTINGS = {
         "max_eye_offset": Setting("float", "offset of the eyes' midpoint from the face centre, / face width (turned "
                                   "head)", min=0),
         "max_roll_degrees": Setting("float", "tilt of the eye line in degrees", min=0),
+        "verify": VERIFY_SETTINGS,  # which face candidates beside the largest are second persons (analysis.face)
     },
     "sharpness": {
         "min_score": Setting("float", "contrast-normalised Laplacian energy of the face at 128 px", min=0),
@@ -108,6 +111,7 @@ SETTINGS = {
         "detection_long_side": Setting("int", "long side in pixels of the reduced copy `fix` finds the face on: its "
                                        "short side must give the smallest face sought the detector's 24 px",
                                        min=100, max=10000),
+        "backdrop": BACKDROP_SETTINGS,  # a plain backdrop of another colour made white (analysis.backdrop)
     },
 }
 
@@ -329,10 +333,11 @@ def colourfulness(rgb: np.ndarray, top_share: float) -> float:
 
 def background_mask(photo: Photo, area) -> tuple[np.ndarray, str]:
     """Pixels (analysis scale) that show the background: beside and above the head, where a person is not.
-    Without a face, the top band and the upper side bands. `area`: the profile's [photo.background.mask]."""
+    Without one face (none, or several), the top band and the upper side bands. `area`: the profile's
+    [photo.background.mask]."""
     h, w = photo.pixels.shape[:2]
     mask = np.zeros((h, w), np.uint8)
-    if photo.faces.frontal:
+    if len(photo.faces.frontal) == 1:
         face = photo.faces.frontal[0].scaled(photo.scale)
         # down to the chin only: shoulders and collars vary too much to be sampled as background
         mask[:int(min(h, face.y + face.h * area.chin_depth))] = 1
@@ -431,9 +436,11 @@ def face(photo: Photo, cfg) -> Iterator[Problem]:
 
 def _not_one_face(photo: Photo) -> Iterator[Problem]:
     faces = photo.faces.frontal
-    if len(faces) > 1:
-        yield _problem("检测到 {n} 张人脸，证件照只能有一人。", "{n} faces were found; an ID photo shows one person.",
-                       len(faces), 1, n=len(faces))
+    if len(faces) > 1:  # the box shown is the largest face after the main one: where the second person is
+        where = "; ".join(f"({b.x:.0f}, {b.y:.0f}, {b.w:.0f}×{b.h:.0f})" for b in faces)
+        yield _problem("检测到 {n} 张人脸（位置 x, y, 宽×高 像素：{where}），证件照只能有一人。",
+                       "{n} faces were found (x, y, width×height in pixels: {where}); an ID photo shows one person.",
+                       len(faces), 1, faces[1], n=len(faces), where=where)
     elif photo.faces.profile_only:
         yield _problem("只检测到侧脸，没有正面人脸。请正对镜头重拍。",
                        "Only a face in profile was found, no frontal face. Retake the photo facing the camera.",
