@@ -204,6 +204,12 @@ def fix(sources, output, scan, attachment, keep_background, profile_ref, fmt, la
     is compressed to the profile's size limit where one is set.
         docprep fix page1.jpg page2.png -o 学历证书.pdf
 
+    \b
+    PDF mode (one SOURCE that is a PDF; default output NAME-fixed.pdf): pages `check` finds sideways or upside
+    down are turned, tilted ones straightened within the same page size, blank ones left out (listed); every
+    other page is copied as it is, text layer and all.
+        docprep fix 学历证书.pdf -o 学历证书-修正.pdf
+
     Either way the result is checked with the same rules as `docprep check` and written only if it passes
     (exit 0); otherwise nothing is written and the reasons are listed (exit 1). Inputs are never modified.
     """
@@ -211,7 +217,16 @@ def fix(sources, output, scan, attachment, keep_background, profile_ref, fmt, la
     profile = load_profile(profile_ref)
     to_stdout = output == "-"
     out_path = None if output in (None, "-") else Path(output)
-    if scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
+    from .fix.repair import is_pdf, repair_pdf
+
+    if len(sources) == 1 and is_pdf(sources[0]):
+        from .render.fix import repair_summary
+
+        result = repair_pdf(sources[0], out_path, profile, attachment, write=not to_stdout)
+        report = Report(profile.name, [result.report])
+        summaries = repair_summary(result, lang).splitlines()
+        done, data = result.written or result.data is not None, result.data
+    elif scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
         from .fix.scan import fix_scans
         from .render.fix import scan_summary
 

@@ -6,6 +6,9 @@ Per page (every frame of a multi-page TIFF is a page; fix.pages):
   at the profile's analysis resolution): it is turned upright (90/180/270) and straightened when it is tilted by
   at least [pdf.fix] deskew_degrees, within the page, which keeps its size (an A4 scan stays A4). The corners a
   straightening uncovers are filled with the colour of the page's own border (white on a white scan), not black.
+- A photo of a sheet with the desk or fingers round it (the profile's [pdf.sheet]) becomes the sheet alone: its
+  perspective corrected to the paper format its shape matches, which sizes the page, its light evened and its
+  paper whitened, the red seal kept red (fix.sheet).
 - The page size comes from the image's resolution, or from [pdf.fix] paper_mm where it states none believable: a
   4000-pixel photo is ~340 dpi, a 1280-pixel picture forwarded through a chat app ~110 dpi (refused: too low),
   which a fixed default would have called 200. Pixels are never enlarged.
@@ -65,6 +68,7 @@ class PageFacts:
     encoding: PageEncoding
     quality: int | None  # JPEG quality of a re-encoded page
     image_bytes: int
+    sheet_cut: bool = False  # a photographed sheet cut out of the photo (fix.sheet)
 
 
 @dataclass
@@ -79,7 +83,8 @@ class FixedScan:
 
 def _facts(page: Page, image: EncodedPage) -> PageFacts:
     return PageFacts(page.source, page.frame, image.shown, round(image.dpi, 2), page.dpi_source, page.exif,
-                     page.turned, round(page.deskewed, 2), image.encoding, image.quality, len(image.data))
+                     page.turned, round(page.deskewed, 2), image.encoding, image.quality, len(image.data),
+                     page.sheet is not None)
 
 
 def _not_an_image(name: str, data: bytes) -> ScanRefusal | None:
