@@ -10,8 +10,9 @@ lighting is evened and its paper whitened.
 - Light: the paper's own level is estimated per channel (the brightest values in windows a fifteenth of the page
   wide, smoothed: text, lines and the seal's strokes are narrower than that and do not count), and every pixel is
   divided by it, so a shadowed corner and a lamp's warm cast become the same white. Levels are then stretched so
-  that [pdf.sheet] white_point of the paper level is white. Division and a stretch shared by the three channels
-  keep a colour's hue: the red seal stays red, and grows more saturated, not paler.
+  that [pdf.sheet] white_point of the paper level is white; a pixel the stretch would push past white is scaled
+  whole rather than clipped channel by channel, so every colour keeps its hue and saturation: the red seal stays
+  the red it was printed in (the lamp's warm cast is taken off it with the paper's).
 """
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ LIGHT_WINDOW = 1 / 15  # of the long side: wider than any stroke, narrower than 
 # A phone's main camera (24-28 mm equivalent) has a focal length of about 0.6 of the frame's diagonal; a focal
 # length measured outside FOCAL_RANGE of the diagonal is the noise of a nearly parallel pair of sides.
 PHONE_FOCAL = 0.6
+# The cut is drawn this share of the sheet's size inside the corners found: a corner found a pixel or two out would
+# otherwise leave a sliver of desk along an edge (which `check` takes for content cut off). Sheets have margins.
+INSET = 0.006
 FOCAL_RANGE = (0.3, 3.0)
 
 
@@ -61,6 +65,7 @@ def sheet_page(sheet: Sheet, shown: tuple[int, int], cfg) -> tuple[np.ndarray, t
     whether a listed format gave them (False: its own shape, sized by [pdf.fix] paper_mm). `cfg` is [pdf]."""
     fw, fh = sheet.frame
     corners = sheet.scaled(shown[0] / fw, shown[1] / fh)
+    corners = corners + (corners.mean(axis=0) - corners) * 2 * INSET
     across, down = (side * shown[0] / fw for side in sheet.sides())
     aspect = sheet_aspect(corners, (shown[0] / 2, shown[1] / 2), float(np.hypot(*shown)))
     long_px = max(across, down)
@@ -100,8 +105,13 @@ def paper_level(pixels: np.ndarray) -> np.ndarray:
 
 
 def clean_paper(image: Image.Image, white_point: float) -> Image.Image:
-    """Lighting evened and paper whitened (grey or RGB), hues kept."""
+    """Lighting evened and paper whitened (grey or RGB), hues and saturation kept: a pixel whose brightest channel
+    the stretch would push past white is scaled down whole instead of clipped (clipping red alone at 255 while green
+    and blue still rise would make the seal paler)."""
     pixels = np.asarray(image)
-    level = np.maximum(paper_level(pixels), 1)
-    evened = cv2.divide(pixels, level, scale=255.0 / white_point)
-    return Image.fromarray(evened, image.mode)
+    level = np.maximum(paper_level(pixels), 1).astype(np.float32)
+    evened = cv2.divide(pixels.astype(np.float32), level, scale=255.0 / white_point)
+    if evened.ndim == 3:
+        peak = evened.max(axis=2)
+        evened *= np.minimum(1.0, 255.0 / np.maximum(peak, 1e-3))[..., None]
+    return Image.fromarray(np.clip(evened + 0.5, 0, 255).astype(np.uint8), image.mode)
