@@ -16,19 +16,29 @@ from docprep.model import Severity
 from docprep.profiles.loader import load_profile
 from docprep.render.fix import photo_summary
 
+def noisy(colour, sigma: float) -> np.ndarray:
+    """A plain backdrop with a phone's sensor noise (fixed seed): noise of `sigma` grey levels in each channel."""
+    rng = np.random.default_rng(12)
+    plain = np.broadcast_to(np.array(colour, float), (579, 413, 3))
+    return np.clip(plain + rng.normal(0, sigma, plain.shape), 0, 255).astype(np.uint8)
+
+
 BACKDROPS = {
     "blue": (70, 110, 200), "red": (200, 30, 40), "grey": (150, 150, 150), "navy": (30, 50, 110),
     "blue-gradient": gradient((40, 80, 180), (120, 170, 240)),
     "grey-gradient": gradient((200, 200, 200), (120, 120, 120), horizontal=True),
+    "red-gradient": gradient((230, 40, 50), (150, 20, 30)),
+    "blue-noisy": noisy((70, 110, 200), 10),
 }
-# Bounds about twice what the separation measures (docs/benchmarks.md: blue 0.008/0.005, red 0.005/0.001, grey
-# 0.021/0.019, navy halo 0.07): a matte that grows by 3 px or leaves the backdrop's colour in fails them.
-MAX_MEAN_ERROR = 0.04
-MAX_WRONG_SHARE = 0.04
-MAX_BITTEN = 0.01
-MAX_HALO = 0.15
-MAX_HALO_PIXELS = 0.18
-MAX_PATCHES = 0.002
+# Bounds about 1.5 times the worst the separation measures (grey on the silver collar: mean error 0.020, wrong
+# 0.017, bitten 0.002; red and navy: halo 0.06, halo pixels 0.06; patches 0 everywhere; docs/benchmarks.md): a
+# matte grown by 3 px, or one leaving the backdrop's colour in, fails them (the two tests after the first).
+MAX_MEAN_ERROR = 0.03
+MAX_WRONG_SHARE = 0.03
+MAX_BITTEN = 0.005
+MAX_HALO = 0.10
+MAX_HALO_PIXELS = 0.10
+MAX_PATCHES = 0.001
 
 
 @pytest.fixture(scope="module")

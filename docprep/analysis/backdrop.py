@@ -18,6 +18,8 @@ SETTINGS = {
     "white": Setting("int", "grey level of the new backdrop (255: white)", min=0, max=255),
     "border_share": Setting("float", "width of the border strips the backdrop is sampled from (top and both sides), "
                             "as a share of the picture's width", min=0.005, max=0.3),
+    "noise_blur": Setting("float", "the strips are measured smoothed by a Gaussian of this many pixels (sensor noise "
+                          "is not a busy wall); 0: not smoothed", min=0, max=20),
     "side_depth": Setting("float", "the side strips reach down to the face box's top plus this many face heights "
                           "(below, shoulders meet the sides)", min=0, max=5),
     "max_residual": Setting("float", "Lab colour distance (ΔE) of the border from the fitted smooth backdrop, at the "
@@ -35,6 +37,9 @@ SETTINGS = {
                          "in face widths", min=0.005, max=0.5),
     "min_separation": Setting("float", "RGB distance between the person's nearby colour and the backdrop under "
                               "which the matte is not solved from colour (the edge is only feathered)", min=0),
+    "max_off_line": Setting("float", "RGB distance of a pixel at the edge from the line between the backdrop and the "
+                            "person's nearby colour above which it is no mix of the two (another colour of the person "
+                            "or a shadow): its edge is feathered, not solved", min=0),
     "alpha_floor": Setting("range", "solved alpha below the first value is backdrop, above the second the person "
                            "(JPEG noise in the backdrop and on the person)", min=0, max=1),
     "max_hole_share": Setting("float", "backdrop-coloured areas enclosed by the person and smaller than this share "
@@ -81,10 +86,12 @@ def _design(xs: np.ndarray, ys: np.ndarray, shape: tuple[int, int]) -> np.ndarra
 
 def fit_backdrop(rgb: np.ndarray, face: Box, cfg) -> Backdrop:
     """A smooth colour surface fitted to the border strips (refitted once without the strips' worst quarter: hair
-    or a shoulder reaching a strip), and the distance of the strips from it."""
+    or a shoulder reaching a strip), and the distance of the strips, smoothed, from it."""
     h, w = rgb.shape[:2]
     ys, xs = np.nonzero(border_strips((h, w), face, cfg))
-    samples = rgb[ys, xs].astype(np.float32)
+    # sampled smoothed: a phone's sensor noise is no structure, a picture on the wall is
+    smooth = cv2.GaussianBlur(rgb, (0, 0), cfg.noise_blur) if cfg.noise_blur > 0 else rgb
+    samples = smooth[ys, xs].astype(np.float32)
     design = _design(xs.astype(np.float32), ys.astype(np.float32), (h, w))
     keep = np.ones(len(samples), bool)
     for _ in range(2):
@@ -127,13 +134,19 @@ def person_mask(rgb: np.ndarray, face: Box, backdrop: Backdrop, cfg) -> np.ndarr
     seeds = _seeds(small, small_face, cv2.resize(backdrop.colour, size, interpolation=cv2.INTER_AREA), cfg)
     models = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.grabCut(np.ascontiguousarray(small[..., ::-1]), seeds, None, *models, cfg.iterations, cv2.GC_INIT_WITH_MASK)
-    person = ((seeds == cv2.GC_FGD) | (seeds == cv2.GC_PR_FGD)).astype(np.uint8)
-    count, labels = cv2.connectedComponents(person, connectivity=4)
-    centre = labels[int(min(small_face.cy, size[1] - 1)), int(min(small_face.cx, size[0] - 1))]
-    if count > 1 and centre:
-        person = (labels == centre).astype(np.uint8)
+    person = _joined((seeds == cv2.GC_FGD) | (seeds == cv2.GC_PR_FGD), small_face)
     person = _filled(person, cfg.max_hole_share).astype(np.float32)
     return cv2.resize(person, (w, h), interpolation=cv2.INTER_LINEAR) >= 0.5
+
+
+def _joined(person: np.ndarray, face: Box) -> np.ndarray:
+    """The parts of `person` joined to the face, and those rising from the bottom edge (the shoulders, where a
+    collar or a strap the backdrop's colour parts them from the rest); the others are specks of the backdrop."""
+    count, labels = cv2.connectedComponents(person.astype(np.uint8), connectivity=4)
+    h, w = person.shape
+    keep = set(np.unique(labels[-1])) | {labels[int(min(face.cy, h - 1)), int(min(face.cx, w - 1))]}
+    keep.discard(0)
+    return np.isin(labels, list(keep)).astype(np.uint8) if count > 1 else person.astype(np.uint8)
 
 
 def _filled(person: np.ndarray, max_share: float) -> np.ndarray:
@@ -165,11 +178,13 @@ def alpha_matte(rgb: np.ndarray, person: np.ndarray, face: Box, backdrop: Backdr
     near = cv2.blur(colour * inner[..., None], size) / np.maximum(weight, 1e-6)[..., None]
     apart = near - backdrop.colour
     separation = np.linalg.norm(apart, axis=-1)
-    solved = np.sum((colour - backdrop.colour) * apart, axis=-1) / np.maximum(separation ** 2, 1e-6)
+    raw = np.sum((colour - backdrop.colour) * apart, axis=-1) / np.maximum(separation ** 2, 1e-6)
+    # how far the pixel lies off the line from the backdrop to the person's colour: far off, it is no mix of them
+    off_line = np.linalg.norm(colour - backdrop.colour - raw[..., None] * apart, axis=-1)
     low, high = cfg.alpha_floor
-    solved = np.clip((solved - low) / max(high - low, 1e-6), 0, 1)
+    solved = np.clip((raw - low) / max(high - low, 1e-6), 0, 1)
     feathered = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), radius / 2)
-    trusted = (weight > 1e-3) & (separation >= cfg.min_separation)
+    trusted = (weight > 1e-3) & (separation >= cfg.min_separation) & (off_line <= cfg.max_off_line)
     alpha = mask.astype(np.float32)
     alpha[band] = np.where(trusted, solved, feathered)[band]
     return alpha
