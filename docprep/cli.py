@@ -235,18 +235,8 @@ def fix(sources, output, scan, attachment, keep_background, profile_ref, fmt, la
         summaries = scan_summary(result, lang).splitlines()  # echoed a line at a time: terminal_safe escapes \n
         done, data = result.written or result.data is not None, result.data
     else:
-        from .fix.photo import fix_paths
-        from .render.fix import photo_summary
-
-        if len(sources) > 1:
-            raise UsageError("several_sources")
-        if attachment is not None:
-            raise UsageError("kind_needs_scan")
-        results = fix_paths(sources[0], out_path, profile, write=not to_stdout, keep_background=keep_background)
-        report = Report(profile.name, [r.report for r in results])
-        summaries = [photo_summary(r, lang) for r in results]
-        done = all(r.written or r.data is not None for r in results)
-        data = results[0].data if to_stdout and results else None
+        report, summaries, done, data = _fix_photo(sources, out_path, profile, attachment, to_stdout,
+                                                   keep_background, lang)
     if data is not None:
         _write_stdout(data)
     if fmt == "json":
@@ -256,6 +246,23 @@ def fix(sources, output, scan, attachment, keep_background, profile_ref, fmt, la
             click.echo(terminal_safe(line), err=to_stdout)
         _echo_report(report, "text", lang, False, attachment_kind_names(profile), err=to_stdout)
     return ExitCode.OK if done and not report.has_errors else ExitCode.FINDINGS
+
+
+def _fix_photo(sources, out_path, profile, attachment, to_stdout: bool, keep_background: bool, lang: str):
+    """Photo mode of `fix`: the report, the summary lines, whether every photo was made, and the JPEG for
+    standard output."""
+    from .fix.photo import fix_paths
+    from .render.fix import photo_summary
+
+    if len(sources) > 1:
+        raise UsageError("several_sources")
+    if attachment is not None:
+        raise UsageError("kind_needs_scan")
+    results = fix_paths(sources[0], out_path, profile, write=not to_stdout, keep_background=keep_background)
+    report = Report(profile.name, [r.report for r in results])
+    done = all(r.written or r.data is not None for r in results)
+    return (report, [photo_summary(r, lang) for r in results], done,
+            results[0].data if to_stdout and results else None)
 
 
 @cli.command()
