@@ -27,6 +27,8 @@ LIGHT_WINDOW = 1 / 15  # of the long side: wider than any stroke, narrower than 
 # A phone's main camera (24-28 mm equivalent) has a focal length of about 0.6 of the frame's diagonal; a focal
 # length measured outside FOCAL_RANGE of the diagonal is the noise of a nearly parallel pair of sides.
 PHONE_FOCAL = 0.6
+# A pixel whose weakest channel is below this share of its strongest is coloured (its hue is worth keeping exactly).
+COLOURED = 0.8
 # The cut is drawn this share of the sheet's size inside the corners found: a corner found a pixel or two out would
 # otherwise leave a sliver of desk along an edge (which `check` takes for content cut off). Sheets have margins.
 INSET = 0.006
@@ -105,13 +107,19 @@ def paper_level(pixels: np.ndarray) -> np.ndarray:
 
 
 def clean_paper(image: Image.Image, white_point: float) -> Image.Image:
-    """Lighting evened and paper whitened (grey or RGB), hues and saturation kept: a pixel whose brightest channel
-    the stretch would push past white is scaled down whole instead of clipped (clipping red alone at 255 while green
-    and blue still rise would make the seal paler)."""
+    """Lighting evened and paper whitened (grey or RGB), hues and saturation kept: a coloured pixel whose brightest
+    channel the stretch pushed past white is scaled down whole instead of clipped (clipping red alone at 255 while
+    green and blue still rise would make the seal paler). Paper and near-white pixels are simply clipped."""
     pixels = np.asarray(image)
-    level = np.maximum(paper_level(pixels), 1).astype(np.float32)
-    evened = cv2.divide(pixels.astype(np.float32), level, scale=255.0 / white_point)
+    level = cv2.max(paper_level(pixels), 1)
+    scale = 255.0 / white_point
+    evened = cv2.divide(pixels, level, scale=scale)
     if evened.ndim == 3:
-        peak = evened.max(axis=2)
-        evened *= np.minimum(1.0, 255.0 / np.maximum(peak, 1e-3))[..., None]
-    return Image.fromarray(np.clip(evened + 0.5, 0, 255).astype(np.uint8), image.mode)
+        channels = cv2.split(evened)
+        high = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
+        low = cv2.min(cv2.min(channels[0], channels[1]), channels[2])
+        ys, xs = np.nonzero((high == 255) & (low < COLOURED * 255))
+        exact = pixels[ys, xs].astype(np.float32) * scale / level[ys, xs]
+        exact *= np.minimum(1.0, 255.0 / exact.max(axis=1, initial=1.0))[:, None]
+        evened[ys, xs] = np.round(exact).astype(np.uint8)
+    return Image.fromarray(evened, image.mode)
