@@ -1,7 +1,9 @@
 """Timing of the two document fixes of issue 12: a phone photo of a document made into a page, and a PDF repaired.
 
 A plain script, not a test: it prints figures and asserts nothing, because timings depend on the machine.
-Run from the repository root:  python benchmarks/bench_docfix.py [--runs 5]
+Run from the repository root:  python benchmarks/bench_docfix.py [--runs 5] [--picture]
+(--picture also writes docs/docphoto-before-after.png: the photo as taken, left, and the page `fix` made of it,
+right, both scaled to 800 px tall.)
 
 Cases, timed in this process after one warm-up run (wall time, median, and the process's CPU time, which other
 processes on a busy machine disturb less):
@@ -24,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,14 +72,37 @@ def faulty_pdf() -> bytes:
     return pdf_from_images(pages, dpi=200)
 
 
+def picture(photo: bytes, made: bytes) -> Path:
+    """docs/docphoto-before-after.png: the phone photo (left) and the page made of it (right), 800 px tall."""
+    height = 800
+    before = Image.open(io.BytesIO(photo)).convert("RGB")
+    before = before.resize((round(before.width * height / before.height), height), Image.LANCZOS)
+    document = pdfium.PdfDocument(made)
+    try:
+        page = document[0]
+        after = page.render(scale=height / page.get_size()[1]).to_pil().convert("RGB")
+    finally:
+        document.close()
+    gap = 24
+    sheet = Image.new("RGB", (before.width + gap + after.width, height), (255, 255, 255))
+    sheet.paste(before, (0, 0))
+    sheet.paste(after, (before.width + gap, 0))
+    path = REPO / "docs" / "docphoto-before-after.png"
+    sheet.save(path, optimize=True)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--picture", action="store_true", help="also write docs/docphoto-before-after.png")
     args = parser.parse_args()
     profile = load_profile("zj-2021")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     photo = phone_jpeg()
     made = images_to_pdf([("IMG_0001.jpg", photo)], profile).data
+    if args.picture:
+        print(f"wrote {picture(photo, made)}")
     pdf = faulty_pdf()
     repaired = repair_bytes("in.pdf", pdf, profile)[0]
     rows = [
