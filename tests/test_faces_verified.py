@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from helpers import encode_jpeg
 from portrait import portrait
 from test_backdrop import room
+from test_photo_rules import two_people
 
 from docprep.documents.photo import load_photo
 from docprep.engine.checkfile import check_photo_bytes
@@ -45,14 +46,6 @@ def with_poster(ratio: float) -> Image.Image:
     return image
 
 
-def two_people() -> Image.Image:
-    half = portrait(240, 640, face_height=0.2)
-    group = Image.new("RGB", (480, 640), "white")
-    group.paste(half, (0, 0))
-    group.paste(half, (240, 0))
-    return group
-
-
 def faces_of(image: Image.Image, profile):
     return load_photo("photo.jpg", encode_jpeg(image, 92), profile.section("photo")).faces
 
@@ -83,7 +76,7 @@ def test_two_real_people_still_count_and_the_finding_shows_where(profile):
     [counted] = [f for f in findings if f.rule == "photo.face" and "faces were found" in f.message.en]
     assert counted.measured == 2 and counted.box is not None
     x, y, w, h = counted.box
-    assert 0 <= x and x + w <= 480 and 0 <= y and y + h <= 640
+    assert 0 <= x and x + w <= 414 and 0 <= y and y + h <= 579
     assert "(" in counted.message.zh and "×" in counted.message.en
 
 
