@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from backdrop_measures import gradient, measures, separated
 from helpers import encode_jpeg
-from portrait import portrait
+from portrait import portrait, portrait_alpha
 
 from docprep.fix.photo import fix_paths
 from docprep.model import Severity
@@ -140,3 +140,25 @@ def test_max_residual_comes_from_the_profile(tmp_path):
     assert not result.written
     [made] = fix_paths(source, tmp_path / "out.jpg", with_residual(tmp_path, 6.0))
     assert made.written
+
+
+def in_backdrop_coloured_clothes(colour) -> Image.Image:
+    """A 600×800 portrait on `colour` whose suit and helmet ring (everything of the person below the chin but the
+    black collar) are recoloured to `colour` itself: a jacket the separation cannot tell from the backdrop."""
+    import cv2
+    placement = {"face_height": 0.38, "face_cy": 0.42}
+    image = np.asarray(portrait(600, 800, background=colour, **placement)).copy()
+    person = portrait_alpha(600, 800, **placement) > 0.5
+    bright = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)[..., 2] > 70
+    image[person & bright & (np.arange(800)[:, None] > 580)] = colour
+    return Image.fromarray(image)
+
+
+def test_fix_refuses_clothes_of_the_backdrops_colour(tmp_path, profile):
+    """Made white, the shoulders would go with the backdrop: refused, with the share of the bottom edge measured."""
+    source = tmp_path / "blue-suit.jpg"
+    source.write_bytes(encode_jpeg(in_backdrop_coloured_clothes((70, 110, 200)), 92))
+    [result] = fix_paths(source, tmp_path / "out.jpg", profile)
+    assert not result.written
+    [reason] = [f for f in result.report.findings if "clothes are too close" in f.message.en]
+    assert reason.measured["bottom_share"] < profile.section("photo").fix.backdrop.min_bottom_share

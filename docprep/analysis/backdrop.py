@@ -42,6 +42,9 @@ SETTINGS = {
                             "or a shadow): its edge is feathered, not solved", min=0),
     "alpha_floor": Setting("range", "solved alpha below the first value is backdrop, above the second the person "
                            "(JPEG noise in the backdrop and on the person)", min=0, max=1),
+    "min_bottom_share": Setting("float", "share of the picture's bottom edge the person separated must cover (the "
+                                "shoulders): less, and clothes of the backdrop's colour went with it; not replaced",
+                                min=0, max=1),
     "max_hole_share": Setting("float", "backdrop-coloured areas enclosed by the person and smaller than this share "
                               "of the picture are taken as the person (no white patches in clothes)", min=0, max=1),
 }

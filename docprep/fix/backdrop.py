@@ -38,6 +38,7 @@ def whiten(crop: Image.Image, face: Box, cfg) -> Whitened:
                      "photo in front of a plain backdrop.",
                      {"residual": rounded(backdrop.residual, cfg.max_residual, 1)}, f"<= {cfg.max_residual}")
     person = person_mask(rgb, face, backdrop, cfg)
+    _require_shoulders(person, cfg)
     alpha = alpha_matte(rgb, person, face, backdrop, cfg)
     out = Image.fromarray(composite(rgb, alpha, backdrop, cfg.white))
     r, g, b = backdrop.median
@@ -48,3 +49,18 @@ def whiten(crop: Image.Image, face: Box, cfg) -> Whitened:
                     {"backdrop": [r, g, b], "residual": round(backdrop.residual, 1),
                      "person_share": round(float(alpha.mean()), 3)})
     return Whitened(out, change)
+
+
+def _require_shoulders(person, cfg) -> None:
+    """An ID photo's shoulders fill its bottom edge: where the person separated covers less of it, clothes of the
+    backdrop's colour went with the backdrop, and making it white would cut them away (Refusal)."""
+    share = float(person[-1].mean())
+    if share < cfg.min_bottom_share:
+        found, limit = versus(share, cfg.min_bottom_share, percent=True)
+        raise refuse("photo.background",
+                     f"衣服颜色与背景太接近：分离出的人物只占照片底边的 {found}（要求 ≥ {limit}），换成白色会把衣服一起去掉。"
+                     "请穿与背景颜色不同的衣服重拍，或在白色背景前重拍。",
+                     f"The clothes are too close to the backdrop's colour: the person separated covers only {found} of "
+                     f"the photo's bottom edge (at least {limit}); making the backdrop white would take the clothes "
+                     "with it. Retake in clothes that differ from the backdrop, or against white.",
+                     {"bottom_share": rounded(share, cfg.min_bottom_share)}, f">= {cfg.min_bottom_share}")
