@@ -104,3 +104,14 @@ def test_fix_refusing_for_the_face_still_reports_the_room_behind(tmp_path, profi
     [result] = fix_paths(source, tmp_path / "out.jpg", profile)
     assert not result.written
     assert [f.rule for f in result.report.findings] == ["photo.face", "photo.background"]
+
+
+def test_fix_refusing_two_people_shows_where_the_second_is(tmp_path, profile):
+    source = tmp_path / "two.jpg"
+    source.write_bytes(encode_jpeg(two_people(), 92))
+    [result] = fix_paths(source, tmp_path / "out.jpg", profile)
+    assert not result.written
+    [face] = [f for f in result.report.findings if f.rule == "photo.face"]
+    assert face.measured == 2 and face.box is not None
+    x, y, w, h = face.box
+    assert 0 <= x and x + w <= 414 and 0 <= y and y + h <= 579

@@ -24,7 +24,8 @@ from ..documents.sniff import extension, sniff
 from ..engine.checkfile import check_photo_bytes, classify
 from ..engine.walk import DOCUMENT_EXTENSIONS, Target, discover
 from ..errors import UsageError
-from ..model import Change, FileReport, FileType, Finding, LoadFailure, Severity
+from ..i18n import Text
+from ..model import Change, FileReport, FileType, Finding, LoadFailure, Problem, Severity
 from ..numbers import rounded, versus
 from ..paths import display_name, display_path, same_file
 from ..profiles import Profile
@@ -47,19 +48,19 @@ class FixedPhoto:
     changes: list[Change] = field(default_factory=list)  # beyond crop and encoding: a backdrop made white
 
 
-def _largest_face(rgb: np.ndarray, photo_cfg) -> Box:
-    """The one face to crop around, in rgb's pixel frame. Faces in phone photos can be small: they are searched
-    for down to [photo.fix] face_search_floor of the short side."""
-    faces = find_faces(rgb, float(photo_cfg.fix.face_search_floor), photo_cfg.face.verify)
+def _largest_face(rgb: np.ndarray, photo_cfg, scale: float) -> Box:
+    """The one face to crop around, in the input's pixel frame (rgb's times `scale`). Faces in phone photos can be
+    small: they are searched for down to [photo.fix] face_search_floor of the short side."""
+    faces = find_faces(rgb, float(photo_cfg.fix.face_search_floor), photo_cfg.face.verify).scaled(scale)
     if not faces.frontal:
         raise refuse("photo.face", "找不到正面人脸，无法确定裁剪位置。请使用正面免冠照片。",
                      "No frontal face was found, so there is nowhere to crop around. Use a frontal, bare-headed photo.",
                      0, 1)
-    if len(faces.frontal) > 1:
-        raise refuse("photo.face", f"找到 {len(faces.frontal)} 张人脸，无法确定裁剪哪一个。请使用单人照片。",
-                     f"{len(faces.frontal)} faces were found; cannot tell which one to crop. Use a photo of one "
-                     "person.",
-                     len(faces.frontal), 1)
+    if len(faces.frontal) > 1:  # the box shown: the second face, where the other person is
+        n = len(faces.frontal)
+        raise Refusal("photo.face", Problem(Text(f"找到 {n} 张人脸，无法确定裁剪哪一个。请使用单人照片。",
+                                                 f"{n} faces were found; cannot tell which one to crop. Use a photo "
+                                                 "of one person."), n, 1, box=faces.frontal[1].as_tuple()))
     return faces.frontal[0]
 
 
@@ -128,7 +129,7 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile, keep_background: b
     # decoded only as large as it needs.
     source, full_size = _decode_at(name, data, photo_cfg.max_pixels, cfg.detection_long_side)
     try:
-        face = _largest_face(np.asarray(source), photo_cfg).scaled(full_size[0] / source.width)
+        face = _largest_face(np.asarray(source), photo_cfg, full_size[0] / source.width)
     except Refusal as refusal:
         raise _Unfixable(refusal_report("", FileType.PHOTO, None, refusal.rule, refusal.problem).findings
                          + _background_findings(name, data, profile)) from None
