@@ -92,7 +92,7 @@ def test_the_sheet_is_found_within_a_few_pixels(name):
 
 @pytest.mark.parametrize("name", list(VIEWS))
 def test_a_desk_photo_becomes_an_a4_page_that_passes(name, profile):
-    page, photo, _, _ = scene(name)
+    photo = scene(name)[1]
     fixed = images_to_pdf([("IMG_2041.jpg", jpeg(photo))], profile)
     [facts] = fixed.pages
     assert facts.sheet_cut and facts.dpi_source == "sheet"
@@ -113,7 +113,7 @@ def test_the_seal_stays_red_and_the_paper_turns_white(profile):
     x0, y0, x1, y1 = (round(v * scale) for v in drawn)
     cleaned = np.asarray(clean_paper(Image.fromarray(before), 0.9))  # what fix does to it, before the JPEG
     hue_drawn, saturation_drawn = seal_colour(page[drawn[1]:drawn[3], drawn[0]:drawn[2]])
-    hue_before, saturation_before = seal_colour(before[y0:y1, x0:x1])
+    hue_before, _ = seal_colour(before[y0:y1, x0:x1])
     hue_cleaned, saturation_cleaned = seal_colour(cleaned[y0:y1, x0:x1])
     hue_after, saturation_after = seal_colour(after[y0:y1, x0:x1])
     # the lamp's warm light turned the seal towards orange; evened, it is the red it was printed in again

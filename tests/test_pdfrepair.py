@@ -60,7 +60,7 @@ def streams(data: bytes, number: int) -> tuple[bytes, list[bytes]]:
     """A page's content (decoded, concatenated) and its images' streams as stored."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         target = pdf.pages[number - 1]
-        images = [target.Resources.XObject[name].read_raw_bytes() for name in target.Resources.XObject.keys()]
+        images = [target.Resources.XObject[name].read_raw_bytes() for name in target.Resources.XObject]
         return target.Contents.read_bytes() if isinstance(target.Contents, pikepdf.Stream) else b"".join(
             c.read_bytes() for c in target.Contents), images
 

@@ -34,10 +34,11 @@ from ..engine.checkfile import check_pdf
 from ..errors import UsageError
 from ..i18n import Text
 from ..model import FileReport, FileType, LoadFailure, Problem, Severity
-from ..paths import display_name, display_path, read_head, same_file
+from ..paths import display_name, display_path, read_head
 from ..profiles import Profile
 from ..rules import pdf_marks
 from .refusal import refusal_report, unreadable
+from .scan import output_problem
 
 
 @dataclass(frozen=True)
@@ -148,13 +149,9 @@ def repair_bytes(name: str, data: bytes, profile: Profile) -> tuple[bytes, list[
 
 def _output_for(source: Path, output: Path | None) -> Path:
     out = output if output is not None else source.with_name(Path(display_name(source)).stem + "-fixed.pdf")
-    shown = display_path(out)
-    if same_file(source, out):
-        raise UsageError("would_overwrite", path=shown)
-    if out.is_dir():
-        raise UsageError("output_is_folder", path=shown)
-    if out.suffix.lower() != ".pdf":
-        raise UsageError("output_not_pdf", path=shown)
+    problem = output_problem(out, [source])
+    if problem is not None:
+        raise problem
     return out
 
 

@@ -177,7 +177,9 @@ def scan_sources(paths: list[Path], profile: Profile) -> list[Path]:
     return files
 
 
-def _output_problem(output: Path, files: list[Path]) -> UsageError | None:
+def output_problem(output: Path, files: list[Path]) -> UsageError | None:
+    """Why a PDF made of `files` (or repaired from one) cannot go to `output`: it is one of them, a folder, or not
+    .pdf; None when it can."""
     shown = display_path(output)
     if any(same_file(source, output) for source in files):
         return UsageError("would_overwrite", path=shown)
@@ -206,7 +208,7 @@ def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attach
         raise UsageError("no_sources")
     files = scan_sources([Path(s) for s in sources], profile)
     output = Path(output) if output is not None else _default_output(Path(sources[0]))
-    problem = _output_problem(output, files)
+    problem = output_problem(output, files)
     if problem is not None:
         raise problem
     if write:
