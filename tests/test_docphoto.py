@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import img2pdf
@@ -167,6 +168,15 @@ def scan_pdf() -> bytes:
 
 def photographed(data: bytes, profile):
     return [f for f in check_pdf_bytes("材料.pdf", data, profile, "original") if f.rule == "pdf.photographed-page"]
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-scans"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real scans live in ../shared/real-scans (absent here)")
+@pytest.mark.parametrize("name", ["linn.pdf", "skew.pdf", "cardinal.pdf", "c02-22.pdf", "epson.pdf"])
+def test_real_scans_are_not_taken_for_photos(name, profile):
+    assert photographed((REAL / name).read_bytes(), profile) == []
 
 
 def test_a_desk_photo_as_a_page_is_warned_about_and_a_scan_is_not(profile):

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -132,3 +133,19 @@ def test_the_command_line_repairs_and_leaves_the_input_alone(tmp_path, run_cli):
     assert again.returncode == 0 and json.loads(again.stdout)["files"][0]["path"].endswith("again.pdf")
     refused = run_cli("fix", source, "-o", source, "--kind", KIND)
     assert refused.returncode == 2  # the output would overwrite the input
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-scans"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the real scans live in ../shared/real-scans (absent here)")
+def test_real_turned_pages_are_turned_and_the_upright_one_is_left_alone(profile):
+    data = (REAL / "cardinal.pdf").read_bytes()  # one page turned 0°, 90°, 180° and 270°
+    fixed, repairs, pages = repair_bytes("cardinal.pdf", data, profile)
+    assert [(r.number, r.turned, r.straightened, r.dropped) for r in repairs] == [
+        (2, 270, 0.0, False), (3, 180, 0.0, False), (4, 90, 0.0, False)]
+    assert pages == 4 and streams(fixed, 1) == streams(data, 1)
+    assert errors(check_pdf_bytes("out.pdf", fixed, profile, KIND)) == []
+    # a real scan tilted 1.8° passes the check (its limit is 3°): nothing to repair, the file as it is
+    skewed = (REAL / "skew.pdf").read_bytes()
+    assert repair_bytes("skew.pdf", skewed, profile) == (skewed, [], 1)
