@@ -6,7 +6,7 @@ import io
 
 import cv2
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from portrait import portrait, portrait_alpha
 
@@ -45,6 +45,43 @@ def separated(backdrop, photo_cfg) -> dict:
     ideal = np.asarray(portrait(*SIZE, **PLACEMENT, background=(cfg.white,) * 3), dtype=np.float32)
     return {"rgb": rgb, "truth": truth, "alpha": alpha, "backdrop": fitted, "ideal": ideal,
             "out": composite(rgb, alpha, fitted, cfg.white), "white": cfg.white}
+
+
+HAIR = np.array((120, 95, 60), np.float32)
+
+
+def stray_hairs(truth: np.ndarray, count: int = 60, seed: int = 3) -> np.ndarray:
+    """Alpha (0-0.8) of `count` thin hairs 6-16 px long standing out of the head's outline (drawn at 4× size and
+    reduced, so each is a fraction of a pixel wide)."""
+    rng = np.random.default_rng(seed)
+    height, width = truth.shape
+    big = Image.new("L", (width * 4, height * 4), 0)
+    draw = ImageDraw.Draw(big)
+    outline = cv2.findContours((truth > 0.5).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0]
+    head = [p for p in max(outline, key=len)[:, 0] if p[1] < height * 0.35]
+    for _ in range(count):
+        x, y = head[rng.integers(len(head))]
+        angle, length = rng.uniform(-np.pi, 0), rng.uniform(6, 16)
+        draw.line([(x * 4, y * 4), ((x + length * np.cos(angle)) * 4, (y + length * np.sin(angle)) * 4)], fill=255,
+                  width=3)
+    return np.asarray(big.resize((width, height), Image.BOX), np.float32) / 255 * 0.8
+
+
+def hairs_kept(colour, photo_cfg) -> dict:
+    """A portrait on plain `colour` with stray hairs, separated as `fix` does: the hairs' mean alpha error and the
+    share of their pixels (alpha over 0.2, outside the head) given alpha under 0.1 (lost)."""
+    truth = portrait_alpha(*SIZE, **PLACEMENT)
+    strands = stray_hairs(truth)
+    picture = np.asarray(portrait(*SIZE, **PLACEMENT, background=colour), np.float32)
+    picture = picture * (1 - strands[..., None]) + HAIR * strands[..., None]
+    rgb = jpeg_round_trip(Image.fromarray(np.clip(picture + 0.5, 0, 255).astype(np.uint8)))
+    face = find_faces(rgb, photo_cfg.face.search_floor, photo_cfg.face.verify).frontal[0]
+    cfg = photo_cfg.fix.backdrop
+    fitted = fit_backdrop(rgb, face, cfg)
+    alpha = alpha_matte(rgb, person_mask(rgb, face, fitted, cfg), face, fitted, cfg)
+    hairs = (strands > 0.2) & (truth < 0.01)
+    return {"error": float(np.abs(alpha - np.maximum(truth, strands))[hairs].mean()),
+            "lost": float((alpha[hairs] < 0.1).mean())}
 
 
 def measures(case: dict) -> dict:

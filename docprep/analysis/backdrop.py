@@ -35,6 +35,8 @@ SETTINGS = {
     "iterations": Setting("int", "GrabCut iterations", min=1, max=20),
     "edge_band": Setting("float", "half-width of the band at the person's edge where the alpha matte is solved, "
                          "in face widths", min=0.005, max=0.5),
+    "hair_reach": Setting("float", "beyond the band, out to this many face widths from the person, pixels that solve "
+                          "as a mix of the person's colour and the backdrop are kept (stray hairs)", min=0, max=0.5),
     "min_separation": Setting("float", "RGB distance between the person's nearby colour and the backdrop under "
                               "which the matte is not solved from colour (the edge is only feathered)", min=0),
     "max_off_line": Setting("float", "RGB distance of a pixel at the edge from the line between the backdrop and the "
@@ -171,11 +173,15 @@ def alpha_matte(rgb: np.ndarray, person: np.ndarray, face: Box, backdrop: Backdr
     person's colour in the pixel, C = αF + (1 - α)B, with F the person's colour nearby (the mean of the inner
     person around) and B the fitted backdrop there. Where F is too near B to tell them apart the edge is feathered."""
     radius = max(1, int(round(face.w * cfg.edge_band)))
+    reach = max(radius, int(round(face.w * cfg.hair_reach)))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
     mask = person.astype(np.uint8)
     inner = cv2.erode(mask, kernel)
     band = (cv2.dilate(mask, kernel) > 0) & (inner == 0)
-    size = (6 * radius + 1,) * 2
+    # beyond the band, up to `reach`, only what solves as a mix of the two: stray hairs, not the backdrop's noise
+    beyond = (cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1,) * 2)) > 0) & ~band \
+        & (mask == 0)
+    size = (2 * (reach + radius) + 2 * radius + 1,) * 2
     weight = cv2.blur(inner.astype(np.float32), size)
     colour = rgb.astype(np.float32)
     near = cv2.blur(colour * inner[..., None], size) / np.maximum(weight, 1e-6)[..., None]
@@ -190,6 +196,7 @@ def alpha_matte(rgb: np.ndarray, person: np.ndarray, face: Box, backdrop: Backdr
     trusted = (weight > 1e-3) & (separation >= cfg.min_separation) & (off_line <= cfg.max_off_line)
     alpha = mask.astype(np.float32)
     alpha[band] = np.where(trusted, solved, feathered)[band]
+    alpha[beyond] = np.where(trusted, solved, 0)[beyond]
     return alpha
 
 
