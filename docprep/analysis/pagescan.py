@@ -46,7 +46,7 @@ import numpy as np
 
 from .geometry import Box, mm_to_px
 from .ocr import upside_down_votes
-from .sheet import Sheet, find_sheet
+from .sheet import GLANCE_SIDE, Sheet, find_sheet
 
 # Definitions of the measurement, not limits of a verdict (the profile's [pdf] holds those):
 SKEW_SPAN = 15.0  # degrees searched either side of level
@@ -423,7 +423,8 @@ def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.n
     touched, cut, boxes = _cut_edges(labels, stats, is_letter, dpi, settings.edge_mm)
     if stored_gray is not None:
         chroma = _chroma(rgb) if rgb is not None and not stored_gray else 0.0
-        fields.update(chroma=round(chroma, 1), stored_gray=stored_gray, sheet=find_sheet(gray if rgb is None else rgb))
+        fields.update(chroma=round(chroma, 1), stored_gray=stored_gray,
+                      sheet=find_sheet(gray if rgb is None else rgb, GLANCE_SIDE))
     return PageScan(dpi=round(dpi, 1), size_px=(gray.shape[1], gray.shape[0]),
                     paper=float(np.median(_sample(paper.ravel()))), ink_fraction=round(float(ink.mean()), 6),
                     ink_contrast=round(ink_contrast, 1), text_components=len(letters), cut_edges=touched,

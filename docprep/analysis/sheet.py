@@ -1,7 +1,8 @@
 """Finding the sheet of paper in a photo of a document: the largest four-sided bright region, and how much of the
 frame around it is something else (a desk, fingers, a room).
 
-`find_sheet` works on a copy whose long side is SEARCH_SIDE pixels, whatever the photo's size:
+`find_sheet` works on a copy whose long side is SEARCH_SIDE pixels (GLANCE_SIDE for the check), whatever the
+photo's size:
 - paper is bright and colourless, so each pixel's darkest channel (low on a brown desk, a red seal or skin, high on
   paper in any light) is split in two by Otsu's threshold; closing fills the text and seals, opening drops specks;
 - the largest bright region's outline is reduced to four corners (its convex hull, simplified until four remain);
@@ -40,7 +41,8 @@ SETTINGS = {
 }
 
 # Definitions of the measurement, not limits of a verdict:
-SEARCH_SIDE = 800  # long side, pixels, of the copy searched
+SEARCH_SIDE = 800  # long side, pixels, of the copy searched where the corners matter (fix cuts the sheet out)
+GLANCE_SIDE = 400  # ... and where only the shares matter (check's pdf.photographed-page)
 RING = 0.03  # the frame's outer ring: this share of its short side
 SIDE_BAND = 0.03  # outline points within this share of a side's length from it are fitted to it
 
@@ -142,10 +144,11 @@ def _fitted(outline: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return np.asarray(corners)
 
 
-def find_sheet(pixels: np.ndarray) -> Sheet | None:
-    """The largest four-sided bright region of a frame (RGB or grey), or None where there is none."""
+def find_sheet(pixels: np.ndarray, side: int = SEARCH_SIDE) -> Sheet | None:
+    """The largest four-sided bright region of a frame (RGB or grey), searched on a copy `side` pixels long, or
+    None where there is none."""
     h, w = pixels.shape[:2]
-    factor = min(1.0, SEARCH_SIDE / max(h, w))
+    factor = min(1.0, side / max(h, w))
     small = pixels if factor == 1.0 else cv2.resize(pixels, (max(1, round(w * factor)), max(1, round(h * factor))),
                                                      interpolation=cv2.INTER_AREA)
     paper = _paperness(small)

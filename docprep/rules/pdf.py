@@ -506,7 +506,7 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
     "pdf.photographed-page", W,
     title=T("页面是拍下的照片，纸张四周还有桌面或手指", "Page is a photo with the desk or fingers round the sheet"),
     explain=T("用手机拍的材料照片直接转成 PDF 时，纸张四周的桌面、手指或房间也一起进了页面：纸张歪斜变形、大小不是 A4、分辨率按整幅照片"
-              "估算，审核时会被退回。docprep 找出画面中最大的明亮四边形（纸张），纸张只占画面不到 {sheet.max_share:.0%}、画面外圈"
+              "估算，审核时会被退回。docprep 找出画面中最大的明亮四边形（纸张），纸张不超过画面的 {sheet.max_share:.0%}、画面外圈"
               "至少 {sheet.min_border:.0%} 不是纸、且纸张比四周亮 {sheet.min_contrast:g} 个灰度级以上时提示。扫描件四边都是纸，不提示。",
               "A phone photo of a document turned straight into a PDF brings the desk, fingers or room round the sheet "
               "onto the page: the sheet is skewed in perspective, the page is not A4 and its resolution is guessed "
