@@ -199,3 +199,17 @@ def test_the_warning_s_bounds_are_inclusive(key, measured, outside, tmp_path):
     past = load_profile(write_profile(tmp_path, "past.toml", f"[pdf.sheet]\n{key} = {value + outside}\n"))
     assert len(photographed(photo_pdf(), at)) == 1
     assert photographed(photo_pdf(), past) == []
+
+
+def test_the_fix_writes_the_page_and_says_the_sheet_was_cut_out(profile, tmp_path):
+    from docprep.fix.scan import fix_scans
+
+    source = tmp_path / "荣誉证书照片.jpg"
+    source.write_bytes(jpeg(scene("leaning")[1]))
+    low = load_profile(write_profile(tmp_path, "low.toml", "[pdf.resolution]\nerror_below_dpi = 50.0\n"
+                                                           "warn_below_dpi = 50.0\n"))  # a small test photo
+    result = fix_scans([source], tmp_path / "荣誉证书.pdf", low, "original")
+    assert result.written and [f.rule for f in result.report.findings] == []
+    [change] = result.report.changes
+    assert change.action == "pdf.sheet-cut" and change.measured["page"] == 1
+    assert "荣誉证书照片.jpg" in change.message.zh and "cut out" in change.message.en

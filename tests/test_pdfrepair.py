@@ -129,8 +129,13 @@ def test_the_command_line_repairs_and_leaves_the_input_alone(tmp_path, run_cli):
     out = tmp_path / "证书-fixed.pdf"
     assert out.exists() and hashlib.sha256(source.read_bytes()).hexdigest() == before
     assert "page 5: left out (blank)" in done.stdout and "page 3: turned 180°" in done.stdout
-    again = run_cli("fix", source, "-o", tmp_path / "again.pdf", "--kind", KIND, "--format", "json")
-    assert again.returncode == 0 and json.loads(again.stdout)["files"][0]["path"].endswith("again.pdf")
+    again = run_cli("fix", source, "-o", tmp_path / "again.pdf", "--kind", KIND, "--format", "json", "--lang", "en")
+    [made] = json.loads(again.stdout)["files"]
+    assert again.returncode == 0 and made["path"].endswith("again.pdf")
+    assert [(c["action"], c["measured"]["page"]) for c in made["changes"]] == [
+        ("pdf.page-turned", 2), ("pdf.page-turned", 3), ("pdf.page-straightened", 4), ("pdf.page-dropped", 5),
+        ("pdf.page-straightened", 6)]
+    assert made["changes"][3]["message"] == "Page 5 left out: it is blank"
     refused = run_cli("fix", source, "-o", source, "--kind", KIND)
     assert refused.returncode == 2  # the output would overwrite the input
 

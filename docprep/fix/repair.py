@@ -32,8 +32,8 @@ from ..documents.pdf import PdfDocument, load_pdf
 from ..documents.sniff import sniff
 from ..engine.checkfile import check_pdf
 from ..errors import UsageError
-from ..i18n import Text
-from ..model import FileReport, FileType, LoadFailure, Problem, Severity
+from ..i18n import Text, message
+from ..model import Change, FileReport, FileType, LoadFailure, Problem, Severity
 from ..paths import display_name, display_path, read_head
 from ..profiles import Profile
 from ..rules import pdf_marks
@@ -147,6 +147,24 @@ def repair_bytes(name: str, data: bytes, profile: Profile) -> tuple[bytes, list[
     return repaired_pdf(data, repairs, papers), repairs, kept
 
 
+def changes(repairs: list[PageRepair]) -> list[Change]:
+    """The repairs as the output report lists them (JSON "changes"; the actions are public ids, as rule ids are)."""
+    made = []
+    for r in repairs:
+        page = {"page": r.number}
+        if r.dropped:
+            made.append(Change("pdf.page-dropped", message("fix.change_dropped", n=r.number), page))
+        if r.turned:
+            made.append(Change("pdf.page-turned", message("fix.change_turned", n=r.number,
+                                                          turn=message(f"fix.turned_{r.turned}")),
+                               {**page, "degrees": r.turned}))
+        if r.straightened:
+            made.append(Change("pdf.page-straightened", message("fix.change_straightened", n=r.number,
+                                                                degrees=abs(r.straightened)),
+                               {**page, "degrees": round(r.straightened, 2)}))
+    return made
+
+
 def _output_for(source: Path, output: Path | None) -> Path:
     out = output if output is not None else source.with_name(Path(display_name(source)).stem + "-fixed.pdf")
     problem = output_problem(out, [source])
@@ -188,5 +206,6 @@ def repair_pdf(source: Path, output: Path | None, profile: Profile, attachment_k
         return RepairResult(shown, shown_out, False, report, **common)
     if write:
         write_atomic(out, fixed)
-    report = FileReport(shown_out, FileType.PDF, sha, checked.findings, attachment_kind=checked.attachment_kind)
+    report = FileReport(shown_out, FileType.PDF, sha, checked.findings, attachment_kind=checked.attachment_kind,
+                        changes=changes(repairs))
     return RepairResult(shown, shown_out, write, report, **common, data=None if write else fixed)

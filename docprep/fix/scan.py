@@ -39,8 +39,8 @@ from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, extension, sniff
 from ..engine.checkfile import check_pdf
 from ..engine.walk import Target, discover
 from ..errors import UsageError
-from ..i18n import Text
-from ..model import FileReport, FileType, Problem, Severity
+from ..i18n import Text, message
+from ..model import Change, FileReport, FileType, Problem, Severity
 from ..paths import display_name, display_path, same_file
 from ..profiles import Profile
 from ..rules import pdf_marks
@@ -243,6 +243,9 @@ def _verified(fixed: FixedScan, output: Path, shown: list[str], shown_out: str, 
                                                                  attachment_kind=checked.attachment_kind), **common)
     if write:
         write_atomic(output, fixed.data)
+    cut = [Change("pdf.sheet-cut", message("fix.change_sheet", n=n, source=page.source),
+                  {"page": n, "size_px": list(page.size_px), "dpi": page.dpi})
+           for n, page in enumerate(fixed.pages, start=1) if page.sheet_cut]
     report = FileReport(shown_out, FileType.PDF, hashlib.sha256(fixed.data).hexdigest(), checked.findings,
-                        attachment_kind=checked.attachment_kind)
+                        attachment_kind=checked.attachment_kind, changes=cut)
     return ScanFixResult(shown, shown_out, write, report, **common, data=None if write else fixed.data)
