@@ -44,8 +44,8 @@ def whiten(crop: Image.Image, face: Box, cfg) -> Whitened:
     r, g, b = backdrop.median
     colour = f"#{r:02X}{g:02X}{b:02X}"
     change = Change("photo.background-replaced",
-                    Text(f"背景（{colour}）已换成白色（灰度 {cfg.white}）。",
-                         f"The backdrop ({colour}) was replaced with white (grey level {cfg.white})."),
+                    Text(f"背景（{colour}）已换成白色（灰度 {cfg.white}）",
+                         f"backdrop {colour} replaced with white (grey level {cfg.white})"),
                     {"backdrop": [r, g, b], "residual": round(backdrop.residual, 1),
                      "person_share": round(float(alpha.mean()), 3)})
     return Whitened(out, change)

@@ -376,9 +376,9 @@ def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int, min_share:
     explain=T("证件照要求白色背景：在人物周围（头部两侧和上方）测量背景的亮度、色偏和均匀度。",
               "ID photos need a white background: brightness, colour tint and evenness are measured around the person "
               "(beside and above the head)."),
-    fix=T("在白墙或白布前、光线均匀处重拍；蓝底、红底照片不能通过调色变成白底。",
-          "Retake the photo in front of a white wall or sheet in even light; a blue or red background cannot be "
-          "recoloured into white."),
+    fix=T("在白墙或白布前、光线均匀处重拍；纯色的蓝底、红底、灰底可用 `docprep fix` 换成白底（房间、街道等杂乱背景不行）。",
+          "Retake the photo in front of a white wall or sheet in even light; a plain blue, red or grey backdrop can "
+          "be made white with `docprep fix` (a room, a street or another busy background cannot)."),
 )
 def background(photo: Photo, cfg) -> Iterator[Problem]:
     limits = cfg.background
@@ -397,9 +397,10 @@ def background(photo: Photo, cfg) -> Iterator[Problem]:
                 "spread": f"<= {limits.max_spread}"}
     if tint > limits.max_tint:
         t, mt = versus(tint, limits.max_tint, decimals=1)
-        yield _problem("背景有明显颜色（色偏 {t}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
+        yield _problem("背景有明显颜色（色偏 {t}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。纯色背景可用 `docprep fix` "
+                       "换成白色，否则请在白色背景前重拍。",
                        "The background is coloured (tint {t}, at most {mt} allowed; brightness {br:.0f}), not white. "
-                       "Retake the photo against a white background.",
+                       "Make a plain one white with `docprep fix`, or retake the photo against a white background.",
                        measured, expected, t=t, mt=mt, br=brightness)
     elif brightness < limits.min_brightness:
         br, mb = versus(brightness, limits.min_brightness)
