@@ -25,6 +25,7 @@ class View:
     light: float = 0.65
     fill: float = 0.72  # the sheet's height as a share of the frame's, roughly
     yaw: float = 0.0  # degrees the phone leans sideways
+    fingers: int = 0  # thumbs holding the sheet flat, over its left and right edges
 
 
 def _desk(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
@@ -78,6 +79,17 @@ def desk_photo(page: np.ndarray, view: View = View(), seed: int = 0, frame: tupl
     sheet = cv2.warpPerspective(page.astype(np.float32), matrix, frame, flags=cv2.INTER_LINEAR)
     cover = cv2.warpPerspective(np.ones((ph, pw), np.float32), matrix, frame, flags=cv2.INTER_LINEAR)
     photo = sheet * cover[..., None] + desk * (1 - cover[..., None])
+    for i in range(view.fingers):  # a thumb: a skin-coloured ellipse across an edge, pointing into the sheet
+        a, b = (corners[0], corners[3]) if i % 2 == 0 else (corners[1], corners[2])
+        t = 0.3 + 0.4 * (i // 2 + 1) / (view.fingers // 2 + 2)
+        centre = a + (b - a) * t
+        size = 0.045 * fh
+        mask = np.zeros((fh, fw), np.float32)
+        angle = float(np.degrees(np.arctan2(*(b - a)[::-1])))
+        cv2.ellipse(mask, (int(centre[0]), int(centre[1])), (int(size * 0.55), int(size)), angle, 0, 360, 1.0, -1)
+        mask = cv2.GaussianBlur(mask, (0, 0), 3)[..., None]
+        skin = np.array([224, 172, 146], np.float32) * (1 + 0.08 * rng.standard_normal())
+        photo = photo * (1 - mask) + skin * mask
     # light from one side: a smooth ramp from `light` to 1 across the frame, at a random direction
     a = rng.uniform(0, 2 * np.pi)
     yy, xx = np.mgrid[0:fh, 0:fw].astype(np.float32)

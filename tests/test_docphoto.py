@@ -1,6 +1,6 @@
 """Phone photos of documents (issue 12): the sheet found in a photo of a generated certificate lying on a desk
-(benchmarks/deskphoto.py: perspective, turns, dark and textured desks, uneven warm light), cut out to the shape of
-its paper format, evened and whitened with the red seal kept red (fix.sheet); and the check's warning for a page
+(benchmarks/deskphoto.py: perspective, turns, dark and textured desks, uneven warm light, thumbs over its edges),
+cut out to the shape of its paper format, evened and whitened with the red seal kept red (fix.sheet); and the check's warning for a page
 that is still a photo of a desk (pdf.photographed-page), with its bounds."""
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ VIEWS = {
     "turned-left": View(tilt=15, turn=-20, desk="linen"),
     "sideways": View(tilt=20, turn=90, desk="walnut", fill=0.6),
     "leaning-aside": View(tilt=30, yaw=15, turn=5, desk="slate", light=0.55),
+    "held-by-thumbs": View(tilt=25, turn=-6, desk="slate", fingers=4),
 }
 A4_PT = (595.3, 841.9)
 
@@ -102,7 +103,9 @@ def test_a_desk_photo_becomes_an_a4_page_that_passes(name, profile):
     assert shown.size == (pytest.approx(A4_PT[0], abs=1.5), pytest.approx(A4_PT[1], abs=1.5))
     assert shown.scan.turn == 0 and abs(shown.scan.skew) < 1.0 and shown.scan.sheet.coverage > 0.95
     findings = check_pdf_bytes("out.pdf", fixed.data, profile, "original")
-    assert [f.rule for f in findings if f.rule != "pdf.low-resolution"] == []
+    # thumbs over the sheet's edges are on the page made: fix cannot take them away, and the check says so
+    expected = ["pdf.cut-off"] if VIEWS[name].fingers else []
+    assert sorted({f.rule for f in findings} - {"pdf.low-resolution"}) == expected
 
 
 def test_the_seal_stays_red_and_the_paper_turns_white(profile):
