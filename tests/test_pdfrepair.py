@@ -79,6 +79,14 @@ def test_each_repairable_fault_is_repaired_and_the_result_checks_clean(profile):
     assert errors(check_pdf_bytes("out.pdf", fixed, profile, KIND)) == []
 
 
+def test_a_page_both_turned_and_tilted_is_turned_and_straightened(profile):
+    images = [degrade(degrade(page(150, 2), "skew", 4), "turn", 90),
+              degrade(degrade(page(150, 3), "skew", -4), "turn", 180)]
+    fixed, repairs, _ = repair_bytes("in.pdf", pdf_from_images(images), profile)
+    assert [(r.turned, round(r.straightened)) for r in repairs] == [(270, 4), (180, -4)]
+    assert errors(check_pdf_bytes("out.pdf", fixed, profile, KIND)) == []
+
+
 def test_untouched_pages_are_copied_as_they_are_and_text_layers_kept(profile):
     data = faulty()
     fixed, _, _ = repair_bytes("in.pdf", data, profile)
