@@ -146,6 +146,8 @@ def test_the_command_line_repairs_and_leaves_the_input_alone(tmp_path, run_cli):
     assert made["changes"][3]["message"] == "Page 5 left out: it is blank"
     refused = run_cli("fix", source, "-o", source, "--kind", KIND)
     assert refused.returncode == 2  # the output would overwrite the input
+    mixed = run_cli("fix", source, source, "-o", tmp_path / "mixed.pdf", "--lang", "en")  # a PDF among pages
+    assert mixed.returncode == 1 and "Repair it on its own" in mixed.stdout
 
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-scans"

@@ -93,6 +93,11 @@ def _not_an_image(name: str, data: bytes) -> ScanRefusal | None:
     if not data or kind in IMAGE_FORMATS:
         return None
     what = kind or "unknown"
+    if kind == "PDF":  # a PDF is repaired alone (fix.repair), not made into pages among images
+        return ScanRefusal("file.unsupported", Problem(Text(
+            f"“{name}”是 PDF，不能和图片合成一个 PDF。单独修复它：docprep fix {name} -o 输出.pdf",
+            f"'{name}' is a PDF: it cannot be made into pages with images. Repair it on its own: docprep fix {name} "
+            "-o OUT.pdf"), what, "an image"), source=name)
     return ScanRefusal("file.unsupported", Problem(Text(
         f"“{name}”不是图片（识别为：{what}）。只能把照片或扫描图像（JPG、PNG、TIFF、HEIC）合成 PDF。",
         f"'{name}' is not an image (it looks like: {what}). Only photos and scanner images (JPG, PNG, TIFF, HEIC) "
