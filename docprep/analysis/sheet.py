@@ -161,6 +161,8 @@ def find_sheet(pixels: np.ndarray, side: int = SEARCH_SIDE) -> Sheet | None:
     corners = _fitted(outline, quad)
     inside = np.zeros(paper.shape, np.uint8)
     cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+    if not inside.any():  # corners of a degenerate outline (a sliver of an image)
+        return None
     band = max(1, round(min(paper.shape) * RING))
     ring = np.ones(paper.shape, bool)
     ring[band:-band, band:-band] = False
