@@ -184,15 +184,18 @@ def _write_stdout(data: bytes) -> None:
               help="Scan mode without -o: writes FIRST-fixed.pdf beside the first SOURCE (an -o must end in .pdf).")
 @click.option("--kind", "attachment", metavar="KIND",
               help="Scan mode: the attachment kind of the PDF made (see `check --kind`).")
+@click.option("--keep-background", is_flag=True,
+              help="Photo mode: keep a coloured backdrop (refused when the profile wants white) instead of making "
+                   "a plain one white.")
 @_profile_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
+def fix(sources, output, scan, attachment, keep_background, profile_ref, fmt, lang):
     """Fix a photo, or make one PDF from scans. 修正照片，或把扫描图像合成一个 PDF。
 
     \b
     Photo mode (one SOURCE, -o not ending in .pdf): crop around the face, resize to the profile's size, sRGB
-    JPEG in its byte window.
+    JPEG in its byte window; a plain blue, red or grey backdrop is made white (--keep-background: not).
         docprep fix photo.jpg [-o OUT.jpg]
 
     \b
@@ -202,6 +205,12 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     is compressed to the profile's size limit where one is set.
         docprep fix page1.jpg page2.png -o 学历证书.pdf
 
+    \b
+    PDF mode (one SOURCE that is a PDF; default output NAME-fixed.pdf): pages `check` finds sideways or upside
+    down are turned, tilted ones straightened within the same page size, blank ones left out (listed); every
+    other page is copied as it is, text layer and all.
+        docprep fix 学历证书.pdf -o 学历证书-修正.pdf
+
     Either way the result is checked with the same rules as `docprep check` and written only if it passes
     (exit 0); otherwise nothing is written and the reasons are listed (exit 1). Inputs are never modified.
     """
@@ -209,7 +218,16 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
     profile = load_profile(profile_ref)
     to_stdout = output == "-"
     out_path = None if output in (None, "-") else Path(output)
-    if scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
+    from .fix.repair import is_pdf, repair_pdf
+
+    if len(sources) == 1 and is_pdf(sources[0]):
+        from .render.fix import repair_summary
+
+        result = repair_pdf(sources[0], out_path, profile, attachment, write=not to_stdout)
+        report = Report(profile.name, [result.report])
+        summaries = repair_summary(result, lang).splitlines()
+        done, data = result.written or result.data is not None, result.data
+    elif scan or (out_path is not None and out_path.suffix.lower() == ".pdf"):
         from .fix.scan import fix_scans
         from .render.fix import scan_summary
 
@@ -218,18 +236,8 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
         summaries = scan_summary(result, lang).splitlines()  # echoed a line at a time: terminal_safe escapes \n
         done, data = result.written or result.data is not None, result.data
     else:
-        from .fix.photo import fix_paths
-        from .render.fix import photo_summary
-
-        if len(sources) > 1:
-            raise UsageError("several_sources")
-        if attachment is not None:
-            raise UsageError("kind_needs_scan")
-        results = fix_paths(sources[0], out_path, profile, write=not to_stdout)
-        report = Report(profile.name, [r.report for r in results])
-        summaries = [photo_summary(r, lang) for r in results]
-        done = all(r.written or r.data is not None for r in results)
-        data = results[0].data if to_stdout and results else None
+        report, summaries, done, data = _fix_photo(sources, out_path, profile, attachment, to_stdout,
+                                                   keep_background, lang)
     if data is not None:
         _write_stdout(data)
     if fmt == "json":
@@ -239,6 +247,23 @@ def fix(sources, output, scan, attachment, profile_ref, fmt, lang):
             click.echo(terminal_safe(line), err=to_stdout)
         _echo_report(report, "text", lang, False, attachment_kind_names(profile), err=to_stdout)
     return ExitCode.OK if done and not report.has_errors else ExitCode.FINDINGS
+
+
+def _fix_photo(sources, out_path, profile, attachment, to_stdout: bool, keep_background: bool, lang: str):
+    """Photo mode of `fix`: the report, the summary lines, whether every photo was made, and the JPEG for
+    standard output."""
+    from .fix.photo import fix_paths
+    from .render.fix import photo_summary
+
+    if len(sources) > 1:
+        raise UsageError("several_sources")
+    if attachment is not None:
+        raise UsageError("kind_needs_scan")
+    results = fix_paths(sources[0], out_path, profile, write=not to_stdout, keep_background=keep_background)
+    report = Report(profile.name, [r.report for r in results])
+    done = all(r.written or r.data is not None for r in results)
+    return (report, [photo_summary(r, lang) for r in results], done,
+            results[0].data if to_stdout and results else None)
 
 
 @cli.command()

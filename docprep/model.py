@@ -85,6 +85,19 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What `docprep fix` did to a file beyond cropping, resizing and encoding (a backdrop made white), reported
+    with the output it was done to; `action` is a stable id (public, as rule ids are)."""
+
+    action: str
+    message: Text
+    measured: object = None
+
+    def to_dict(self, lang: str) -> dict:
+        return {"action": self.action, "message": self.message(lang), "measured": self.measured}
+
+
+@dataclass(frozen=True)
 class Thumbnail:
     """A small JPEG for the HTML report (render.thumbnails): the decoded image itself, or a PDF page with what the
     checks found drawn on it. Not in the JSON report."""
@@ -107,6 +120,7 @@ class FileReport:
     own_output: bool = False  # a picture or report docprep wrote, met in a folder: passed over, not checked
     first_page_text: str | None = None  # a PDF's first page's text layer (not reported: what classification reads)
     thumbnails: list[Thumbnail] = field(default_factory=list)  # not reported: pictures for --format html
+    changes: list[Change] = field(default_factory=list)  # what `fix` did to its output (JSON "changes" when any)
 
     @property
     def status(self) -> Status:

@@ -155,11 +155,12 @@ def test_fix_refuses_a_photo_too_small(tmp_path, profile, write_jpeg):
     assert "enlargement" in found.message.en and "放大" in found.message.zh
 
 
-def test_fix_refuses_a_blue_background(tmp_path, profile, write_jpeg):
+def test_fix_keeping_the_background_refuses_a_blue_one(tmp_path, profile, write_jpeg):
+    """--keep-background: a blue backdrop is refused as check refuses it (tests/test_backdrop.py: made white)."""
     source = tmp_path / "blue.jpg"
     write_jpeg(source, portrait(600, 800, background=(70, 110, 200)))
     out = tmp_path / "out.jpg"
-    [result] = fix_paths(source, out, profile)
+    [result] = fix_paths(source, out, profile, keep_background=True)
     assert not result.written and not out.exists()
     assert [f.rule for f in result.report.findings] == ["photo.background"]
 
@@ -172,15 +173,16 @@ def test_fix_refuses_a_photo_without_a_face(tmp_path, profile, write_jpeg):
     assert [f.rule for f in result.report.findings] == ["photo.face"]
 
 
-@pytest.mark.parametrize("name, make, rule", [
-    ("too-small.jpg", lambda: encode_jpeg(portrait(150, 200), 92), "photo.dimensions"),
-    ("blue.jpg", lambda: encode_jpeg(portrait(600, 800, background=(70, 110, 200)), 92), "photo.background"),
+@pytest.mark.parametrize("name, make, rule, options", [
+    ("too-small.jpg", lambda: encode_jpeg(portrait(150, 200), 92), "photo.dimensions", ()),
+    ("blue.jpg", lambda: encode_jpeg(portrait(600, 800, background=(70, 110, 200)), 92), "photo.background",
+     ("--keep-background",)),
 ])
-def test_fix_cli_refusal_exits_1_and_writes_nothing(name, make, rule, tmp_path, run_cli):
+def test_fix_cli_refusal_exits_1_and_writes_nothing(name, make, rule, options, tmp_path, run_cli):
     source = tmp_path / name
     source.write_bytes(make())
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = run_cli("fix", "--lang", "en", source)
+    result = run_cli("fix", "--lang", "en", *options, source)
     assert result.returncode == 1, result.stdout + result.stderr
     assert rule in result.stdout and "Not written" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == before

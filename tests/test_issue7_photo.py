@@ -114,9 +114,14 @@ def test_background_passes_white_under_warm_and_cool_light(colour, profile):
                                                                 encode_jpeg(portrait(background=colour), 92), profile))
 
 
-def test_fix_refuses_a_light_blue_backdrop(tmp_path, profile):
-    assert refused_rules(tmp_path, encode_jpeg(portrait(600, 800, background=(225, 235, 250)), 92),
-                         profile) == ["photo.background"]
+def test_fix_refuses_a_light_blue_backdrop_it_is_told_to_keep(tmp_path, profile):
+    """Issue 12 makes a plain backdrop white (tests/test_backdrop.py); with keep_background it is refused."""
+    source = tmp_path / "source.jpg"
+    source.write_bytes(encode_jpeg(portrait(600, 800, background=(225, 235, 250)), 92))
+    [kept] = fix_paths(source, tmp_path / "kept.jpg", profile, keep_background=True)
+    assert not kept.written and errors(kept.report.findings) == ["photo.background"]
+    [made] = fix_paths(source, tmp_path / "white.jpg", profile)
+    assert made.written and [c.action for c in made.report.changes] == ["photo.background-replaced"]
 
 
 # ---- 9: one face limit for check and fix; a passing photo goes through fix unchanged ----

@@ -116,8 +116,21 @@ def test_a_skewed_phone_photo_comes_out_straight(profile):
     picture = phone_photo(page(200, seed=4), 4.0)
     fixed = images_to_pdf([("photo.jpg", jpeg(picture, dpi=None))], profile)  # phones state no scan resolution
     [facts] = fixed.pages
-    assert facts.deskewed == pytest.approx(4.0, abs=0.3) and facts.encoding == "jpeg"
-    # no resolution stated: the photo is taken to show an A4 sheet along its long side
+    # the desk round the sheet is cut away (fix.sheet; tests/test_docphoto.py): the tilt goes with it
+    assert facts.sheet_cut and facts.deskewed == 0.0 and facts.encoding == "jpeg"
+    # no resolution stated: the sheet's shape is A4's, which sizes the page (before issue 12: the whole frame)
+    assert facts.dpi_source == "sheet" and facts.dpi == pytest.approx(200, rel=0.02)
+    [shown] = measured(fixed.data, profile)
+    assert abs(shown.scan.skew) < 1.0 and shown.scan.turn == 0
+    assert shown.size == (pytest.approx(595.3, abs=1.5), pytest.approx(841.9, abs=1.5))
+    assert errors(check_pdf_bytes("out.pdf", fixed.data, profile)) == []
+
+
+def test_a_skewed_scan_comes_out_straight_within_its_page(profile):
+    picture = degrade(page(200, seed=4), "skew", 4.0)  # paper to the edges: no sheet to cut out
+    fixed = images_to_pdf([("scan.jpg", jpeg(picture, dpi=None))], profile)
+    [facts] = fixed.pages
+    assert facts.deskewed == pytest.approx(4.0, abs=0.3) and facts.encoding == "jpeg" and not facts.sheet_cut
     assert facts.dpi_source == "paper" and facts.dpi == pytest.approx(picture.height / A4_LONG_IN, abs=0.01)
     [shown] = measured(fixed.data, profile)
     assert abs(shown.scan.skew) < 1.0 and shown.scan.turn == 0

@@ -1,5 +1,9 @@
 """Faces and eyes in a photo, with OpenCV's Haar cascades (they ship inside opencv-python-headless: nothing is
-downloaded). The photo rules judge the face's size, place and pose from what this finds; `fix` crops round it."""
+downloaded). The photo rules judge the face's size, place and pose from what this finds; `fix` crops round it.
+
+Every face beyond the largest is a candidate until verified ([photo.face.verify]): one on the clothes below the chin
+(a flowered dress), one much smaller than the main face (a poster or a picture behind), one with too little skin or
+without two eyes is a detector mistake and is kept apart (`Faces.rejected`), not counted as a second person."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +12,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from ..profiles.schema import Setting
 from .geometry import Box
 
 # The cascades' own window sizes: nothing smaller is found, and finer pixels than that only cost time.
@@ -21,6 +26,20 @@ EYE_SEARCH_WIDTH = 112
 # down to half its size.
 FIRST_BAND_FRACTION = 0.4
 
+VERIFY_SETTINGS = {
+    "clothing_below": Setting("float", "a candidate whose centre lies lower than the main face's top plus this many "
+                              "face heights...", min=0, max=10),
+    "clothing_half_width": Setting("float", "...and within this many face widths of its centre line is a pattern on "
+                                   "the clothes, not a person", min=0, max=10),
+    "min_size_ratio": Setting("float", "a candidate narrower than this share of the main face is a poster or a "
+                              "picture behind, not a second person", min=0, max=1),
+    "skin_cr": Setting("range", "skin tone: the YCrCb red-difference range", min=0, max=255),
+    "skin_cb": Setting("range", "skin tone: the YCrCb blue-difference range", min=0, max=255),
+    "min_skin_share": Setting("float", "share of a candidate's central area in the skin-tone ranges at least",
+                              min=0, max=1),
+    "need_eyes": Setting("bool", "a candidate counts only where two eyes are found in it"),
+}
+
 
 @dataclass(frozen=True)
 class Faces:
@@ -29,6 +48,12 @@ class Faces:
     frontal: tuple[Box, ...]
     profile_only: bool
     eyes: tuple[Box, ...]  # in the largest frontal face, when two eyes were found
+    rejected: tuple[Box, ...] = ()  # candidates that failed verification (clothes, posters, detector noise)
+
+    def scaled(self, factor: float) -> "Faces":
+        def boxes(found: tuple[Box, ...]) -> tuple[Box, ...]:
+            return tuple(b.scaled(factor) for b in found)
+        return Faces(boxes(self.frontal), self.profile_only, boxes(self.eyes), boxes(self.rejected))
 
 
 @lru_cache(maxsize=None)
@@ -60,11 +85,12 @@ def _frontal_faces(small: np.ndarray, min_side: int) -> list[Box]:
         upper, lower = lower, max(needed, lower // 2)
 
 
-def find_faces(rgb: np.ndarray, min_face_fraction: float) -> Faces:
+def find_faces(rgb: np.ndarray, min_face_fraction: float, verify) -> Faces:
     """Frontal faces at least `min_face_fraction` of the short side (boxes in rgb's pixel frame), largest first;
-    smaller ones under half the largest are dropped as detector noise. Eyes of the largest face, for the
-    frontal-pose measure. The fraction comes from the caller's profile ([photo.face] min_face_fraction for
-    `check`; `fix` searches phone pictures lower)."""
+    smaller ones under half the largest are dropped as detector noise, and the others beyond the largest counted
+    only when `verify` ([photo.face.verify]) accepts them. Eyes of the largest face, for the frontal-pose measure.
+    The fraction comes from the caller's profile ([photo.face] search_floor for `check`; `fix` searches phone
+    pictures lower)."""
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     # Searched on a copy just large enough that the smallest face sought fills the detector's window.
     factor = min(1.0, FACE_WINDOW / (min(gray.shape) * min_face_fraction))
@@ -78,7 +104,36 @@ def find_faces(rgb: np.ndarray, min_face_fraction: float) -> Faces:
             cv2.flip(small, 1), scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
         return Faces((), len(profile) + len(flipped) > 0, ())
     boxes = [b.scaled(1 / factor) for b in boxes]
-    return Faces(tuple(boxes), False, _find_eyes(gray, boxes[0]))
+    main = boxes[0]
+    kept = [main] + [b for b in boxes[1:] if _is_person(rgb, gray, main, b, verify)]
+    rejected = tuple(b for b in boxes[1:] if b not in kept)
+    return Faces(tuple(kept), False, _find_eyes(gray, main), rejected)
+
+
+def _is_person(rgb: np.ndarray, gray: np.ndarray, main: Box, candidate: Box, verify) -> bool:
+    """Whether a face candidate beside the main face is a second person: not on the clothes below the main face's
+    chin, not much smaller than it, skin-coloured, with two eyes (as `verify` sets each)."""
+    below = candidate.cy > main.y + main.h * verify.clothing_below
+    if below and abs(candidate.cx - main.cx) < main.w * verify.clothing_half_width:
+        return False
+    if candidate.w < main.w * verify.min_size_ratio:
+        return False
+    if skin_share(rgb, candidate, verify) < verify.min_skin_share:
+        return False
+    return not verify.need_eyes or len(_find_eyes(gray, candidate)) == 2
+
+
+def skin_share(rgb: np.ndarray, box: Box, verify) -> float:
+    """Share of the box's central half (cheeks, nose, forehead) in the profile's skin-tone ranges (YCrCb)."""
+    x0, y0 = int(box.x + box.w / 4), int(box.y + box.h / 4)
+    centre = rgb[max(0, y0):max(0, y0 + int(box.h / 2)), max(0, x0):max(0, x0 + int(box.w / 2))]
+    if centre.size == 0:
+        return 0.0
+    ycrcb = cv2.cvtColor(np.ascontiguousarray(centre), cv2.COLOR_RGB2YCrCb)
+    cr, cb = ycrcb[..., 1], ycrcb[..., 2]
+    inside = ((cr >= verify.skin_cr[0]) & (cr <= verify.skin_cr[1]) & (cb >= verify.skin_cb[0])
+              & (cb <= verify.skin_cb[1]))
+    return float(inside.mean())
 
 
 def _find_eyes(gray: np.ndarray, face: Box) -> tuple[Box, ...]:

@@ -32,6 +32,8 @@ How each figure is measured (all at the analysis resolution, ~100 dpi by default
   right behind it: the line runs into the edge) or an outline (any shape the edge crosses twice: a seal, a table).
   A page number or a stamp that merely touches the edge is neither. An edge dark along most of its length (a
   scanner border or shadow) is not judged, and shapes stretched along an edge are not content.
+- sheet: on a scan's image, the largest four-sided bright region and what surrounds it (analysis.sheet): a photo
+  of a sheet lying on a desk shows the desk round it, a scan shows paper to its edges.
 - colour: whether the image is stored without colour (grey or one-bit), and otherwise the spread between its colour
   channels (a grey scan saved as RGB has none), measured where colour pixels are given (pages whose colour is
   judged: copies); the check decides what counts as grayscale.
@@ -45,6 +47,7 @@ import numpy as np
 
 from .geometry import Box, mm_to_px
 from .ocr import upside_down_votes
+from .sheet import GLANCE_SIDE, Sheet, find_sheet
 
 # Definitions of the measurement, not limits of a verdict (the profile's [pdf] holds those):
 SKEW_SPAN = 15.0  # degrees searched either side of level
@@ -110,6 +113,7 @@ class PageScan:
     stored_gray: bool | None = None  # the scan image has no colour channels; None: not a scan (no verdict)
     chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels);
     # None where no colour pixels were given (a kind that needs no marks: nothing judges its colour)
+    sheet: Sheet | None = None  # the sheet in a scan's image (None: not a scan, or no sheet found)
 
 
 def is_blank(scan: PageScan, cfg) -> bool:
@@ -424,7 +428,8 @@ def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.n
     touched, cut, boxes = _cut_edges(labels, stats, is_letter, dpi, settings.edge_mm)
     if stored_gray is not None:
         chroma = 0.0 if stored_gray else _chroma(rgb) if rgb is not None else None
-        fields.update(chroma=None if chroma is None else round(chroma, 1), stored_gray=stored_gray)
+        fields.update(chroma=None if chroma is None else round(chroma, 1), stored_gray=stored_gray,
+                      sheet=find_sheet(gray if rgb is None else rgb, GLANCE_SIDE))
     ink_fraction = cv2.countNonZero(ink.view(np.uint8)) / ink.size  # ink.mean(), twenty times faster
     return PageScan(dpi=round(dpi, 1), size_px=(gray.shape[1], gray.shape[0]),
                     paper=float(np.median(_sample(paper.ravel()))), ink_fraction=round(ink_fraction, 6),

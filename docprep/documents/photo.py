@@ -52,7 +52,5 @@ def load_photo(name: str, data: bytes, settings) -> Photo:
         pixels = cv2.resize(pixels, (max(1, round(width * factor)), max(1, round(height * factor))),
                             interpolation=cv2.INTER_AREA)
     scale = pixels.shape[1] / size[0]
-    faces = find_faces(pixels, settings.face.search_floor)
-    return Photo(name, data, fmt, size, stored_size, orientation, mode, icc, pixels, scale,
-                 Faces(tuple(b.scaled(1 / scale) for b in faces.frontal), faces.profile_only,
-                       tuple(b.scaled(1 / scale) for b in faces.eyes)))
+    faces = find_faces(pixels, settings.face.search_floor, settings.face.verify)
+    return Photo(name, data, fmt, size, stored_size, orientation, mode, icc, pixels, scale, faces.scaled(1 / scale))

@@ -4,7 +4,9 @@
 The page size comes from the image's resolution, so `check` sees the true dpi. An image that states none, or a
 resolution that would make a page longer than [pdf.fix] max_page_mm (phones write 72 dpi on 4000-pixel photos), is
 taken to show a sheet of [pdf.fix] paper_mm along its long side, and its resolution follows from its pixels.
-Pixels are never enlarged."""
+A photo of a sheet with a desk or fingers round it (analysis.sheet, by the profile's [pdf.sheet]) becomes the sheet
+alone, its perspective corrected to the paper format it matches and its light evened (fix.sheet); the format sizes
+it. Pixels are never enlarged."""
 from __future__ import annotations
 
 import math
@@ -17,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..analysis.pagescan import ScanSettings, measure_page
+from ..analysis.sheet import SEARCH_SIDE, find_sheet
 from ..documents.images import (
     DECODE_ERRORS,
     damaged,
@@ -29,6 +32,7 @@ from ..documents.images import (
 from ..model import LoadFailure
 from .jpeg import without_metadata
 from .refusal import ScanRefusal
+from .sheet import clean_paper, sheet_page, straighten
 
 # EXIF orientations that are pure clockwise quarter turns: they can go into the page's rotation with the JPEG
 # embedded as it is. The mirrored ones (2, 4, 5, 7) are applied to the pixels.
@@ -55,6 +59,7 @@ class DpiSource(str, Enum):
 
     IMAGE = "image"  # stated by the image
     PAPER = "paper"  # none believable: from [pdf.fix] paper_mm and the image's pixels
+    SHEET = "sheet"  # a photographed sheet: from the paper format its shape matches ([pdf.sheet] formats_mm)
 
 
 @dataclass
@@ -77,6 +82,9 @@ class Page:
     original: bytes | None = None  # the JPEG to embed as it is (metadata left out)
     original_quarters: int = 0  # clockwise quarter turns of the embedded original on the page
     original_size: tuple[int, int] = (0, 0)  # its stored pixels
+    sheet: np.ndarray | None = field(default=None, repr=False)  # a photographed sheet's corners in the shown image
+    photo_size: tuple[int, int] = (0, 0)  # the shown image's pixels, where the page is a sheet cut out of it
+    white_point: float = 1.0  # [pdf.sheet] white_point, for a photographed sheet
 
     def render(self, scale: float) -> Image.Image:
         """The upright, straightened page at `scale` of its size."""
@@ -119,6 +127,20 @@ def _resolution(image: Image.Image, shown: tuple[int, int], quarter_exif: bool, 
     return shown, max(shown) / (float(fix.paper_mm) / 25.4), DpiSource.PAPER
 
 
+def _find_sheet(page: Page, cfg) -> None:
+    """A photographed sheet with a surround becomes the page: its corners, pixels and resolution (fix.sheet)."""
+    shown = page.size
+    small = page_pixels(page, min(1.0, 1.25 * SEARCH_SIDE / max(shown)), page.colour)
+    sheet = find_sheet(np.asarray(small))
+    if sheet is None or not sheet.surrounded(cfg.sheet):
+        return
+    corners, size, dpi, matched = sheet_page(sheet, shown, cfg)
+    # a resolution the image states is the camera's, not the paper's (the distance to the sheet decides that)
+    page.sheet, page.photo_size, page.size, page.dpi = corners, shown, size, dpi
+    page.dpi_source = DpiSource.SHEET if matched else DpiSource.PAPER
+    page.white_point = float(cfg.sheet.white_point)
+
+
 def _measure(page: Page, cfg, settings: ScanSettings) -> None:
     """Turn and tilt as `check` measures them on the upright page at the analysis resolution; the paper colour."""
     analysis_dpi = min(float(cfg.analysis_dpi), page.dpi)
@@ -146,9 +168,11 @@ def prepare_page(name: str, data: bytes, image: Image.Image, frame: int, cfg, se
               else PageColour.RGB)
     page = Page(name, frame + 1, dpi, dpi_source, exif, 0, 0.0, colour, size, data=data,
                 max_pixels=int(cfg.max_image_pixels))
+    if colour is not PageColour.BITONAL:
+        _find_sheet(page, cfg)
     _measure(page, cfg, settings)
-    page.dpi = round(dpi, 2)  # the page is sized by this resolution
-    if (image.format == "JPEG" and not page.deskewed and size == shown and exif in EXIF_QUARTERS
+    page.dpi = round(page.dpi, 2)  # the page is sized by this resolution
+    if (image.format == "JPEG" and not page.deskewed and page.sheet is None and size == shown and exif in EXIF_QUARTERS
             and image.mode in ("L", "RGB")):
         _embed_as_it_is(page, data, image, stored)
     return page
@@ -167,11 +191,23 @@ def _embed_as_it_is(page: Page, data: bytes, image: Image.Image, stored: tuple[i
 
 def page_pixels(page: Page, scale: float, colour: PageColour) -> Image.Image:
     """The frame decoded, EXIF orientation applied, in `colour`, at the page's size × `scale` (square pixels;
-    rounded up, so a scaled page never measures under the resolution it was scaled to). Raises
-    ScanRefusal (photo.unreadable) for data that does not decode."""
-    size = page.size
-    target = size if scale == 1.0 else (max(1, math.ceil(size[0] * scale - 1e-9)),
-                                        max(1, math.ceil(size[1] * scale - 1e-9)))
+    rounded up, so a scaled page never measures under the resolution it was scaled to); a photographed sheet cut
+    out of it and cleaned. Raises ScanRefusal (photo.unreadable) for data that does not decode."""
+    if page.sheet is None:
+        return _decoded(page, page.size, scale, colour)
+    photo = _decoded(page, page.photo_size, scale, colour)
+    target = _scaled(page.size, scale)
+    corners = page.sheet * [photo.width / page.photo_size[0], photo.height / page.photo_size[1]]
+    return clean_paper(straighten(photo, corners, target), page.white_point)
+
+
+def _scaled(size: tuple[int, int], scale: float) -> tuple[int, int]:
+    return size if scale == 1.0 else (max(1, math.ceil(size[0] * scale - 1e-9)),
+                                      max(1, math.ceil(size[1] * scale - 1e-9)))
+
+
+def _decoded(page: Page, size: tuple[int, int], scale: float, colour: PageColour) -> Image.Image:
+    target = _scaled(size, scale)
     with refusing_undecodable(page.source):
         image = open_image(page.source, page.data, page.max_pixels)
         seek_frame(image, page.frame - 1, page.max_pixels)

@@ -24,10 +24,12 @@ from ..documents.sniff import extension, sniff
 from ..engine.checkfile import check_photo_bytes, classify
 from ..engine.walk import DOCUMENT_EXTENSIONS, Target, discover
 from ..errors import UsageError
-from ..model import FileReport, FileType, Finding, LoadFailure, Severity
+from ..i18n import Text
+from ..model import Change, FileReport, FileType, Finding, LoadFailure, Problem, Severity
 from ..numbers import rounded, versus
 from ..paths import display_name, display_path, same_file
 from ..profiles import Profile
+from .backdrop import whiten
 from .jpeg import without_metadata
 from .refusal import Refusal, refusal_report, refuse, unreadable
 
@@ -43,21 +45,22 @@ class FixedPhoto:
     quality: int | None  # None where the input was kept
     findings: list[Finding] = field(default_factory=list)  # warnings left on the output
     kept: bool = False  # the input's own coded image: a JPEG that already passed every rule
+    changes: list[Change] = field(default_factory=list)  # beyond crop and encoding: a backdrop made white
 
 
-def _largest_face(rgb: np.ndarray, cfg) -> Box:
-    """The one face to crop around, in rgb's pixel frame. Faces in phone photos can be small: they are searched
-    for down to [photo.fix] face_search_floor of the short side."""
-    faces = find_faces(rgb, float(cfg.face_search_floor))
+def _largest_face(rgb: np.ndarray, photo_cfg, scale: float) -> Box:
+    """The one face to crop around, in the input's pixel frame (rgb's times `scale`). Faces in phone photos can be
+    small: they are searched for down to [photo.fix] face_search_floor of the short side."""
+    faces = find_faces(rgb, float(photo_cfg.fix.face_search_floor), photo_cfg.face.verify).scaled(scale)
     if not faces.frontal:
         raise refuse("photo.face", "找不到正面人脸，无法确定裁剪位置。请使用正面免冠照片。",
                      "No frontal face was found, so there is nowhere to crop around. Use a frontal, bare-headed photo.",
                      0, 1)
-    if len(faces.frontal) > 1:
-        raise refuse("photo.face", f"找到 {len(faces.frontal)} 张人脸，无法确定裁剪哪一个。请使用单人照片。",
-                     f"{len(faces.frontal)} faces were found; cannot tell which one to crop. Use a photo of one "
-                     "person.",
-                     len(faces.frontal), 1)
+    if len(faces.frontal) > 1:  # the box shown: the second face, where the other person is
+        n = len(faces.frontal)
+        raise Refusal("photo.face", Problem(Text(f"找到 {n} 张人脸，无法确定裁剪哪一个。请使用单人照片。",
+                                                 f"{n} faces were found; cannot tell which one to crop. Use a photo "
+                                                 "of one person."), n, 1, box=faces.frontal[1].as_tuple()))
     return faces.frontal[0]
 
 
@@ -112,10 +115,11 @@ def _fit_bytes(image: Image.Image, cfg, lo: int, hi: int) -> tuple[bytes, int] |
     return None
 
 
-def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
+def fix_photo_bytes(name: str, data: bytes, profile: Profile, keep_background: bool = False) -> FixedPhoto:
     """Turn any readable photo into one that passes the profile, or raise Refusal saying why it cannot. A JPEG that
     already passes is returned as it is: re-encoding it could only lose detail, and cropping it could move it
-    nearer a limit."""
+    nearer a limit. A plain backdrop that photo.background refuses is made white ([photo.fix.backdrop]) unless
+    `keep_background`."""
     kept = _kept_if_passing(name, data, profile)
     if kept is not None:
         return kept
@@ -124,9 +128,12 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
     # The face is found on a reduced copy ([photo.fix] detection_long_side); the crop then comes from pixels
     # decoded only as large as it needs.
     source, full_size = _decode_at(name, data, photo_cfg.max_pixels, cfg.detection_long_side)
-    face = _largest_face(np.asarray(source), cfg).scaled(full_size[0] / source.width)
+    try:
+        face = _largest_face(np.asarray(source), photo_cfg, full_size[0] / source.width)
+    except Refusal as refusal:
+        raise _Unfixable(refusal_report("", FileType.PHOTO, None, refusal.rule, refusal.problem).findings
+                         + _background_findings(name, data, profile)) from None
     face_limit = photo_cfg.face.height_ratio[1]  # check's own limit: what passes check, fix may make
-    size = photo_cfg.file_size
     tried = []
     for out_w, out_h in sorted((tuple(s) for s in cfg.sizes), key=lambda s: s[0] * s[1], reverse=True):
         left, top, width, height = _crop_box(face, full_size, out_w / out_h, cfg, face_limit)
@@ -139,17 +146,50 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile) -> FixedPhoto:
         region = (left * scale, top * scale, min(source.width, (left + width) * scale),
                   min(source.height, (top + height) * scale))
         crop = source.resize((out_w, out_h), Image.LANCZOS, box=region)
-        fitted = _fit_bytes(crop, cfg, size.min_bytes, size.max_bytes)
-        if fitted is None:
+        in_crop = Box((face.x * scale - region[0]) * out_w / (region[2] - region[0]),
+                      (face.y * scale - region[1]) * out_h / (region[3] - region[1]),
+                      face.w * scale * out_w / (region[2] - region[0]), face.h * scale * out_h / (region[3] - region[1]))
+        fixed = _made(name, crop, in_crop, profile, keep_background)
+        if fixed is None:
             tried.append((width, height))
             continue
-        out, quality = fitted
-        findings = check_photo_bytes(_jpeg_name(name), out, profile)
+        return fixed
+    raise _nothing_fits(tried[-1], cfg, photo_cfg.file_size)
+
+
+def _made(name: str, crop: Image.Image, face: Box, profile: Profile, keep_background: bool) -> FixedPhoto | None:
+    """The crop encoded into the byte window and checked; where only photo.background (and what a backdrop
+    changes) fails and `keep_background` is off, made white and checked again. None: no quality fits the window."""
+    photo_cfg = profile.section("photo")
+    size = photo_cfg.file_size
+    fitted = _fit_bytes(crop, photo_cfg.fix, size.min_bytes, size.max_bytes)
+    if fitted is None:
+        return None
+    findings = check_photo_bytes(_jpeg_name(name), fitted[0], profile)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    changes = []
+    if not keep_background and any(f.rule == "photo.background" for f in errors):
+        try:
+            whitened = whiten(crop, face, photo_cfg.fix.backdrop)
+        except Refusal as refusal:  # what check measured, then why the backdrop cannot be made white
+            raise _Unfixable(errors + refusal_report("", FileType.PHOTO, None, refusal.rule,
+                                                     refusal.problem).findings) from None
+        fitted = _fit_bytes(whitened.image, photo_cfg.fix, size.min_bytes, size.max_bytes)
+        if fitted is None:
+            return None
+        findings = check_photo_bytes(_jpeg_name(name), fitted[0], profile)
         errors = [f for f in findings if f.severity is Severity.ERROR]
-        if errors:
-            raise _Unfixable(errors)
-        return FixedPhoto(out, (out_w, out_h), quality, findings)
-    raise _nothing_fits(tried[-1], cfg, size)
+        changes = [whitened.change]
+    if errors:
+        raise _Unfixable(errors)
+    return FixedPhoto(fitted[0], crop.size, fitted[1], findings, changes=changes)
+
+
+def _background_findings(name: str, data: bytes, profile: Profile) -> list[Finding]:
+    """photo.background's verdict on the input as `check` gives it (from the border strips when not one face is
+    found), reported beside a face refusal so that a room behind the person is not passed over in silence."""
+    return [f for f in check_photo_bytes(_jpeg_name(name), data, profile)
+            if f.rule == "photo.background" and f.severity is Severity.ERROR]
 
 
 def _nothing_fits(last_crop: tuple[int, int], cfg, size) -> Refusal:
@@ -250,7 +290,7 @@ def _read(path: Path, skip: tuple[FileType, ...] = ()) -> _Read:
         return _Read(classify(path.name, b""), error=exc.strerror or type(exc).__name__)
 
 
-def _attempt(source: Path, read: _Read, profile: Profile) -> FixedPhoto | FixResult:
+def _attempt(source: Path, read: _Read, profile: Profile, keep_background: bool) -> FixedPhoto | FixResult:
     """The fixed photo, or the result that refuses it (nothing to write)."""
     shown = display_path(source)
     if read.data is None:
@@ -258,7 +298,7 @@ def _attempt(source: Path, read: _Read, profile: Profile) -> FixedPhoto | FixRes
         return FixResult(shown, None, report, False)
     sha = hashlib.sha256(read.data).hexdigest()
     try:
-        return fix_photo_bytes(display_name(source), read.data, profile)
+        return fix_photo_bytes(display_name(source), read.data, profile, keep_background)
     except Refusal as refusal:
         return FixResult(shown, None, refusal_report(shown, FileType.PHOTO, sha, refusal.rule, refusal.problem),
                          False)
@@ -274,14 +314,15 @@ def _deliver(source: Path, outcome: FixedPhoto | FixResult, output: Path | None)
     if output is not None:
         write_atomic(output, outcome.data)
     out_shown = display_path(output) if output is not None else None
-    report = FileReport(out_shown or "-", FileType.PHOTO, hashlib.sha256(outcome.data).hexdigest(), outcome.findings)
+    report = FileReport(out_shown or "-", FileType.PHOTO, hashlib.sha256(outcome.data).hexdigest(), outcome.findings,
+                        changes=outcome.changes)
     return FixResult(display_path(source), out_shown, report, output is not None, outcome.size, outcome.quality,
                      len(outcome.data), None if output is not None else outcome.data)
 
 
-def fix_file(source: Path, output: Path | None, profile: Profile) -> FixResult:
+def fix_file(source: Path, output: Path | None, profile: Profile, keep_background: bool = False) -> FixResult:
     """Fix one photo into `output` (written atomically), or with `output` None into FixResult.data."""
-    return _deliver(source, _attempt(source, _read(source), profile), output)
+    return _deliver(source, _attempt(source, _read(source), profile, keep_background), output)
 
 
 def _would_overwrite(out: Path) -> UsageError:
@@ -317,7 +358,7 @@ def _output_names(sources: list[Path], root: Path) -> list[Path]:
     return names
 
 
-def _fix_folder(source: Path, output: Path | None, profile: Profile) -> list[FixResult]:
+def _fix_folder(source: Path, output: Path | None, profile: Profile, keep_background: bool) -> list[FixResult]:
     """Every photo of a folder, each read once and fixed, then written under names made distinct across them
     all (so the fixed photos wait in memory, each within the profile's byte window, until the last is fixed)."""
     if output is not None and (output.is_file() or extension(output.name) in DOCUMENT_EXTENSIONS):
@@ -329,7 +370,7 @@ def _fix_folder(source: Path, output: Path | None, profile: Profile) -> list[Fix
         if isinstance(target, Target):
             read = _read(target.path, skip=(FileType.PDF, FileType.OTHER))
             if read.kind is FileType.PHOTO:
-                attempts.append((target.path, _attempt(target.path, read, profile)))
+                attempts.append((target.path, _attempt(target.path, read, profile, keep_background)))
     photos = [path for path, _ in attempts]
     outputs = [out_dir / name for name in _output_names(photos, source)]
     for src, out in zip(photos, outputs):
@@ -338,11 +379,13 @@ def _fix_folder(source: Path, output: Path | None, profile: Profile) -> list[Fix
     return [_deliver(src, outcome, out) for (src, outcome), out in zip(attempts, outputs)]
 
 
-def fix_paths(source: Path, output: Path | None, profile: Profile, write: bool = True) -> list[FixResult]:
+def fix_paths(source: Path, output: Path | None, profile: Profile, write: bool = True,
+              keep_background: bool = False) -> list[FixResult]:
     """Fix one photo (output: a file, default NAME-fixed.jpg) or every photo in a folder (output: a folder,
     default FOLDER-fixed, same relative names; photos already in the output folder are not fixed again). Inputs
     are never overwritten; an output that cannot be written is refused before any work (OutputError). With
-    `write` False (one photo only) nothing is written and the JPEG comes back in FixResult.data."""
+    `write` False (one photo only) nothing is written and the JPEG comes back in FixResult.data. With
+    `keep_background` a coloured backdrop is refused (photo.background) rather than made white."""
     shown = display_path(source)
     if not os.path.lexists(source):
         raise UsageError("missing_path", path=shown)
@@ -350,16 +393,16 @@ def fix_paths(source: Path, output: Path | None, profile: Profile, write: bool =
     if not write and folder:
         raise UsageError("folder_to_stdout", path=shown)
     if folder:
-        return _fix_folder(source, output, profile)
+        return _fix_folder(source, output, profile, keep_background)
     read = _read(source, skip=(FileType.PDF,))
     if read.kind is FileType.PDF:
         raise _not_a_photo(source)
     if not write:
-        return [_deliver(source, _attempt(source, read, profile), None)]
+        return [_deliver(source, _attempt(source, read, profile, keep_background), None)]
     out = output or source.with_name(Path(display_name(source)).stem + "-fixed.jpg")
     if out.is_dir():
         out = out / (Path(display_name(source)).stem + ".jpg")
     ensure_writable(out)
     if same_file(source, out):
         raise _would_overwrite(out)
-    return [_deliver(source, _attempt(source, read, profile), out)]
+    return [_deliver(source, _attempt(source, read, profile, keep_background), out)]

@@ -6,6 +6,9 @@ Per page (every frame of a multi-page TIFF is a page; fix.pages):
   at the profile's analysis resolution): it is turned upright (90/180/270) and straightened when it is tilted by
   at least [pdf.fix] deskew_degrees, within the page, which keeps its size (an A4 scan stays A4). The corners a
   straightening uncovers are filled with the colour of the page's own border (white on a white scan), not black.
+- A photo of a sheet with the desk or fingers round it (the profile's [pdf.sheet]) becomes the sheet alone: its
+  perspective corrected to the paper format its shape matches, which sizes the page, its light evened and its
+  paper whitened, the red seal kept red (fix.sheet).
 - The page size comes from the image's resolution, or from [pdf.fix] paper_mm where it states none believable: a
   4000-pixel photo is ~340 dpi, a 1280-pixel picture forwarded through a chat app ~110 dpi (refused: too low),
   which a fixed default would have called 200. Pixels are never enlarged.
@@ -36,8 +39,8 @@ from ..documents.sniff import IMAGE_EXTENSIONS, IMAGE_FORMATS, extension, sniff
 from ..engine.checkfile import check_pdf
 from ..engine.walk import Target, discover
 from ..errors import UsageError
-from ..i18n import Text
-from ..model import FileReport, FileType, Problem, Severity
+from ..i18n import Text, message
+from ..model import Change, FileReport, FileType, Problem, Severity
 from ..paths import display_name, display_path, same_file
 from ..profiles import Profile
 from ..rules import pdf_marks
@@ -65,6 +68,7 @@ class PageFacts:
     encoding: PageEncoding
     quality: int | None  # JPEG quality of a re-encoded page
     image_bytes: int
+    sheet_cut: bool = False  # a photographed sheet cut out of the photo (fix.sheet)
 
 
 @dataclass
@@ -79,7 +83,8 @@ class FixedScan:
 
 def _facts(page: Page, image: EncodedPage) -> PageFacts:
     return PageFacts(page.source, page.frame, image.shown, round(image.dpi, 2), page.dpi_source, page.exif,
-                     page.turned, round(page.deskewed, 2), image.encoding, image.quality, len(image.data))
+                     page.turned, round(page.deskewed, 2), image.encoding, image.quality, len(image.data),
+                     page.sheet is not None)
 
 
 def _not_an_image(name: str, data: bytes) -> ScanRefusal | None:
@@ -88,6 +93,11 @@ def _not_an_image(name: str, data: bytes) -> ScanRefusal | None:
     if not data or kind in IMAGE_FORMATS:
         return None
     what = kind or "unknown"
+    if kind == "PDF":  # a PDF is repaired alone (fix.repair), not made into pages among images
+        return ScanRefusal("file.unsupported", Problem(Text(
+            f"“{name}”是 PDF，不能和图片合成一个 PDF。单独修复它：docprep fix {name} -o 输出.pdf",
+            f"'{name}' is a PDF: it cannot be made into pages with images. Repair it on its own: docprep fix {name} "
+            "-o OUT.pdf"), what, "an image"), source=name)
     return ScanRefusal("file.unsupported", Problem(Text(
         f"“{name}”不是图片（识别为：{what}）。只能把照片或扫描图像（JPG、PNG、TIFF、HEIC）合成 PDF。",
         f"'{name}' is not an image (it looks like: {what}). Only photos and scanner images (JPG, PNG, TIFF, HEIC) "
@@ -172,7 +182,9 @@ def scan_sources(paths: list[Path], profile: Profile) -> list[Path]:
     return files
 
 
-def _output_problem(output: Path, files: list[Path]) -> UsageError | None:
+def output_problem(output: Path, files: list[Path]) -> UsageError | None:
+    """Why a PDF made of `files` (or repaired from one) cannot go to `output`: it is one of them, a folder, or not
+    .pdf; None when it can."""
     shown = display_path(output)
     if any(same_file(source, output) for source in files):
         return UsageError("would_overwrite", path=shown)
@@ -201,7 +213,7 @@ def fix_scans(sources: list[Path], output: Path | None, profile: Profile, attach
         raise UsageError("no_sources")
     files = scan_sources([Path(s) for s in sources], profile)
     output = Path(output) if output is not None else _default_output(Path(sources[0]))
-    problem = _output_problem(output, files)
+    problem = output_problem(output, files)
     if problem is not None:
         raise problem
     if write:
@@ -236,6 +248,9 @@ def _verified(fixed: FixedScan, output: Path, shown: list[str], shown_out: str, 
                                                                  attachment_kind=checked.attachment_kind), **common)
     if write:
         write_atomic(output, fixed.data)
+    cut = [Change("pdf.sheet-cut", message("fix.change_sheet", n=n, source=page.source),
+                  {"page": n, "size_px": list(page.size_px), "dpi": page.dpi})
+           for n, page in enumerate(fixed.pages, start=1) if page.sheet_cut]
     report = FileReport(shown_out, FileType.PDF, hashlib.sha256(fixed.data).hexdigest(), checked.findings,
-                        attachment_kind=checked.attachment_kind)
+                        attachment_kind=checked.attachment_kind, changes=cut)
     return ScanFixResult(shown, shown_out, write, report, **common, data=None if write else fixed.data)

@@ -74,6 +74,7 @@ def to_json(report: Report, lang: str, ascii_only: bool = False) -> str:
                 "status": f.status,
                 "findings": [finding.to_dict(lang) for finding in f.findings],
                 "annotations": f.annotations,
+                **({"changes": [change.to_dict(lang) for change in f.changes]} if f.changes else {}),
             }
             for f in report.files
         ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..analysis import marks
+from ..analysis import marks, sheet
 from ..analysis.pagescan import is_blank, is_grey
 from ..documents.pdf import PdfDocument
 from ..documents.pdfpages import PdfPage
@@ -91,6 +91,7 @@ SETTINGS = {
     },
     "kinds": kinds.SETTINGS,  # which attachments are copies needing the verification marks (docprep.kinds)
     "marks": marks.SETTINGS,  # what counts as a seal, the words and their date (docprep.marks)
+    "sheet": sheet.SETTINGS,  # a photographed sheet with a surround (analysis.sheet): the check, and fix's crop
     "fix": {  # `docprep fix` for scans (docprep.fix.scan): images -> one PDF
         "max_page_mm": Setting("float", "longest page side a stated resolution may give; a longer one is disbelieved "
                                   "(phones write 72 dpi on 4000-pixel photos)", min=100, max=5000),
@@ -499,3 +500,38 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
                              limit=limit)
     yield Problem(message + copy_note(doc), {"grey_pages": numbers, "colour_spread": round(spread, 1)},
                   f"colour spread > {limit:g}", page=numbers[0])
+
+
+@FAMILY.rule(
+    "pdf.photographed-page", W,
+    title=T("页面是拍下的照片，纸张四周还有桌面或手指", "Page is a photo with the desk or fingers round the sheet"),
+    explain=T("用手机拍的材料照片直接转成 PDF 时，纸张四周的桌面、手指或房间也一起进了页面：纸张歪斜变形、大小不是 A4、分辨率按整幅照片"
+              "估算，审核时会被退回。docprep 找出画面中最大的明亮四边形（纸张），纸张不超过画面的 {sheet.max_share:.0%}、画面外圈"
+              "至少 {sheet.min_border:.0%} 不是纸、且纸张比四周亮 {sheet.min_contrast:g} 个灰度级以上时提示。扫描件四边都是纸，不提示。",
+              "A phone photo of a document turned straight into a PDF brings the desk, fingers or room round the sheet "
+              "onto the page: the sheet is skewed in perspective, the page is not A4 and its resolution is guessed "
+              "from the whole photo, and reviewers return it. docprep finds the largest bright four-sided region "
+              "(the sheet); it warns when the sheet fills at most {sheet.max_share:.0%} of the picture, at least "
+              "{sheet.min_border:.0%} of the picture's outer ring is not paper, and the paper is at least "
+              "{sheet.min_contrast:g} grey levels brighter than what surrounds it. A scan shows paper to its edges "
+              "and is not flagged."),
+    fix=T("用 docprep fix 照片.jpg -o 材料.pdf 从原照片重新生成（自动找出纸张、校正透视、按纸张规格定尺寸、提亮纸面），或用扫描仪扫描。",
+          "Make the PDF again from the original photo with docprep fix PHOTO.jpg -o DOCUMENT.pdf (it finds the "
+          "sheet, corrects the perspective, sizes the page by its paper format and whitens the paper), or scan "
+          "it on a scanner."),
+)
+def photographed_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    for page in _measured(doc):
+        sheet = page.scan.sheet
+        if sheet is None or not sheet.surrounded(cfg.sheet):
+            continue
+        xs, ys = [x for x, _ in sheet.corners], [y for _, y in sheet.corners]
+        box = page.to_points((int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys))))
+        yield _problem("第 {n} 页是拍下的照片：纸张只占画面的 {c:.0%}，画面外圈 {b:.0%} 是桌面、手指等背景（比纸张暗 {d:.0f} 个灰度级）。"
+                       "请用 docprep fix 照片.jpg -o 材料.pdf 从原照片重新生成，或用扫描仪扫描。",
+                       "Page {n} is a photo: the sheet fills only {c:.0%} of it, and {b:.0%} of its outer ring is "
+                       "desk, fingers or other background ({d:.0f} grey levels darker than the paper). Make it again "
+                       "from the original photo with docprep fix PHOTO.jpg -o DOCUMENT.pdf, or scan it.",
+                       {"sheet_share": sheet.coverage, "border_outside": sheet.border_outside,
+                        "contrast": sheet.contrast}, {"sheet_share": f"> {cfg.sheet.max_share}"}, page, box,
+                       n=page.number, c=sheet.coverage, b=sheet.border_outside, d=sheet.contrast)

@@ -9,7 +9,9 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from ..analysis.backdrop import SETTINGS as BACKDROP_SETTINGS
 from ..analysis.docimage import SETTINGS as DOCUMENT_SETTINGS
+from ..analysis.face import VERIFY_SETTINGS
 from ..analysis.geometry import Box
 from ..documents.photo import Photo
 from ..documents.sniff import extension
@@ -85,6 +87,7 @@ SETTINGS = {
         "max_eye_offset": Setting("float", "offset of the eyes' midpoint from the face centre, / face width (turned "
                                   "head)", min=0),
         "max_roll_degrees": Setting("float", "tilt of the eye line in degrees", min=0),
+        "verify": VERIFY_SETTINGS,  # which face candidates beside the largest are second persons (analysis.face)
     },
     "sharpness": {
         "min_score": Setting("float", "contrast-normalised Laplacian energy of the face at 128 px", min=0),
@@ -108,6 +111,7 @@ SETTINGS = {
         "detection_long_side": Setting("int", "long side in pixels of the reduced copy `fix` finds the face on: its "
                                        "short side must give the smallest face sought the detector's 24 px",
                                        min=100, max=10000),
+        "backdrop": BACKDROP_SETTINGS,  # a plain backdrop of another colour made white (analysis.backdrop)
     },
 }
 
@@ -329,10 +333,11 @@ def colourfulness(rgb: np.ndarray, top_share: float) -> float:
 
 def background_mask(photo: Photo, area) -> tuple[np.ndarray, str]:
     """Pixels (analysis scale) that show the background: beside and above the head, where a person is not.
-    Without a face, the top band and the upper side bands. `area`: the profile's [photo.background.mask]."""
+    Without one face (none, or several), the top band and the upper side bands. `area`: the profile's
+    [photo.background.mask]."""
     h, w = photo.pixels.shape[:2]
     mask = np.zeros((h, w), np.uint8)
-    if photo.faces.frontal:
+    if len(photo.faces.frontal) == 1:
         face = photo.faces.frontal[0].scaled(photo.scale)
         # down to the chin only: shoulders and collars vary too much to be sampled as background
         mask[:int(min(h, face.y + face.h * area.chin_depth))] = 1
@@ -371,9 +376,9 @@ def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int, min_share:
     explain=T("证件照要求白色背景：在人物周围（头部两侧和上方）测量背景的亮度、色偏和均匀度。",
               "ID photos need a white background: brightness, colour tint and evenness are measured around the person "
               "(beside and above the head)."),
-    fix=T("在白墙或白布前、光线均匀处重拍；蓝底、红底照片不能通过调色变成白底。",
-          "Retake the photo in front of a white wall or sheet in even light; a blue or red background cannot be "
-          "recoloured into white."),
+    fix=T("在白墙或白布前、光线均匀处重拍；纯色的蓝底、红底、灰底可用 `docprep fix` 换成白底（房间、街道等杂乱背景不行）。",
+          "Retake the photo in front of a white wall or sheet in even light; a plain blue, red or grey backdrop can "
+          "be made white with `docprep fix` (a room, a street or another busy background cannot)."),
 )
 def background(photo: Photo, cfg) -> Iterator[Problem]:
     limits = cfg.background
@@ -392,9 +397,10 @@ def background(photo: Photo, cfg) -> Iterator[Problem]:
                 "spread": f"<= {limits.max_spread}"}
     if tint > limits.max_tint:
         t, mt = versus(tint, limits.max_tint, decimals=1)
-        yield _problem("背景有明显颜色（色偏 {t}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。请在白色背景前重拍。",
+        yield _problem("背景有明显颜色（色偏 {t}，要求 ≤ {mt}；亮度 {br:.0f}），不是白色。纯色背景可用 `docprep fix` "
+                       "换成白色，否则请在白色背景前重拍。",
                        "The background is coloured (tint {t}, at most {mt} allowed; brightness {br:.0f}), not white. "
-                       "Retake the photo against a white background.",
+                       "Make a plain one white with `docprep fix`, or retake the photo against a white background.",
                        measured, expected, t=t, mt=mt, br=brightness)
     elif brightness < limits.min_brightness:
         br, mb = versus(brightness, limits.min_brightness)
@@ -431,9 +437,11 @@ def face(photo: Photo, cfg) -> Iterator[Problem]:
 
 def _not_one_face(photo: Photo) -> Iterator[Problem]:
     faces = photo.faces.frontal
-    if len(faces) > 1:
-        yield _problem("检测到 {n} 张人脸，证件照只能有一人。", "{n} faces were found; an ID photo shows one person.",
-                       len(faces), 1, n=len(faces))
+    if len(faces) > 1:  # the box shown is the largest face after the main one: where the second person is
+        where = "; ".join(f"({b.x:.0f}, {b.y:.0f}, {b.w:.0f}×{b.h:.0f})" for b in faces)
+        yield _problem("检测到 {n} 张人脸（位置 x, y, 宽×高 像素：{where}），证件照只能有一人。",
+                       "{n} faces were found (x, y, width×height in pixels: {where}); an ID photo shows one person.",
+                       len(faces), 1, faces[1], n=len(faces), where=where)
     elif photo.faces.profile_only:
         yield _problem("只检测到侧脸，没有正面人脸。请正对镜头重拍。",
                        "Only a face in profile was found, no frontal face. Retake the photo facing the camera.",

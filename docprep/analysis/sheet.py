@@ -1,0 +1,173 @@
+"""Finding the sheet of paper in a photo of a document: the largest four-sided bright region, and how much of the
+frame around it is something else (a desk, fingers, a room).
+
+`find_sheet` works on a copy whose long side is SEARCH_SIDE pixels (GLANCE_SIDE for the check), whatever the
+photo's size:
+- paper is bright and colourless, so each pixel's darkest channel (low on a brown desk, a red seal or skin, high on
+  paper in any light) is split in two by Otsu's threshold; closing fills the text and seals, opening drops specks;
+- the largest bright region's outline is reduced to four corners (its convex hull, simplified until four remain);
+- each side is then fitted as a straight line through the outline points near it (edges, robust to a finger over
+  the edge or a torn corner), and the corners are where neighbouring lines meet.
+
+It measures and does not judge: the share of the frame the sheet covers, the share of the frame's outer ring that
+lies outside it, and how much brighter the paper is than what surrounds it. The profile's [pdf.sheet] says when
+that makes a photographed page (rules.pdf: pdf.photographed-page) and when `fix` crops to the sheet (fix.sheet).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..profiles.schema import Setting
+
+SETTINGS = {
+    "max_share": Setting("float", "a sheet covering at most this share of the frame leaves a surround (desk, fingers) "
+                                  "round it: the page is a photograph of the sheet", min=0.1, max=1),
+    "min_share": Setting("float", "a bright four-sided region smaller than this share of the frame is no sheet", min=0.01,
+                         max=1),
+    "min_border": Setting("float", "share of the frame's outer ring that must lie outside the sheet (a scan's margins "
+                                   "are paper; a photo's are the desk)", min=0, max=1),
+    "min_contrast": Setting("float", "grey levels (darkest channel) the paper must be brighter than its surround",
+                            min=1, max=255),
+    "formats_mm": Setting("size-list", "paper formats a photographed sheet may be, [short, long] in mm, in order of "
+                                       "preference (A4, A5 and B5 share one shape: the first listed is taken)"),
+    "aspect_tolerance": Setting("float", "a sheet whose long/short ratio is within this share of a format's is that "
+                                         "format; otherwise its own shape is kept and it is sized by [pdf.fix] paper_mm",
+                                min=0, max=0.5),
+    "white_point": Setting("float", "share of the evened paper level that becomes pure white when a photographed "
+                                    "sheet is cleaned (lower: whiter paper, fainter light strokes)", min=0.5, max=1),
+}
+
+# Definitions of the measurement, not limits of a verdict:
+SEARCH_SIDE = 800  # long side, pixels, of the copy searched where the corners matter (fix cuts the sheet out)
+GLANCE_SIDE = 400  # ... and where only the shares matter (check's pdf.photographed-page)
+RING = 0.03  # the frame's outer ring: this share of its short side
+SIDE_BAND = 0.03  # outline points within this share of a side's length from it are fitted to it
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet found in a frame. Corners are (x, y) in the frame's pixels as measured: top-left, top-right,
+    bottom-right, bottom-left."""
+
+    corners: tuple[tuple[float, float], ...]
+    frame: tuple[int, int]  # width, height measured
+    coverage: float  # share of the frame inside the sheet
+    border_outside: float  # share of the frame's outer ring outside the sheet
+    contrast: float  # paper minus surround, grey levels of the darkest channel
+
+    def scaled(self, factor_x: float, factor_y: float) -> np.ndarray:
+        """The corners (4×2) in a frame of another size."""
+        return np.asarray(self.corners, np.float64) * [factor_x, factor_y]
+
+    def sides(self) -> tuple[float, float]:
+        """Mean lengths of the top/bottom and the left/right sides, frame pixels."""
+        c = np.asarray(self.corners)
+        across = (np.hypot(*(c[1] - c[0])) + np.hypot(*(c[2] - c[3]))) / 2
+        down = (np.hypot(*(c[3] - c[0])) + np.hypot(*(c[2] - c[1]))) / 2
+        return float(across), float(down)
+
+    def surrounded(self, cfg) -> bool:
+        """A sheet with a surround by the profile's [pdf.sheet]: a photograph of the sheet, not a scan of it."""
+        return (cfg.min_share <= self.coverage <= cfg.max_share and self.border_outside >= cfg.min_border
+                and self.contrast >= cfg.min_contrast)
+
+
+def _paperness(pixels: np.ndarray) -> np.ndarray:
+    """The darkest channel, smoothed: high on paper whatever the light, low on colour and on dark things."""
+    darkest = pixels if pixels.ndim == 2 else pixels.min(axis=2)
+    return cv2.GaussianBlur(darkest, (5, 5), 0)
+
+
+def _largest_bright(paper: np.ndarray) -> np.ndarray | None:
+    """The outline (N×2) of the largest bright region after filling text and seals."""
+    _, mask = cv2.threshold(paper, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    k = max(3, round(max(paper.shape) * 0.02) | 1)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    return max(contours, key=cv2.contourArea).reshape(-1, 2)
+
+
+def _four_corners(outline: np.ndarray) -> np.ndarray | None:
+    """Four corners of the outline's convex hull, simplified until four remain, in order TL, TR, BR, BL."""
+    hull = cv2.convexHull(outline.reshape(-1, 1, 2))
+    length = cv2.arcLength(hull, True)
+    for share in (0.01, 0.02, 0.03, 0.05, 0.08):
+        quad = cv2.approxPolyDP(hull, share * length, True).reshape(-1, 2)
+        if len(quad) == 4:
+            return _ordered(quad.astype(np.float64))
+        if len(quad) < 4:
+            return None
+    return None
+
+
+def _ordered(quad: np.ndarray) -> np.ndarray:
+    """Corners in order top-left, top-right, bottom-right, bottom-left (clockwise from the one nearest the origin)."""
+    centre = quad.mean(axis=0)
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    quad = quad[np.argsort(angles)]  # clockwise on screen (y down), starting anywhere
+    start = int(np.argmin(quad.sum(axis=1)))
+    return np.roll(quad, -start, axis=0)
+
+
+def _fitted(outline: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Corners where lines fitted to the outline points along each side meet (a side with too few points keeps
+    its rough corners)."""
+    points = outline.astype(np.float64)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        direction = (b - a) / max(np.hypot(*(b - a)), 1e-9)
+        rel = points - a
+        along = rel @ direction
+        off = np.abs(rel[:, 0] * direction[1] - rel[:, 1] * direction[0])
+        length = np.hypot(*(b - a))
+        near = (off <= SIDE_BAND * length + 1) & (along > 0.1 * length) & (along < 0.9 * length)
+        if near.sum() < 10:
+            lines.append((a, direction))
+            continue
+        vx, vy, x0, y0 = cv2.fitLine(points[near].astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    corners = []
+    for i in range(4):
+        (p, d), (q, e) = lines[i - 1], lines[i]
+        det = d[0] * (-e[1]) - d[1] * (-e[0])
+        if abs(det) < 1e-9:
+            return quad
+        t = ((q - p)[0] * (-e[1]) - (q - p)[1] * (-e[0])) / det
+        corners.append(p + t * d)
+    return np.asarray(corners)
+
+
+def find_sheet(pixels: np.ndarray, side: int = SEARCH_SIDE) -> Sheet | None:
+    """The largest four-sided bright region of a frame (RGB or grey), searched on a copy `side` pixels long, or
+    None where there is none."""
+    h, w = pixels.shape[:2]
+    factor = min(1.0, side / max(h, w))
+    small = pixels if factor == 1.0 else cv2.resize(pixels, (max(1, round(w * factor)), max(1, round(h * factor))),
+                                                     interpolation=cv2.INTER_AREA)
+    paper = _paperness(small)
+    outline = _largest_bright(paper)
+    if outline is None or len(outline) < 20:
+        return None
+    quad = _four_corners(outline)
+    if quad is None:
+        return None
+    corners = _fitted(outline, quad)
+    inside = np.zeros(paper.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+    if not inside.any():  # corners of a degenerate outline (a sliver of an image)
+        return None
+    band = max(1, round(min(paper.shape) * RING))
+    ring = np.ones(paper.shape, bool)
+    ring[band:-band, band:-band] = False
+    outside = inside == 0
+    surround = paper[outside & ring] if (outside & ring).any() else paper[outside]
+    contrast = float(np.median(paper[inside == 1]) - np.median(surround)) if surround.size else 0.0
+    return Sheet(tuple((float(x) / factor, float(y) / factor) for x, y in corners), (w, h),
+                 round(float(inside.mean()), 4), round(float(outside[ring].mean()), 4), round(contrast, 1))
