@@ -14,8 +14,9 @@ the eyes' offset from the face box (see `turned`)."""
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -32,13 +33,13 @@ from docprep.rules import photo as rules
 PROFILE = "zj-2021"
 
 
-@lru_cache(maxsize=None)
+@cache
 def settings():
     """The profile's [photo] section (zj-2021 inherits these limits from base.toml)."""
     return load_profile(PROFILE).section("photo")
 
 
-@lru_cache(maxsize=None)
+@cache
 def loaded(make: Callable[[], Image.Image]) -> Photo:
     """A generated portrait as `check` sees it: a JPEG at quality 92, decoded, its face found."""
     return load_photo("photo.jpg", encode_jpeg(make(), 92), settings())
