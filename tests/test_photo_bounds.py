@@ -1,11 +1,12 @@
-"""The face, exposure and background limits tested at their bounds (issue 12, item 5).
+"""The face, exposure, sharpness and background limits tested at their bounds (issue 12, item 5).
 
 For each limit, a portrait whose measured value lies just inside the profile's limit and one just outside it,
 both from the real astronaut photograph (tests/fixtures/portrait.py) with known geometry, light or backdrop. The
 value is measured here exactly as the rule measures it, and asserted to lie within the limit's test margin (how far
 the issue moves each limit) on the right side; then the rule passes the one and fails the other. Last, the limit
 is moved by that margin in a loaded profile (`dataclasses.replace`, never the shipped file) and the outside case
-must then pass: so moving any of these limits by its margin fails this file.
+must then pass: so moving any of these limits by its margin fails this file. (Each inside case lies within the
+margin too, so tightening a limit by it fails test_the_rule_passes_just_inside.)
 
 The cases' parameters were found by measuring (the detector's box moves in steps, so a face placed 1 % further
 does not always measure 1 % further): the first test keeps them honest. One measure cannot be placed by a picture:
@@ -13,14 +14,15 @@ the eyes' offset from the face box (see `turned`)."""
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from functools import cache
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 import pytest
 from helpers import encode_jpeg
-from PIL import Image
+from PIL import Image, ImageFilter
 from portrait import portrait, side_lit_portrait
 
 from docprep.analysis.geometry import Box
@@ -31,13 +33,13 @@ from docprep.rules import photo as rules
 PROFILE = "zj-2021"
 
 
-@lru_cache(maxsize=None)
+@cache
 def settings():
     """The profile's [photo] section (zj-2021 inherits these limits from base.toml)."""
     return load_profile(PROFILE).section("photo")
 
 
-@lru_cache(maxsize=None)
+@cache
 def loaded(make: Callable[[], Image.Image]) -> Photo:
     """A generated portrait as `check` sees it: a JPEG at quality 92, decoded, its face found."""
     return load_photo("photo.jpg", encode_jpeg(make(), 92), settings())
@@ -81,6 +83,25 @@ def _background(photo: Photo) -> tuple[np.ndarray, np.ndarray]:
     return gray[mask], rules.lab(photo.pixels[mask].reshape(1, -1, 3)).reshape(-1, 3)
 
 
+def face_width(photo: Photo) -> float:
+    return photo.faces.frontal[0].w / photo.size[0]
+
+
+def face_brightness(photo: Photo) -> float:
+    return float(rules.face_gray(photo, inner=0.6).mean())
+
+
+def sharpness(photo: Photo) -> float:
+    return rules.sharpness_score(rules.face_gray(photo))
+
+
+def background_spread(photo: Photo) -> float:
+    mask, _ = rules.background_mask(photo, settings().background.mask)
+    limits = settings().background
+    gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
+    return rules.background_spread(gray, mask, limits.spread_grid, limits.spread_min_share)
+
+
 def background_tint(photo: Photo) -> float:
     colour = _background(photo)[1]
     return float(np.hypot(np.median(colour[:, 1]), np.median(colour[:, 2])))
@@ -91,6 +112,12 @@ def background_brightness(photo: Photo) -> float:
 
 
 # ---- the portraits ----
+
+def wall(left: int, right: int) -> np.ndarray:
+    """A white wall falling off from grey level `left` to `right` across a 413x579 photo (light from one side)."""
+    row = np.linspace(left, right, 413)
+    return np.repeat(np.repeat(row[None, :, None], 579, 0), 3, 2).astype(np.uint8)
+
 
 def tilted(degrees: float) -> Callable[[], Image.Image]:
     """The portrait turned in its plane; the astronaut's own eye line already rolls about 3.5° the other way."""
@@ -113,7 +140,7 @@ def turned(offset: float) -> Photo:
 class Bound(NamedTuple):
     name: str
     setting: tuple[str, ...]  # its path in [photo]; a trailing index picks one end of a range
-    margin: float  # how far the limit is moved to loosen it (the issue's amounts)
+    margin: float  # how far the limit is moved to loosen it (the issue's amounts where it names the limit)
     floor: bool  # True: a lower limit (values under it fail)
     check: Callable  # the rule's check function
     says: str  # what the rule's English message says for this limit
@@ -153,6 +180,29 @@ BOUNDS = [
     Bound("min_brightness", ("background", "min_brightness"), 15.0, True, rules.background, "too dark or grey",
           background_brightness, made(lambda: portrait(background=(200, 200, 200))),
           made(lambda: portrait(background=(199, 199, 199)))),
+    # Limits the issue does not name, with margins chosen here (a grey level of 15, 0.05 of a ratio):
+    # the face box 0.207 / 0.1997 of the height (face_height 0.195 / 0.19 places it in the detector's steps)
+    Bound("height_ratio (lower)", ("face", "height_ratio", 0), 0.05, True, rules.face, "head too small",
+          face_height, made(lambda: portrait(face_height=0.195)), made(lambda: portrait(face_height=0.19))),
+    # a narrow photo, 300 / 290 px wide: the square box 0.765 / 0.795 of the width, its height 0.40 only
+    Bound("max_width_ratio", ("face", "max_width_ratio"), 0.05, False, rules.face, "head too large",
+          face_width, made(lambda: portrait(300, 579, face_height=0.40)),
+          made(lambda: portrait(290, 579, face_height=0.40))),
+    # the person (not the wall) at 0.40 / 0.38 and 1.35 / 1.37 of its light: the central face 71.2 / 67.7, 224.9 / 227.0
+    Bound("face_brightness (lower)", ("exposure", "face_brightness", 0), 15.0, True, rules.exposure, "too dark",
+          face_brightness, made(lambda: side_lit_portrait(1.0, light=0.40)),
+          made(lambda: side_lit_portrait(1.0, light=0.38))),
+    Bound("face_brightness (upper)", ("exposure", "face_brightness", 1), 15.0, False, rules.exposure, "too bright",
+          face_brightness, made(lambda: side_lit_portrait(1.0, light=1.35)),
+          made(lambda: side_lit_portrait(1.0, light=1.37))),
+    # the wall falling off from 255 to 208 / 207 across the photo: the grid's medians 40 (the bound passes) / 41 apart
+    Bound("max_spread", ("background", "max_spread"), 10.0, False, rules.background, "uneven",
+          background_spread, made(lambda: portrait(backdrop=wall(255, 208))),
+          made(lambda: portrait(backdrop=wall(255, 207)))),
+    # blurred with a Gaussian of radius 1.36 / 1.38 px: the face scores 0.0253 / 0.0241
+    Bound("sharpness min_score", ("sharpness", "min_score"), 0.005, True, rules.sharpness, "blurry",
+          sharpness, made(lambda: portrait().filter(ImageFilter.GaussianBlur(1.36))),
+          made(lambda: portrait().filter(ImageFilter.GaussianBlur(1.38)))),
 ]
 IDS = [bound.name for bound in BOUNDS]
 
