@@ -188,12 +188,16 @@ def test_control_characters_in_names_do_not_reach_the_terminal(tmp_path, good_jp
     assert "\x1b" not in result.stdout and "\\x1b" in result.stdout
 
 
-def test_fix_on_a_pdf_says_it_is_a_pdf(tmp_path, run_cli):
+def test_fix_on_a_pdf_repairs_it_and_says_what_no_repair_mends(tmp_path, run_cli):
+    """A PDF given to fix is repaired (fix.repair), not refused for being a PDF. This copy needs no repair but lacks
+    its verification marks (HR's to add, no rescan needed): it is written as it is, and the marks it lacks are
+    reported (exit 1)."""
     pdf = tmp_path / "证书.pdf"
     pdf.write_bytes(pdf_from_images([page(dpi=150)]))
     result = run_cli("fix", pdf)
-    assert result.returncode == 2
-    assert "是 PDF" in result.stderr and "扩展名" not in result.stderr
+    assert result.returncode == 1
+    assert "无需修复" in result.stdout and "pdf.missing-verification" in result.stdout
+    assert (tmp_path / "证书-fixed.pdf").read_bytes() == pdf.read_bytes()
 
 
 # ---- 21. the library ----

@@ -142,12 +142,13 @@ def test_fix_answers_a_jpeg_that_passes_the_profile(client):
 
 
 def test_a_photo_no_fix_can_save_gets_422_with_its_findings(client):
-    photo = [("file", ("blue.jpg", _bytes(PHOTOS / "blue-background.jpg"), "image/jpeg"))]
+    """A blurred photo: no crop or re-encoding makes it sharp (a blue backdrop, by contrast, is made white)."""
+    photo = [("file", ("blurry.jpg", _bytes(PHOTOS / "blurry.jpg"), "image/jpeg"))]
     answer = client.post("/api/fix", files=photo, data={"lang": "en"})
     assert answer.status_code == 422
     report = answer.json()
-    assert report["schema"] == "docprep.report/1" and report["files"][0]["path"] == "blue.jpg"
-    assert "photo.background" in _errors(report)
+    assert report["schema"] == "docprep.report/1" and report["files"][0]["path"] == "blurry.jpg"
+    assert "photo.sharpness" in _errors(report)
 
 
 def test_fix_takes_one_photo(client):

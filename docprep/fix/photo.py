@@ -131,7 +131,7 @@ def fix_photo_bytes(name: str, data: bytes, profile: Profile, keep_background: b
     try:
         face = _largest_face(np.asarray(source), photo_cfg, full_size[0] / source.width)
     except Refusal as refusal:
-        raise _Unfixable(refusal_report("", FileType.PHOTO, None, refusal.rule, refusal.problem).findings
+        raise Unfixable(refusal_report("", FileType.PHOTO, None, refusal.rule, refusal.problem).findings
                          + _background_findings(name, data, profile)) from None
     face_limit = photo_cfg.face.height_ratio[1]  # check's own limit: what passes check, fix may make
     tried = []
@@ -172,7 +172,7 @@ def _made(name: str, crop: Image.Image, face: Box, profile: Profile, keep_backgr
         try:
             whitened = whiten(crop, face, photo_cfg.fix.backdrop)
         except Refusal as refusal:  # what check measured, then why the backdrop cannot be made white
-            raise _Unfixable(errors + refusal_report("", FileType.PHOTO, None, refusal.rule,
+            raise Unfixable(errors + refusal_report("", FileType.PHOTO, None, refusal.rule,
                                                      refusal.problem).findings) from None
         fitted = _fit_bytes(whitened.image, photo_cfg.fix, size.min_bytes, size.max_bytes)
         if fitted is None:
@@ -181,7 +181,7 @@ def _made(name: str, crop: Image.Image, face: Box, profile: Profile, keep_backgr
         errors = [f for f in findings if f.severity is Severity.ERROR]
         changes = [whitened.change]
     if errors:
-        raise _Unfixable(errors)
+        raise Unfixable(errors)
     return FixedPhoto(fitted[0], crop.size, fitted[1], findings, changes=changes)
 
 
@@ -241,11 +241,14 @@ def _decode_at(name: str, data: bytes, max_pixels, long_side: float) -> tuple[Im
         raise Refusal(failure.rule, failure.problem) from None
 
 
-class _Unfixable(Exception):
-    """The fixed photo still fails checks that cropping and re-encoding cannot mend (e.g. a blue background)."""
+class Unfixable(Refusal):
+    """The fixed photo still fails checks that cropping and re-encoding cannot mend (e.g. a busy background), or no
+    face can be cropped around (with the background's verdict beside it): a Refusal named by its first finding,
+    with every finding in `findings`."""
 
     def __init__(self, findings: list[Finding]):
-        super().__init__([f.rule for f in findings])
+        first = findings[0]
+        super().__init__(first.rule, Problem(first.message, first.measured, first.expected, box=first.box))
         self.findings = findings
 
 
@@ -299,11 +302,11 @@ def _attempt(source: Path, read: _Read, profile: Profile, keep_background: bool)
     sha = hashlib.sha256(read.data).hexdigest()
     try:
         return fix_photo_bytes(display_name(source), read.data, profile, keep_background)
+    except Unfixable as unfixable:
+        return FixResult(shown, None, FileReport(shown, FileType.PHOTO, sha, unfixable.findings), False)
     except Refusal as refusal:
         return FixResult(shown, None, refusal_report(shown, FileType.PHOTO, sha, refusal.rule, refusal.problem),
                          False)
-    except _Unfixable as unfixable:
-        return FixResult(shown, None, FileReport(shown, FileType.PHOTO, sha, unfixable.findings), False)
 
 
 def _deliver(source: Path, outcome: FixedPhoto | FixResult, output: Path | None) -> FixResult:
