@@ -33,7 +33,8 @@ How each figure is measured (all at the analysis resolution, ~100 dpi by default
   A page number or a stamp that merely touches the edge is neither. An edge dark along most of its length (a
   scanner border or shadow) is not judged, and shapes stretched along an edge are not content.
 - colour: whether the image is stored without colour (grey or one-bit), and otherwise the spread between its colour
-  channels (a grey scan saved as RGB has none); the check decides what counts as grayscale.
+  channels (a grey scan saved as RGB has none), measured where colour pixels are given (pages whose colour is
+  judged: copies); the check decides what counts as grayscale.
 """
 from __future__ import annotations
 
@@ -107,7 +108,8 @@ class PageScan:
     cut_places: dict = field(default_factory=dict)  # side -> places where it cuts through a text line or an outline
     cut_boxes: dict = field(default_factory=dict)  # side -> Box in analysis pixels
     stored_gray: bool | None = None  # the scan image has no colour channels; None: not a scan (no verdict)
-    chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels)
+    chroma: float | None = None  # 99.9th percentile of the spread between colour channels (0 for grey pixels);
+    # None where no colour pixels were given (a kind that needs no marks: nothing judges its colour)
 
 
 def is_blank(scan: PageScan, cfg) -> bool:
@@ -116,8 +118,10 @@ def is_blank(scan: PageScan, cfg) -> bool:
 
 
 def is_grey(scan: PageScan, cfg) -> bool:
-    """A scan that cannot show red: stored without colour, or colour whose channels never differ."""
-    return bool(scan.stored_gray or (scan.stored_gray is False and scan.chroma <= cfg.color.max_gray_chroma))
+    """A scan that cannot show red: stored without colour, or colour whose channels never differ (not judged where
+    the colour was not measured: a kind that needs no marks)."""
+    return bool(scan.stored_gray or (scan.stored_gray is False and scan.chroma is not None
+                                     and scan.chroma <= cfg.color.max_gray_chroma))
 
 
 def _paper_and_darkness(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
@@ -397,7 +401,7 @@ def _sample(values: np.ndarray, limit: int = 50_000) -> np.ndarray:
 def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.ndarray | None = None,
                  stored_gray: bool | None = None) -> PageScan:
     """Every scan-quality figure of one displayed page. `stored_gray` says the image was stored without colour
-    (None: not a scan); `rgb` gives colour pixels to judge otherwise."""
+    (None: not a scan); `rgb` gives colour pixels to judge otherwise (without them the chroma is not measured)."""
     paper, dark = _paper_and_darkness(gray, dpi)
     ink = dark > settings.ink_contrast
     count, labels, stats, centres = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
@@ -414,13 +418,15 @@ def measure_page(gray: np.ndarray, dpi: float, settings: ScanSettings, rgb: np.n
     if text.sum() >= settings.min_sharp_shapes:
         lookup = np.zeros(count, bool)
         lookup[1:][text] = True
-        near_text = cv2.dilate(lookup[labels].view(np.uint8), np.ones((5, 5), np.uint8))
+        # np.take of bytes: half the time of indexing the bool lookup with the label image
+        near_text = cv2.dilate(np.take(lookup.view(np.uint8), labels), np.ones((5, 5), np.uint8))
         fields["sharpness"] = sharpness_score(gray, near_text, max(settings.ink_contrast, 0.5 * ink_contrast))
     touched, cut, boxes = _cut_edges(labels, stats, is_letter, dpi, settings.edge_mm)
     if stored_gray is not None:
-        chroma = _chroma(rgb) if rgb is not None and not stored_gray else 0.0
-        fields.update(chroma=round(chroma, 1), stored_gray=stored_gray)
+        chroma = 0.0 if stored_gray else _chroma(rgb) if rgb is not None else None
+        fields.update(chroma=None if chroma is None else round(chroma, 1), stored_gray=stored_gray)
+    ink_fraction = cv2.countNonZero(ink.view(np.uint8)) / ink.size  # ink.mean(), twenty times faster
     return PageScan(dpi=round(dpi, 1), size_px=(gray.shape[1], gray.shape[0]),
-                    paper=float(np.median(_sample(paper.ravel()))), ink_fraction=round(float(ink.mean()), 6),
+                    paper=float(np.median(_sample(paper.ravel()))), ink_fraction=round(ink_fraction, 6),
                     ink_contrast=round(ink_contrast, 1), text_components=len(letters), cut_edges=touched,
                     cut_places=cut, cut_boxes=boxes, **fields)

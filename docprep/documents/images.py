@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageCms, JpegImagePlugin, UnidentifiedImageError
@@ -16,13 +17,6 @@ from ..i18n import Text
 from ..model import LoadFailure, Problem
 from .sniff import IMAGE_FORMATS, sniff
 
-try:  # HEIC/HEIF from phones, where the optional plugin is installed
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-except ImportError:  # pragma: no cover - optional
-    pass
-
 EXIF_ORIENTATION = 0x0112
 # What a photo.unreadable finding expects (its `expected` value).
 DECODABLE = "a complete, decodable image"
@@ -30,6 +24,19 @@ DECODABLE = "a complete, decodable image"
 REDUCIBLE_MODES = ("L", "LA", "RGB", "RGBA", "CMYK", "YCbCr")
 # What Pillow raises for pixel data that does not decode (cut short, damaged, or past a frame's end).
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+
+
+@lru_cache(maxsize=1)
+def _open_heif() -> bool:
+    """Lets Pillow open HEIC/HEIF from phones, where the optional pillow-heif is installed: registered the first
+    time such a file is met, since importing the plugin costs every run's start (a cached check included) some
+    25 ms. Whether it is installed."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # pragma: no cover - optional
+        return False
+    register_heif_opener()
+    return True
 
 
 def _fail(rule: str, zh: str, en: str, **extra) -> LoadFailure:
@@ -54,6 +61,8 @@ def open_image(name: str, data: bytes, max_pixels) -> Image.Image:
         raise _fail("photo.unreadable", "文件是空的（0 字节）。", "The file is empty (0 bytes).", measured=0,
                     expected=DECODABLE)
     kind = sniff(data[:1024])
+    if kind == "HEIF":
+        _open_heif()
     if kind not in IMAGE_FORMATS:
         what = kind or "unknown data"
         raise _fail("photo.not-jpeg", f"文件内容不是图片（识别为：{what}），只是扩展名像照片。",

@@ -57,7 +57,8 @@ class PdfDocument:
     _reader: PageReader | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self, pdf: pdfium.PdfDocument | None, structure: Any) -> None:
-        self._reader = PageReader(self.name, pdf, self.settings, self.marks_needed, self.mark_settings, structure)
+        self._reader = PageReader(self.name, pdf, self.settings, self.marks_needed, self.mark_settings, structure,
+                                  kind=lambda: self.attachment_kind)
 
     def pages(self) -> Iterator[PdfPage]:
         """The analysed pages, measured on first use and cached (measurements only, not pixels)."""

@@ -2,12 +2,14 @@
 
 The page's largest image is decoded (JPEG at reduced scale straight from its stream, other codecs through PDFium),
 turned as it is placed on the page and scaled to the analysis resolution; a page that is not one scanned image is
-rendered by PDFium instead. Only the measurements (`PageScan`) are kept, so a 400-page file holds one page of
-pixels at a time. What real damage makes the parsers and decoders raise (PDFium's errors, a JPEG that does not
-decode, an image stream emptied or cut short: docprep.documents.pdfstreams) becomes the page's `failure`
-(pdf.unreadable), never a traceback; any other exception is a bug and propagates (the engine reports
-file.check-failed), so it is never mistaken for a verdict on the file. The OCR runtime failing while the marks are
-looked for leaves the page's marks unjudged, and says so (`marks_unjudged`: pdf.marks-unjudged).
+rendered by PDFium instead. Scan quality is measured on grey, which a JPEG gives from its luma alone; colour is
+decoded only where it is judged (copies: the red seal, pdf.color), never for an original. Only the measurements
+(`PageScan`) are kept, so a 400-page file holds one page of pixels at a time. What real damage makes the parsers and
+decoders raise (PDFium's errors, a JPEG that does not decode, an image stream emptied or cut short:
+docprep.documents.pdfstreams) becomes the page's `failure` (pdf.unreadable), never a traceback; any other exception
+is a bug and propagates (the engine reports file.check-failed), so it is never mistaken for a verdict on the file.
+The OCR runtime failing while the marks are looked for leaves the page's marks unjudged, and says so
+(`marks_unjudged`: pdf.marks-unjudged).
 
 Coordinates: boxes are (x, y, width, height) in PDF points, origin at the top-left corner of the page as displayed
 (after /Rotate), y growing downwards — the way a reader sees the page.
@@ -89,18 +91,21 @@ class PageReader:
     """Reads the pages of one open document, one at a time, with what they share: the profile's [pdf] settings,
     the verification marks asked for ("every-page", "once" or "none"), and the last few decoded images, so pages
     that repeat an image decode it once. `structure` is pypdf's reader of the same bytes (None where it failed):
-    what it says of an image's dictionary tells a stream cut short (docprep.documents.pdfstreams)."""
+    what it says of an image's dictionary tells a stream cut short (docprep.documents.pdfstreams). `kind` gives
+    the document's attachment kind (an original's colour is never judged, so never decoded)."""
 
     def __init__(self, name: str, pdf: pdfium.PdfDocument | None, cfg: Any,
-                 marks_needed: str = "none", mark_settings: MarkSettings | None = None, structure: Any = None):
+                 marks_needed: str = "none", mark_settings: MarkSettings | None = None, structure: Any = None,
+                 kind: Callable[[], str] = lambda: "unknown"):
         self.name = name
+        self.kind = kind  # the document's attachment kind, as the checks set it before reading pages
         self.pdf = pdf
         self.structure = structure
         self.cfg = cfg  # the profile's [pdf] section
         self.marks_needed = marks_needed
         self.mark_settings = mark_settings
         self.marks_complete = False  # "once": a page already carries seal, words and date; later pages are not read
-        self.decoded: dict = {}  # raw-stream hash and size -> scaled pixels
+        self.decoded: dict = {}  # raw-stream hash, size and grey or not -> scaled pixels, stored grey or not
 
     def read(self, index: int) -> PdfPage:
         """Page `index` (0-based) measured; a page that cannot be read comes back with its `failure`."""
@@ -158,7 +163,7 @@ class PageReader:
         scan = largest[1] if largest is not None else None
         scan_like = scan is not None and scan.coverage >= float(cfg.resolution.min_image_coverage)
         if _shows_the_page(largest, result, other_visible, float(cfg.full_page_coverage)):
-            pixels, dpi = self._image_as_page(largest, raws[id(largest[0])], result, target_dpi)
+            gray, rgb, stored_gray, dpi = self._image_as_page(largest, raws[id(largest[0])], result, target_dpi)
         else:
             _decodable_jpegs(images, raws)  # PDFium renders a JPEG it cannot decode as nothing: no blank page
             floor = float(cfg.min_analysis_dpi)
@@ -166,27 +171,27 @@ class PageReader:
             pixels, dpi = render_page(page, dpi, result.size)
             result.source = "render"
             result._scale = (result.size[0] / pixels.shape[1], result.size[1] / pixels.shape[0])
-        self._measure_pixels(result, pixels, dpi, scan_like, text_runs)
+            gray, rgb, stored_gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), pixels, False
+        self._measure_pixels(result, gray, rgb if self._needs_colour() else None, stored_gray, dpi, scan_like,
+                             text_runs)
 
     def _image_as_page(self, largest: tuple, raw: bytes, result: PdfPage,
-                       target_dpi: float) -> tuple[np.ndarray, float]:
-        """The page's one image, decoded at its own resolution or the analysis one, whichever is lower."""
+                       target_dpi: float) -> tuple[np.ndarray, np.ndarray | None, bool, float]:
+        """The page's one image, decoded at its own resolution or the analysis one, whichever is lower: grey, colour
+        (where needed), whether it is stored without colour, and the resolution."""
         obj, placed = largest
         dpi = min(target_dpi, placed.dpi)
-        pixels = self._image_pixels(obj, raw, placed, dpi, result)
+        gray, rgb, stored_gray = self._image_pixels(obj, raw, placed, dpi, result, self._needs_colour())
         result.source = "image"
         x, y, w, h = placed.box
         result._origin = (x, y)
-        result._scale = (w / pixels.shape[1], h / pixels.shape[0])
-        return pixels, dpi
+        result._scale = (w / gray.shape[1], h / gray.shape[0])
+        return gray, rgb, stored_gray, dpi
 
-    def _measure_pixels(self, result: PdfPage, pixels: np.ndarray, dpi: float, scan_like: bool,
-                        text_runs: list[TextLine]) -> None:
-        """Scan quality of the page's pixels; its colour is judged only where it is a scan."""
-        if pixels.ndim == 2:
-            gray, rgb, stored_gray = pixels, None, True
-        else:
-            gray, rgb, stored_gray = cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), pixels, False
+    def _measure_pixels(self, result: PdfPage, gray: np.ndarray, rgb: np.ndarray | None, stored_gray: bool,
+                        dpi: float, scan_like: bool, text_runs: list[TextLine]) -> None:
+        """Scan quality of the page's grey pixels; its colour (`rgb`, given where the kind needs the marks) is judged
+        only where it is a scan."""
         if not scan_like:
             stored_gray = None  # not a scan: no verdict on its colour
         result.scan = measure_page(gray, dpi, ScanSettings.from_profile(self.cfg), rgb=rgb, stored_gray=stored_gray)
@@ -195,6 +200,13 @@ class PageReader:
 
     def _wants_marks(self) -> bool:
         return self.marks_needed != "none" and not self.marks_complete
+
+    def _needs_colour(self) -> bool:
+        """Colour pixels are decoded only where something looks at them: the marks (the seal is red), and pdf.color
+        on a kind that needs the marks (whether a copy can show its seal; judged even with the mark rules off).
+        Scan quality is measured on grey, which a JPEG decodes without its colour: an original's is never decoded."""
+        cfg = self.cfg
+        return self.marks_needed != "none" or (bool(cfg.color.seal_required) and self.kind() not in cfg.kinds.originals)
 
     def _find_marks(self, result: PdfPage, pixels: np.ndarray, dpi: float, text_runs: list[TextLine]) -> None:
         """The verification marks on a page of a copy, from the pixels already decoded for measuring it."""
@@ -217,33 +229,43 @@ class PageReader:
         if self.marks_needed == "once" and found.seals and found.words and found.date:
             self.marks_complete = True
 
-    def _image_pixels(self, obj, raw: bytes, placed: PlacedImage, dpi: float, result: PdfPage) -> np.ndarray:
-        """The page's one image as displayed, at `dpi`: decoded once (also across pages that repeat it)."""
+    def _image_pixels(self, obj, raw: bytes, placed: PlacedImage, dpi: float, result: PdfPage,
+                      colour: bool) -> tuple[np.ndarray, np.ndarray | None, bool]:
+        """The page's one image as displayed, at `dpi`: its grey pixels, with `colour` its colour pixels too (None
+        where it is stored without colour), and whether it is stored without colour."""
         stored_w, stored_h = placed.pixels
         turns, mirror = _quarter_turns_and_mirror(obj, result)
         # target size of the stored image so that, once turned, it shows at `dpi` on the page
-        along_u = placed.dpi_xy[0]
-        along_v = placed.dpi_xy[1]
-        out_w = max(1, round(stored_w * dpi / along_u))
-        out_h = max(1, round(stored_h * dpi / along_v))
-        key = (hashlib.blake2b(raw, digest_size=16).digest(), out_w, out_h)
-        scaled = self.decoded.get(key)
-        if scaled is None:
-            stored = _decode_image(obj, raw, (out_w, out_h))
+        size = (max(1, round(stored_w * dpi / placed.dpi_xy[0])), max(1, round(stored_h * dpi / placed.dpi_xy[1])))
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        gray, stored_gray = self._scaled(obj, raw, digest, size, grey=True)
+        rgb = self._scaled(obj, raw, digest, size, grey=False)[0] if colour and not stored_gray else None
+        return _as_shown(gray, turns, mirror), None if rgb is None else _as_shown(rgb, turns, mirror), stored_gray
+
+    def _scaled(self, obj, raw: bytes, digest: bytes, size: tuple[int, int], grey: bool) -> tuple[np.ndarray, bool]:
+        """The stored image at `size`, grey or colour, and whether it is stored grey: decoded once (also across
+        pages that repeat it)."""
+        key = (digest, size, grey)
+        kept = self.decoded.get(key)
+        if kept is None:
+            stored, stored_gray = _decode_image(obj, raw, size, grey)
             if stored.size and int(stored.max()) == 0:
                 raise _Damaged(Text("页面图像解码后全为 0（图像数据被清空），显示为一片灰色或黑色", "the page image decodes to "
                                     "nothing but zeros (its data was blanked out) and shows as a grey or black area"))
-            if stored.shape[1] != out_w or stored.shape[0] != out_h:
-                scaled = cv2.resize(stored, (out_w, out_h), interpolation=cv2.INTER_AREA)
-            else:
-                scaled = stored
+            if stored.shape[1] != size[0] or stored.shape[0] != size[1]:
+                stored = cv2.resize(stored, size, interpolation=cv2.INTER_AREA)
             if len(self.decoded) >= DECODED_KEPT:
                 self.decoded.pop(next(iter(self.decoded)))
-            self.decoded[key] = scaled
-        shown = np.rot90(scaled, -turns) if turns else scaled
-        if mirror:
-            shown = shown[:, ::-1]
-        return np.ascontiguousarray(shown)
+            self.decoded[key] = kept = (stored, stored_gray)
+        return kept
+
+
+def _as_shown(pixels: np.ndarray, turns: int, mirror: bool) -> np.ndarray:
+    """Stored pixels turned (clockwise quarter turns) and mirrored as the page shows them."""
+    shown = np.rot90(pixels, -turns) if turns else pixels
+    if mirror:
+        shown = shown[:, ::-1]
+    return np.ascontiguousarray(shown)
 
 
 @lru_cache(maxsize=1)
@@ -516,18 +538,21 @@ def draft_request(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, 
     return (max(1, size[0] // scale), max(1, size[1] // scale))
 
 
-def _decode_image(obj, raw: bytes, target: tuple[int, int]) -> np.ndarray:
-    """Stored pixels (grey 2-D or RGB), at or above `target` size. JPEGs decode at reduced scale through Pillow's
-    draft mode (no full-size decode); other codecs (JBIG2, CCITT, Flate, JPEG 2000) through PDFium."""
+def _decode_image(obj, raw: bytes, target: tuple[int, int], grey: bool) -> tuple[np.ndarray, bool]:
+    """Stored pixels at or above `target` size, grey (2-D) with `grey`, else as stored (grey 2-D or RGB); and whether
+    the image is stored without colour. JPEGs decode at reduced scale through Pillow's draft mode (no full-size
+    decode), and grey straight from their luma (colour is neither decoded nor converted); other codecs (JBIG2,
+    CCITT, Flate, JPEG 2000) through PDFium."""
     filters = [f for f in obj.get_filters() if f not in pdfium.PdfImage.SIMPLE_FILTERS]
     if filters == ["DCTDecode"]:
         data = bytes(obj.get_data(decode_simple=True))
         try:
             with Image.open(io.BytesIO(data)) as image:
                 if image.mode in ("L", "RGB"):
-                    image.draft(image.mode, draft_request(image.size, target))
+                    stored_gray = image.mode == "L"
+                    image.draft("L" if grey else image.mode, draft_request(image.size, target))
                     image.load()  # a truncated or corrupt JPEG raises here: that is a page that cannot be read
-                    return np.asarray(image)
+                    return np.asarray(image), stored_gray
         except DECODE_ERRORS as exc:
             reason = decoder_reason(exc)
             raise _Damaged(Text(f"页面图像（JPEG）无法解码（{reason}）", f"the page image (JPEG) cannot be decoded ({reason})")
@@ -535,6 +560,8 @@ def _decode_image(obj, raw: bytes, target: tuple[int, int]) -> np.ndarray:
     bitmap = obj.get_bitmap(render=False)  # PDFium owns its memory and frees it with the object
     array = np.array(bitmap.to_numpy())
     if array.ndim == 2:
-        return array
-    bgr = array[..., :3]
-    return np.ascontiguousarray(bgr) if bitmap.rev_byteorder else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        return array, True
+    colours = array[..., :3]
+    if grey:
+        return cv2.cvtColor(colours, cv2.COLOR_RGB2GRAY if bitmap.rev_byteorder else cv2.COLOR_BGR2GRAY), False
+    return (np.ascontiguousarray(colours) if bitmap.rev_byteorder else cv2.cvtColor(colours, cv2.COLOR_BGR2RGB)), False
