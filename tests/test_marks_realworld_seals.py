@@ -5,6 +5,7 @@ copies (pdf.missing-seal without a seal's ring, pdf.color alone with one) and th
 Pages are made at 150 dpi to keep the file quick; the accuracy figures are benchmarks/accuracy_marks.py's."""
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -209,3 +210,49 @@ def test_the_grey_ring_finder_finds_a_drawn_seal_and_not_its_text():
     text_only = page.copy()
     text_only[600:1000] = 245
     assert find_rings(text_only, 100, S) == []
+
+
+RED = (215, 40, 50)
+
+
+def _ring_seal(page: np.ndarray, center: tuple[int, int], axes: tuple[int, int]) -> None:
+    """A red seal drawn at 100 dpi: a ring of these half-axes, a star and a unit's name round its top."""
+    cx, cy = center
+    cv2.ellipse(page, center, axes, 0, 0, 360, RED, 5)
+    r = min(axes) * 0.28
+    star = [(cx + r * (1 if k % 2 == 0 else 0.4) * np.sin(k * np.pi / 5),
+             cy - r * (1 if k % 2 == 0 else 0.4) * np.cos(k * np.pi / 5)) for k in range(10)]
+    cv2.fillPoly(page, [np.int32(star)], RED)
+    for angle in np.radians(np.arange(-120, 121, 24)):
+        x, y = int(cx + (axes[0] - 20) * np.sin(angle)), int(cy - (axes[1] - 20) * np.cos(angle))
+        cv2.rectangle(page, (x - 6, y - 6), (x + 6, y + 6), RED, 2)
+
+
+def test_a_seal_over_a_red_title_is_found_by_its_circle():
+    """Class 3: a seal stamped over a red title joins it into one long red shape whose outline is no seal's; the
+    circle search (seal_circle_dpi, seal_circle_votes) finds the seal's ring in it. With the search made blind
+    (more votes than any circle gets) the seal is missed, as it was before."""
+    page = np.full((1169, 827, 3), 246, np.uint8)
+    for i in range(8):  # a red title: eight characters 15 mm tall
+        x = 80 + i * 80
+        cv2.rectangle(page, (x, 300), (x + 55, 360), RED, 3)
+        cv2.line(page, (x, 330), (x + 55, 330), RED, 2)
+        cv2.line(page, (x + 27, 300), (x + 27, 360), RED, 2)
+    _ring_seal(page, (430, 330), (78, 78))
+    [seal] = sealfinder.find_seals(page, 100, S)
+    assert seal.shape == "round" and 38 <= seal.size_mm[0] <= 43
+    assert overlaps((seal.box.x, seal.box.y, seal.box.right, seal.box.bottom), (352, 252, 508, 408))
+    assert sealfinder.find_seals(page, 100, dataclasses.replace(S, seal_circle_votes=1000)) == []
+
+
+def test_an_oval_is_a_seal_from_seal_oval_min_mm():
+    """An oval word stamp (与原件核对无误 in an oval frame, 16-20 mm high) is no seal: an oval's shortest axis
+    must reach seal_oval_min_mm. Judged on the drawn ellipse itself, the bound holds exactly."""
+    mask = np.zeros((400, 400, 3), np.uint8)
+    _ring_seal(mask, (200, 200), (90, 55))
+    ink = np.ascontiguousarray((mask[..., 0] > 0).astype(np.uint8) * 255)
+    ellipse = ((200.0, 200.0), (185.0, 115.0), 0.0)
+    limits = sealfinder.red_limits(S, 100 / 25.4)
+    assert sealfinder.judge_ellipse(ellipse, ink, ink, limits._replace(oval_min_minor=115.0)).shape == "oval"
+    assert sealfinder.judge_ellipse(ellipse, ink, ink, limits._replace(oval_min_minor=115.0 + 1e-6)) is None
+    assert S.seal_oval_min_mm * 100 / 25.4 < 115 < 2 * S.seal_oval_min_mm * 100 / 25.4

@@ -127,16 +127,21 @@ def ring_trace(ellipse, ring: np.ndarray, band: float) -> float:
     paper between the ring and the seal's text is nearly empty on another; lines of text crossed by a circle are
     inked alike on all. The ellipse is first refitted on the ring's outer edge (the outermost ink in each
     direction), so that a loose fit does not split the ring over several of them."""
+    shares = _rim_ink(rim_refit(ellipse, ring, band), ring, band)[0].mean(axis=1)
+    return float(shares.max() - shares.min())
+
+
+def rim_refit(ellipse, ring: np.ndarray, band: float):
+    """The ellipse refitted on a ring's outer edge: the outermost ink in each direction on the concentric ellipses
+    of `_rim_ink` (the ellipse itself where too few directions are inked)."""
     inked, x, y = _rim_ink(ellipse, ring, band)
     first = np.argmax(inked, axis=0)  # the outermost inked step in each direction
     edge = np.stack([x[first, np.arange(RING_DIRECTIONS)], y[first, np.arange(RING_DIRECTIONS)]], axis=1)
     edge = edge[inked.any(axis=0)].astype(np.float32)
-    if len(edge) >= MIN_FIT_POINTS:
-        refit = cv2.fitEllipse(edge)
-        if min(refit[1]) > 0:
-            inked = _rim_ink(refit, ring, band)[0]
-    shares = inked.mean(axis=1)
-    return float(shares.max() - shares.min())
+    if len(edge) < MIN_FIT_POINTS:
+        return ellipse
+    refit = cv2.fitEllipse(edge)
+    return refit if min(refit[1]) > 0 else ellipse
 
 
 def _rim_ink(ellipse, ring: np.ndarray, band: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -87,6 +87,15 @@ SETTINGS = {
                                1, 300),
     "seal_arc_min_ring": Setting("float", "least share of the visible outline inked, for a seal found by the arcs of "
                                  "a larger red shape", 0, 1),
+    "seal_circle_dpi": Setting("int", "resolution at which a red shape holding no seal (a seal over a red title), or "
+                               "the ink of a grey scan, is searched for a round seal's circle", 20, 300),
+    "seal_circle_votes": Setting("float", "least votes for a circle in that search (the Hough accumulator "
+                                 "threshold: lower finds fainter rings and tries more circles)", 1, 1000),
+    "seal_min_trace": Setting("float", "least share of directions round a round or oval red seal in which one "
+                              "ellipse along its rim is inked, over that share on the emptiest just inside it (a "
+                              "word stamp joined to a date stamp is inked alike on all)", 0, 1),
+    "seal_oval_min_mm": Setting("float", "least shortest axis of an oval seal (or ring on a grey scan), mm: a word "
+                                "stamp's oval frame is narrower", 0, 300),
     "ring_ink_contrast": Setting("int", "grey levels below the paper counted as ink when a grey scan is searched "
                                  "for a seal's ring", 1, 255),
     "ring_diameter_mm": Setting("range", "size of a seal's ring on a grey scan in mm (longest axis): unit seals",

@@ -25,7 +25,9 @@ def ring_limits(settings: MarkSettings, px_mm: float) -> RingLimits:
                       settings.seal_min_inner_ink, (settings.ring_min_contrast, settings.seal_max_ring_contrast),
                       settings.seal_min_fit, settings.ring_min_arc, settings.seal_arc_tolerance,
                       settings.ring_diameter_mm[0] * px_mm, settings.ring_min_ring, settings.seal_max_aspect,
-                      settings.seal_round_max_aspect, settings.seal_square_max_aspect, settings.ring_min_trace)
+                      settings.seal_round_max_aspect, settings.seal_square_max_aspect, settings.ring_min_trace,
+                      settings.seal_oval_min_mm * px_mm, min(1.0, settings.seal_circle_dpi / (px_mm * 25.4)),
+                      settings.seal_circle_votes)
 
 
 def find_rings(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> list[Seal]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import cv2
 import numpy as np
 
-from .ellipses import MIN_FIT_POINTS, arc_ellipses, ring_trace
+from .ellipses import MIN_FIT_POINTS, arc_ellipses, rim_refit, ring_trace
 from .geometry import Box, px_per_mm
 from .redink import paper_white, red_on_white
 
@@ -57,6 +57,9 @@ class RingLimits(NamedTuple):
     round_aspect: float  # up to this an ellipse is round, beyond it oval
     square_aspect: float  # longest over shortest side of a square seal
     min_trace: float = 0.0  # least share of directions round a ring in which one ellipse near its rim is inked
+    oval_min_minor: float = 0.0  # least shortest axis of an oval seal, in the mask's pixels
+    circle_scale: float = 0.0  # shapes that hold no seal are searched for circles in the mask shrunk by this (0: not)
+    circle_votes: float = 0.0  # least votes of the circle search (OpenCV's Hough accumulator threshold)
 
 
 class Traced(NamedTuple):
@@ -76,7 +79,9 @@ def red_limits(settings: MarkSettings, px_mm: float) -> RingLimits:
                       settings.seal_min_inner_ink, (settings.seal_min_ring_contrast, settings.seal_max_ring_contrast),
                       settings.seal_min_fit, settings.seal_min_arc, settings.seal_arc_tolerance,
                       settings.seal_arc_min_mm * px_mm, settings.seal_arc_min_ring,
-                      settings.seal_max_aspect, settings.seal_round_max_aspect, settings.seal_square_max_aspect)
+                      settings.seal_max_aspect, settings.seal_round_max_aspect, settings.seal_square_max_aspect,
+                      settings.seal_min_trace, settings.seal_oval_min_mm * px_mm,
+                      min(1.0, settings.seal_circle_dpi / (px_mm * 25.4)), settings.seal_circle_votes)
 
 
 def find_seals(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> list[Seal]:
@@ -141,14 +146,42 @@ def trace_seals(mask: np.ndarray, ring_join: float, joins: list[float], diameter
     near = _around(mask, ring_join + 2)
     ring[near] = cv2.morphologyEx(mask[near], cv2.MORPH_CLOSE, _disc(ring_join))
     found: list[Traced] = []
+    unexplained = np.zeros_like(mask)  # shapes large enough for a unit seal that hold none
     for join in dict.fromkeys(joins):
         closed = _close(mask, join / 2)
         for contour in cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0]:
-            w, h = cv2.boundingRect(contour)[2:]
+            x, y, w, h = cv2.boundingRect(contour)
             # Shapes too small or too thin even for a seal mostly off the page are not judged.
             if max(w, h) >= diameter[0] * limits.min_visible <= min(w, h) * limits.max_aspect:
-                found += _shape_seals(contour, mask, ring, diameter, limits, squares)
+                seals = _shape_seals(contour, mask, ring, diameter, limits, squares)
+                found += seals
+                if not seals and min(w, h) >= limits.arc_min_major:
+                    unexplained[y:y + h, x:x + w] = 255
+    if limits.circle_scale and unexplained.any():
+        found += _circle_seals(mask, ring, unexplained, diameter, limits)
     return _choose(found)
+
+
+def _circle_seals(mask: np.ndarray, ring: np.ndarray, where: np.ndarray, diameter: tuple[float, float],
+                  limits: RingLimits) -> list[Traced]:
+    """Round seals whose outline is lost in a larger shape (a seal over a red title, or over text on a grey scan,
+    where ink joins it on every side): circles of a unit seal's size found by the Hough transform in the shrunk
+    mask, in each box of `where`, each refitted on its ring's outer edge and judged as a seal."""
+    seals: list[Traced] = []
+    s = limits.circle_scale
+    radii = (max(limits.arc_min_major, diameter[0]) * s / 2, diameter[1] * s / 2)
+    for contour in cv2.findContours(where, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        x, y, w, h = cv2.boundingRect(contour)
+        small = cv2.resize(mask[y:y + h, x:x + w], None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+        circles = cv2.HoughCircles(cv2.GaussianBlur(small, (0, 0), 1), cv2.HOUGH_GRADIENT, dp=1, minDist=radii[0],
+                                   param1=100, param2=limits.circle_votes, minRadius=int(radii[0]),
+                                   maxRadius=int(np.ceil(radii[1])))
+        for cx, cy, r in [] if circles is None else circles[0][:MAX_ARC_TRIES]:
+            circle = ((x + cx / s, y + cy / s), (2 * r / s, 2 * r / s), 0.0)
+            judged = judge_ellipse(rim_refit(circle, ring, limits.band), mask, ring, limits)
+            if judged is not None and judged.ring >= limits.arc_min_ring:
+                seals.append(judged)
+    return seals
 
 
 def _shape_seals(contour, mask: np.ndarray, ring: np.ndarray, diameter: tuple[float, float], limits: RingLimits,
@@ -238,7 +271,8 @@ def judge_ellipse(ellipse, mask: np.ndarray, ring: np.ndarray, limits: RingLimit
         return None
     ys, xs = np.nonzero(outline * page)
     corners = (ox + xs.min(), oy + ys.min(), ox + xs.max() + 1, oy + ys.max() + 1)
-    return Traced(_shape_name("ellipse", major / minor, limits), (major, minor), coverage, corners, coverage, ellipse)
+    shape = _shape_name("ellipse", major, minor, limits)
+    return None if shape is None else Traced(shape, (major, minor), coverage, corners, coverage, ellipse)
 
 
 def _disc(diameter: float) -> np.ndarray:
@@ -278,7 +312,7 @@ def _judge(contour, mask: np.ndarray, ring: np.ndarray, diameter: tuple[float, f
     kind, fit, outline, major, minor, local = fitted
     if fit < limits.min_fit or not diameter[0] <= major <= diameter[1]:
         return None
-    shape = _shape_name(kind, major / minor, limits)
+    shape = _shape_name(kind, major, minor, limits)
     if shape is None:
         return None
     ox, oy = origin
@@ -334,13 +368,17 @@ def _best_fit(blob: np.ndarray, page: np.ndarray, free: np.ndarray, squares: boo
     return max(candidates, key=lambda c: c[1]) if candidates else None
 
 
-def _shape_name(kind: str, aspect: float, limits: RingLimits) -> str | None:
-    """"square", "round" or "oval" for a fitted outline of this aspect, or None when it is too long for a seal."""
+def _shape_name(kind: str, major: float, minor: float, limits: RingLimits) -> str | None:
+    """"square", "round" or "oval" for a fitted outline of these axes, or None when it is too long for a seal, or an
+    oval too narrow for one (a word stamp's oval frame)."""
+    aspect = major / minor
     if kind == "rect":
         return "square" if aspect <= limits.square_aspect else None
     if aspect > limits.max_aspect:
         return None
-    return "round" if aspect <= limits.round_aspect else "oval"
+    if aspect <= limits.round_aspect:
+        return "round"
+    return "oval" if minor >= limits.oval_min_minor else None
 
 
 def _ring_coverage(outline: np.ndarray, page: np.ndarray, origin: tuple[int, int], ring: np.ndarray,
