@@ -146,7 +146,7 @@ def trace_seals(mask: np.ndarray, ring_join: float, joins: list[float], diameter
     near = _around(mask, ring_join + 2)
     ring[near] = cv2.morphologyEx(mask[near], cv2.MORPH_CLOSE, _disc(ring_join))
     found: list[Traced] = []
-    unexplained = np.zeros_like(mask)  # shapes large enough for a unit seal that hold none
+    unexplained = np.zeros_like(mask)  # shapes large enough for a unit seal that its seals found do not fill
     for join in dict.fromkeys(joins):
         closed = _close(mask, join / 2)
         for contour in cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0]:
@@ -155,11 +155,22 @@ def trace_seals(mask: np.ndarray, ring_join: float, joins: list[float], diameter
             if max(w, h) >= diameter[0] * limits.min_visible <= min(w, h) * limits.max_aspect:
                 seals = _shape_seals(contour, mask, ring, diameter, limits, squares)
                 found += seals
-                if not seals and min(w, h) >= limits.arc_min_major:
+                if min(w, h) >= limits.arc_min_major and not _filled((x, y, x + w, y + h), seals,
+                                                                      limits.arc_min_major / 2):
                     unexplained[y:y + h, x:x + w] = 255
     if limits.circle_scale and unexplained.any():
         found += _circle_seals(mask, ring, unexplained, diameter, limits)
     return _choose(found)
+
+
+def _filled(box: tuple, seals: list[Traced], margin: float) -> bool:
+    """Whether the seals found in a shape fill its box (x0, y0, x1, y1) to within `margin` pixels on every side:
+    otherwise a second seal may lie in what is left (two seals overlapping, one traced)."""
+    if not seals:
+        return False
+    x0, y0 = min(seal.corners[0] for seal in seals), min(seal.corners[1] for seal in seals)
+    x1, y1 = max(seal.corners[2] for seal in seals), max(seal.corners[3] for seal in seals)
+    return box[0] >= x0 - margin and box[1] >= y0 - margin and box[2] <= x1 + margin and box[3] <= y1 + margin
 
 
 def _circle_seals(mask: np.ndarray, ring: np.ndarray, where: np.ndarray, diameter: tuple[float, float],
