@@ -12,6 +12,9 @@ drawn on the certificate pages of benchmarks/scanset.py and registered in its CA
   label 核对人： on the words' line, below the words or beside the date.
 - unsigned: the same blocks without a signature: written words and date, a printed block (words, 核对人： with an
   empty rule to sign on, a printed date), or a red word stamp with a written date.
+- date-under-seal-grey, date-under-seal-bitonal (class 6): the date-under-seal pages scanned in grey (stored grey)
+  or in black and white (one bit per pixel, a threshold or halftone dithering, as benchmarks/scanset_seals.py
+  stores its class-6 pages): the seal's ink cannot be told from the pen's by colour.
 
 Every page is seeded (`make_page(case, dpi, seed)` is deterministic) and records where each mark is
 (`scanset.Truth`, boxes after the scanner model). The stamps and names use the package's Noto Sans SC subset
@@ -59,13 +62,19 @@ def make_page(case: str, dpi: int, seed: int):
     base = _base()
     rng = np.random.default_rng([seed, zlib.crc32(case.encode()), dpi])  # stable whatever else is registered
     c = base._Canvas(dpi, rng)
-    truth = base.Truth(case)
+    store = CASES[case].get("store", "RGB")
+    truth = base.Truth(case, gray=store != "RGB")
     colours = _Colours(rng)
     top = _document(c, rng, colours, truth)
     layer = np.zeros((c.h, c.w), np.float32)  # red ink stamped after the writing (words stamp, date stamp)
     {"red-word-stamp": _red_word_stamp, "date-under-seal": _date_under_seal, "signed": _signed,
-     "unsigned": _unsigned}[case](c, rng, colours, truth, top, layer)
-    return base.Scan(base._scanner(_finish(c, layer, colours, truth), truth, rng), dpi, truth)
+     "unsigned": _unsigned}[case.removesuffix("-grey").removesuffix("-bitonal")](c, rng, colours, truth, top, layer)
+    rgb = base._scanner(_finish(c, layer, colours, truth), truth, rng)
+    if store != "RGB":
+        from benchmarks.scanset_seals import _store
+
+        rgb = _store(rgb, store, rng)
+    return base.Scan(rgb, dpi, truth, store)
 
 
 class _Colours:
@@ -363,4 +372,7 @@ CASES = {
     "date-under-seal": dict(seal="round", words=True, date=True, signature=True, make=make_page),
     "signed": dict(seal="round", words=True, date=True, signature=True, make=make_page),
     "unsigned": dict(seal="round", words=True, date=True, signature=False, make=make_page),
+    "date-under-seal-grey": dict(seal="round", words=True, date=True, signature=True, store="L", make=make_page),
+    "date-under-seal-bitonal": dict(seal="round", words=True, date=True, signature=True, store="1",
+                                    make=make_page),
 }

@@ -22,8 +22,9 @@ from benchmarks.scanset import make_page  # noqa: E402
 from docprep.analysis.geometry import Box, mm_to_px  # noqa: E402
 from docprep.analysis.inklayers import InkLayers  # noqa: E402
 from docprep.analysis.ocr import TextLine  # noqa: E402
+from docprep.analysis.seals import Seal  # noqa: E402
 from docprep.analysis.signature import find_signature  # noqa: E402
-from docprep.analysis.words import Verification  # noqa: E402
+from docprep.analysis.words import Verification, _find_cut  # noqa: E402
 from docprep.documents.pdf import load_pdf  # noqa: E402
 from docprep.engine import check_pdf_bytes  # noqa: E402
 from docprep.profiles.loader import load_profile  # noqa: E402
@@ -37,7 +38,8 @@ DPI = 200
 def marks(case: str, seed: int):
     """The page's marks as docprep finds them on a one-page copy, and the generator's truth (pixels at DPI)."""
     scan = make_page(case, DPI, seed)
-    with load_pdf("copy.pdf", pdf_from_images([Image.fromarray(scan.rgb)], DPI), CFG, "every-page") as document:
+    stored = Image.fromarray(scan.rgb).convert(scan.store)  # grey and one-bit scans stored as a scanner does
+    with load_pdf("copy.pdf", pdf_from_images([stored], DPI), CFG, "every-page") as document:
         [page] = list(document.pages())
     return page.marks, scan.truth
 
@@ -62,6 +64,22 @@ def test_a_date_under_the_seal_keeps_its_strokes():
     found, truth = marks("date-under-seal", 1)
     assert hit(found.words, truth.words)
     assert hit(found.date, truth.date), (found.date_text, truth.date_text)
+
+
+def test_a_date_written_under_a_grey_seal_is_read():
+    """Class 6: on a grey scan the seal's ring is lifted off the writing (its ink is lighter than the pen's), so the
+    digits it crosses are read; before, the ring's grey ink joined the digits and the date was lost."""
+    found, truth = marks("date-under-seal-grey", 1)
+    assert found.rings and not found.seals
+    assert hit(found.words, truth.words)
+    assert hit(found.date, truth.date), (found.date_text, truth.date_text)
+
+
+def test_words_stamped_in_red_whose_end_is_under_the_seal_are_read_up_to_it():
+    """The seal's ring and arc text over 对无误 of 与原件核对无误: read without the seal, 与原件核对 is matched on
+    the beginning of the phrase."""
+    found, truth = marks("red-word-stamp", 10)
+    assert hit(found.words, truth.words), found.words_text
 
 
 def test_a_signature_beside_the_words_is_found():
@@ -165,3 +183,50 @@ def test_a_label_or_a_sentence_read_beside_the_words_is_text():
     assert signature(page, lines=[TextLine("核对人：", box)]) is None
     assert signature(page, lines=[TextLine("以上复印件属实", box)]) is None  # longer than a name: text
     assert signature(page, lines=[TextLine("张伟", box)]) is not None  # a name read beside the words
+
+
+# --- the seal taken off the writing and the red ink (no OCR) -----------------------------------------------------
+
+def grey_seal(stroke: int) -> tuple[np.ndarray, Seal]:
+    """A grey page (paper 240) at 100 dpi with a seal's ring (grey 100, 40 mm) and a pen stroke of grey `stroke`
+    across it."""
+    page = np.full((600, 600, 3), 240, np.uint8)
+    cv2.circle(page, (300, 300), 78, (100, 100, 100), 4)
+    cv2.line(page, (150, 300), (450, 300), (stroke,) * 3, 3)
+    return page, Seal(Box(220, 220, 161, 161), "round", (40.0, 40.0), 1.0)
+
+
+def test_a_grey_seal_is_lifted_off_the_writing_and_a_darker_stroke_under_it_kept():
+    keep = S.ring_keep_under
+    page, seal = grey_seal(100 - keep - 1)
+    dark = InkLayers(page, 100, S, (seal,)).dark
+    assert dark[300 - 78, 300] == 240  # the ring's ink: paper
+    assert dark[300, 300] == 100 - keep - 1  # the stroke under it: kept
+    page, seal = grey_seal(100 - keep)  # as dark as the ring less ring_keep_under: the seal's
+    assert InkLayers(page, 100, S, (seal,)).dark[300, 300] == 240
+    assert InkLayers(page, 100, S).dark[300 - 78, 300] == 100  # no ring found: nothing lifted
+
+
+def test_a_one_bit_seal_is_left_as_it_is():
+    page, seal = grey_seal(100)
+    page[page < 200] = 0  # a one-bit scan: seal and pen the same black
+    dark = InkLayers(page, 100, S, (seal,)).dark
+    assert dark[300 - 78, 300] == 0 and dark[300, 300] == 0
+
+
+SEAL = Box(400, 100, 160, 160)
+
+
+def line(text: str, x: int, right: int) -> TextLine:
+    return TextLine(text, Box.from_corners(x, 170, right, 195))
+
+
+def test_words_that_stop_at_a_seal_are_matched_on_the_characters_read():
+    least = S.words_under_seal_min_chars
+    assert least == 4
+    assert _find_cut([line("与原件核对", 250, 395)], (SEAL,), S)[1] == "与原件核对"  # before the seal: a beginning
+    assert _find_cut([line("核对无误", 565, 660)], (SEAL,), S)[1] == "核对无误"  # after it: an end
+    assert _find_cut([line("与原件核", 280, 395)], (SEAL,), S) is not None  # exactly the least
+    assert _find_cut([line("与原件", 300, 395)], (SEAL,), S) is None  # one fewer
+    assert _find_cut([line("与原件核对", 100, 240)], (SEAL,), S) is None  # far from the seal: no excuse
+    assert _find_cut([line("专业技术资格", 250, 395)], (SEAL,), S) is None  # not the words

@@ -106,17 +106,21 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     """The date nearest the verification words, no further than `date_near_mm` from them: the document's own
     issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
     words (in the writing, and in the red ink where the words were read there); reads the words' surroundings
-    in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough."""
+    in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough, and
+    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words."""
     near = mm_to_px(settings.date_near_mm, dpi)
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
     found = _nearest_date(list(verification.lines), verification.box, near)
-    zone = date_zone(verification, dpi, settings, rgb.shape)
-    if found or zone.inside(verification.region):
+    if found:
         return found
+    layers = layers or InkLayers(rgb, dpi, settings)
+    zone = date_zone(verification, dpi, settings, rgb.shape)
     # A date may start within reach and run on: read a wider strip than the reach itself.
     wide = zone.grown(near, rgb.shape, by_y=0)
-    return _nearest_date((layers or InkLayers(rgb, dpi, settings)).read_dark(wide), verification.box, near)
+    if not zone.inside(verification.region):
+        found = _nearest_date(layers.read_dark(wide), verification.box, near)
+    return found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
 
 
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:

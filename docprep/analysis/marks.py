@@ -55,6 +55,9 @@ SETTINGS = {
     "red_fringe_mm": Setting("float", "blurred edge of red ink whitened with it before reading words, mm", 0, 2),
     "red_keep_under": Setting("int", "red-ink pixels darker than the red ink's own median by this many grey levels "
                               "(red channel) are a stroke under it and kept when the red is removed", 0, 255),
+    "ring_keep_under": Setting("int", "on a grey scan, ink inside a seal's ring darker than the ring's own ink by this "
+                               "many grey levels is a stroke under the seal and kept when the seal's ink is removed "
+                               "before reading", 0, 255),
     "seal_dpi": Setting("int", "resolution at which seals are measured", 30, 600),
     "seal_diameter_mm": Setting("range", "seal size in mm (longest axis)", 1, 300),
     "seal_cell_ink": Setting("int", "a shrunk mask cell counts as ink above this (0-255 share inked)", 0, 254),
@@ -113,6 +116,9 @@ SETTINGS = {
     "phrases": Setting("str-list", "verification words and their variants (none: no copy could ever pass)",
                        min_items=1),
     "min_match": Setting("float", "least similarity of read text to a phrase (1 = exact)", 0, 1),
+    "words_under_seal_min_chars": Setting("int", "red words that stop at a seal's edge (running on under its ring "
+                                          "and text) are matched on the characters read before or after it, when "
+                                          "at least this many were read", 1, 20),
     "ocr_dpi": Setting("int", "resolution at which regions are read", 72, 400),
     "ocr_near_seal_mm": Setting("float", "margin round a seal read for the words, mm", 0, 200),
     "ocr_block_dpi": Setting("int", "resolution at which ink blocks are found", 20, 300),
@@ -151,10 +157,12 @@ def find_marks(rgb: np.ndarray, dpi: float, settings: MarkSettings, to_points: C
         return Box(*to_points(box))
 
     seals = find_seals(rgb, dpi, settings) if seal_visible else []
-    rings = () if seal_visible else tuple(points(ring.box) for ring in find_rings(rgb, dpi, settings))
+    found_rings = () if seal_visible else tuple(find_rings(rgb, dpi, settings))
+    rings = tuple(points(ring.box) for ring in found_rings)
     searched: list[Box] = []
-    layers = InkLayers(rgb, dpi, settings)
-    words = find_verification(rgb, dpi, settings, text_words, seals, searched, layers) if upright else None
+    layers = InkLayers(rgb, dpi, settings, found_rings)  # a grey seal's ink is lifted off the writing
+    near = seals if seal_visible else list(found_rings)  # the words are read round the seal first
+    words = find_verification(rgb, dpi, settings, text_words, near, searched, layers) if upright else None
     date = zone = signature = signed_zone = None
     if words is not None:
         date = find_verification_date(rgb, dpi, words, settings, text_words, layers)

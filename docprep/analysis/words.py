@@ -127,6 +127,29 @@ def _find_in(lines: list[TextLine], settings: MarkSettings):
     return best
 
 
+def _find_cut(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
+    """The best match of the words on lines that stop at a seal's edge (read with the seals taken out): words
+    that run on under the seal, matched on what was read of them: before the seal against the beginnings of the
+    phrases, after it against their ends, when at least `words_under_seal_min_chars` characters were read. As
+    `_find_in` gives it, or None."""
+    best = None
+    for line in lines:
+        n = len(_NOT_TEXT.sub("", line.text))
+        if n < settings.words_under_seal_min_chars:
+            continue
+        for seal in seals:
+            reach = line.box.h  # the line ends within a character of the seal's box
+            if not (seal.x - reach <= line.box.right and line.box.x <= seal.right + reach
+                    and seal.y < line.box.bottom and line.box.y < seal.bottom):
+                continue
+            before = line.box.x + line.box.w / 2 < seal.x + seal.w / 2
+            pieces = tuple(sorted({p[:n] if before else p[-n:] for p in settings.phrases if len(p) > n}))
+            found = match_phrase(line.text, pieces) if pieces else None
+            if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
+                best = (line,) + found
+    return best
+
+
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
                       seals: list[Seal] | None = None, searched: list[Box] | None = None,
                       layers: InkLayers | None = None) -> Verification | None:
@@ -157,12 +180,7 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
         found = _find_in(lines, settings)
         if found:
             return _verification(found, "ocr", lines, region)
-        red = reader.red_region(region)
-        new_area = red.area - _intersection(red, region) if red is not None else 0.0
-        if red is None or reader.spent + new_area > budget:
-            continue  # (the part of the page read already is not counted again)
-        red_lines = reader.read(layers.red, red, new_area)
-        found = _find_in(red_lines, settings)
+        red_lines, found = reader.read_red(region)
         if found:
             return _verification(found, "ocr", lines + red_lines, region)
     return None
@@ -186,6 +204,25 @@ class _Reader:
             self.searched.append(region)
         return ocr.read_region(layer, self.layers.dpi, region, self.settings)
 
+    def read_red(self, region: Box) -> tuple[list[TextLine], tuple | None]:
+        """The red ink of a region read in vain in the writing (`red_region`), and the words matched there: first
+        the red layer as it is, then, where a seal lies in it, without that seal (`InkLayers.red_apart`; one seal at
+        a time, since a word stamp may itself be taken for one): words whose end a seal's ring and arc text cross
+        are read up to the ring. Never refused by the budget: it lies
+        in the region just read and its margin (the part read already is not counted again)."""
+        red = self.red_region(region)
+        if red is None:
+            return [], None
+        lines = self.read(self.layers.red, red, red.area - _intersection(red, region))
+        found = _find_in(lines, self.settings)
+        seals = [seal.box for seal in self.seals if seal.box.overlap(red) > 0]
+        for seal in sorted(seals, key=lambda box: -box.area) if not found else ():  # one at a time, largest first:
+            more = self.read(self.layers.red_apart((seal,)), red, 0.0)  # a red word stamp taken for a seal too
+            lines, found = lines + more, _find_in(more, self.settings) or _find_cut(more, (seal,), self.settings)
+            if found:
+                break
+        return lines, found
+
     def red_blocks(self) -> list[Box]:
         """Blocks of red ink that are more than a seal (red words, a red date stamp, red ink touching a seal)."""
         if self._red_blocks is None:
@@ -194,17 +231,25 @@ class _Reader:
         return self._red_blocks
 
     def red_region(self, region: Box) -> Box | None:
-        """The red ink in `region` not read yet, with the blocks' margin: red beyond the seals, and the seals
-        themselves (words stamped in red across a seal's middle lie inside its box); None when there is none."""
+        """The red ink in `region` not read yet: red beyond the seals with the blocks' margin, and the seals with
+        the join of the blocks round them (red words touching a seal are no block of their own), kept within the
+        region and the blocks' margin round it (red further out is read with the blocks it joins); None when there
+        is none."""
+        if not self.layers.red_mask.any():
+            return None  # a grey page's rings are no red ink
         shape = self.layers.rgb.shape
         pad = px_per_mm(self.layers.dpi) * self.settings.ocr_block_pad_mm
-        red = self.red_blocks() + [seal.box for seal in self.seals]
-        blocks = [block.grown(pad, shape) for block in red if block.overlap(region) > 0]
+        join = px_per_mm(self.layers.dpi) * self.settings.ocr_block_join_mm  # red ink this near a seal is its block
+        red = [block.grown(pad, shape) for block in self.red_blocks()] + [seal.box.grown(join, shape)
+                                                                          for seal in self.seals]
+        blocks = [block for block in red if block.overlap(region) > 0]
         blocks = [block for block in blocks if not any(block.inside(done) for done in self.red_read)]
         if not blocks:
             return None
-        self.red_read.append(clip(min(b.x for b in blocks), min(b.y for b in blocks), max(b.right for b in blocks),
-                                  max(b.bottom for b in blocks), shape))
+        reach = region.grown(pad, shape)
+        self.red_read.append(clip(max(reach.x, min(b.x for b in blocks)), max(reach.y, min(b.y for b in blocks)),
+                                  min(reach.right, max(b.right for b in blocks)),
+                                  min(reach.bottom, max(b.bottom for b in blocks)), shape))
         return self.red_read[-1]
 
 
