@@ -256,3 +256,16 @@ def test_an_oval_is_a_seal_from_seal_oval_min_mm():
     assert sealfinder.judge_ellipse(ellipse, ink, ink, limits._replace(oval_min_minor=115.0)).shape == "oval"
     assert sealfinder.judge_ellipse(ellipse, ink, ink, limits._replace(oval_min_minor=115.0 + 1e-6)) is None
     assert S.seal_oval_min_mm * 100 / 25.4 < 115 < 2 * S.seal_oval_min_mm * 100 / 25.4
+
+
+@pytest.mark.parametrize("overlap", [0.0, 0.2, 0.4])
+def test_two_drawn_seals_overlapping_are_two_seals(overlap):
+    """Class 2, drawn: two 40 mm seals whose rings overlap by 0-40 % of the diameter are found one each."""
+    page = np.full((1169, 827, 3), 246, np.uint8)
+    distance = int(round(2 * 78 * (1 - overlap)))
+    _ring_seal(page, (300, 600), (78, 78))
+    _ring_seal(page, (300 + distance, 620), (78, 78))
+    found = sorted((seal.box.x, seal.box.y, seal.box.right, seal.box.bottom) for seal in sealfinder.find_seals(
+        page, 100, S))
+    truths = [(222, 522, 378, 678), (222 + distance, 542, 378 + distance, 698)]
+    assert len(found) == 2 and all(_iou(box, truth) > 0.8 for box, truth in zip(found, truths)), found

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 SAME_SEAL_OVERLAP = 0.5
 # A box this much inside another (intersection over its own area) lies within it.
 MOSTLY_INSIDE = 0.8
+# A circle found in a shrunk mask is this much larger before it is refitted on its ring's outer edge: the search
+# finds it to a pixel or two of the shrunk mask, and the refit looks for the ring inward from just outside it.
+CIRCLE_GROW = 1.06
 # Ellipses judged as seals in one shape, best traced first (two or three seals overlap in a row at most).
 MAX_ARC_TRIES = 8
 
@@ -188,7 +191,8 @@ def _circle_seals(mask: np.ndarray, ring: np.ndarray, where: np.ndarray, diamete
                                    param1=100, param2=limits.circle_votes, minRadius=int(radii[0]),
                                    maxRadius=int(np.ceil(radii[1])))
         for cx, cy, r in [] if circles is None else circles[0][:MAX_ARC_TRIES]:
-            circle = ((x + cx / s, y + cy / s), (2 * r / s, 2 * r / s), 0.0)
+            d = 2 * r / s * CIRCLE_GROW
+            circle = ((x + cx / s, y + cy / s), (d, d), 0.0)
             judged = judge_ellipse(rim_refit(circle, ring, limits.band), mask, ring, limits)
             if judged is not None and judged.ring >= limits.arc_min_ring:
                 seals.append(judged)
