@@ -75,6 +75,7 @@ class Truth:
     date_text: str | None = None
     issue_date: Rect | None = None  # the document's own date, which must not count as the verification date
     gray: bool = False
+    signature: Rect | None = None  # the verifier's signature beside the words (none drawn without words)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Scan:
     rgb: np.ndarray
     dpi: int
     truth: Truth
+    store: str = "RGB"  # how a scanner stores the page in its PDF: "RGB", "L" (grey) or "1" (one bit per pixel)
 
 
 @lru_cache(maxsize=64)
@@ -272,12 +274,15 @@ def _scanner(page: np.ndarray, truth: Truth, rng: np.random.Generator) -> np.nda
 
     truth.seals = [turn(s) for s in truth.seals]
     truth.words, truth.date, truth.issue_date = turn(truth.words), turn(truth.date), turn(truth.issue_date)
+    truth.signature = turn(truth.signature)
     return rgb
 
 
 def make_page(case: str = "clean", dpi: int = 200, seed: int = 0) -> Scan:
     """One A4 certificate copy of the given case (see CASES)."""
     spec = CASES[case]
+    if "make" in spec:  # a case family drawn by its own module (benchmarks/scanset_seals.py)
+        return spec["make"](case, dpi, seed)
     rng = np.random.default_rng([seed, list(CASES).index(case), dpi])
     c = _Canvas(dpi, rng)
     black = (int(rng.integers(15, 45)),) * 2 + (int(rng.integers(20, 55)),)  # toner: neutral to bluish black
@@ -360,9 +365,10 @@ def make_page(case: str = "clean", dpi: int = 200, seed: int = 0) -> Scan:
         sig_x = vx + (words_box[2] - words_box[0]) * 25.4 / dpi + 5
         if sig_x < 150 and rng.random() < 0.5:
             c.hand((sig_x, vy), SIGNER, hand_mm * 0.8, ink)
-            c.scribble((sig_x + 5 * hand_mm * 0.8, vy), rng.uniform(15, 25), hand_mm, ink)
+            truth.signature = c.scribble((sig_x + 5 * hand_mm * 0.8, vy), rng.uniform(15, 25), hand_mm, ink)
         else:
-            c.scribble((vx + rng.uniform(0, 20), vy + hand_mm * 2.9), rng.uniform(15, 25), hand_mm, ink)
+            truth.signature = c.scribble((vx + rng.uniform(0, 20), vy + hand_mm * 2.9), rng.uniform(15, 25), hand_mm,
+                                         ink)
         if spec["date"]:
             date = _date_text(rng)
             truth.date = c.hand((vx + rng.uniform(0, 25), vy + hand_mm * 1.5 + rng.uniform(0, 3)), date,
@@ -404,14 +410,32 @@ def make_page(case: str = "clean", dpi: int = 200, seed: int = 0) -> Scan:
     return Scan(rgb, dpi, truth)
 
 
-def make_set(n: int, dpi: int = 200, seed: int = 0) -> list[tuple[str, int]]:
-    """(case, seed) pairs for n pages, cycling through every case so that each gets its share."""
-    names = list(CASES)
+def make_set(n: int, dpi: int = 200, seed: int = 0, cases=None) -> list[tuple[str, int]]:
+    """(case, seed) pairs for n pages, cycling through the cases (by default the twelve above, BASE_CASES) so that
+    each gets its share."""
+    names = list(cases or BASE_CASES)
     return [(names[i % len(names)], seed * 100_000 + i) for i in range(n)]
 
 
+BASE_CASES = tuple(CASES)  # the cases above; families drawn by other modules are added after them
+try:  # (their seeds stay as they were); run as a script from benchmarks/, the families load in the block below
+    from benchmarks.scanset_seals import CASES as SEAL_CASES
+
+    CASES.update(SEAL_CASES)
+except ModuleNotFoundError:
+    pass
+try:  # red word stamps, dates under the seal, signed and unsigned blocks (benchmarks/scanset_words.py)
+    from benchmarks.scanset_words import CASES as WORD_CASES
+
+    CASES.update(WORD_CASES)
+except ModuleNotFoundError:
+    pass
+
 if __name__ == "__main__":  # write one PNG per case, to look at
     import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks.scanset import CASES, make_page  # noqa: F811 - every family, registered
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "scanset-out")
     out.mkdir(parents=True, exist_ok=True)

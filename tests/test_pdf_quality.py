@@ -434,14 +434,16 @@ def test_an_original_is_decoded_grey_only(monkeypatch):
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real scans not present at {REAL} (see its SOURCES.md)")
 
 # Checked as copies of unknown kind (the default): none carries a seal or 核对无误. The bitonal scans cannot show a
-# seal (pdf.color, not pdf.missing-seal); the turned pages of cardinal.pdf are not read for words (pdf.rotation).
+# red seal (pdf.color) and show no seal's ring either (pdf.missing-seal: dense text makes no ring); the turned pages
+# of cardinal.pdf are not read for words (pdf.rotation).
 EXPECTED_REAL = {
-    "linn.pdf": [("pdf.color", 1), ("pdf.missing-verification", 1)],
-    "skew.pdf": [("pdf.color", 1), ("pdf.missing-verification", 1)],
+    "linn.pdf": [("pdf.color", 1), ("pdf.missing-seal", 1), ("pdf.missing-verification", 1)],
+    "skew.pdf": [("pdf.color", 1), ("pdf.missing-seal", 1), ("pdf.missing-verification", 1)],
     "cardinal.pdf": [("pdf.rotation", 2), ("pdf.rotation", 3), ("pdf.rotation", 4), ("pdf.missing-verification", 1),
+                     ("pdf.missing-seal", 1), ("pdf.missing-seal", 2), ("pdf.missing-seal", 3), ("pdf.missing-seal", 4),
                      ("pdf.color", 1)],  # one pdf.color per file, listing its grey pages 1-4
     "c02-22.pdf": [("pdf.low-resolution", 1), ("pdf.missing-seal", 1), ("pdf.missing-verification", 1)],
-    "epson.pdf": [("pdf.color", 1), ("pdf.missing-verification", 1)],
+    "epson.pdf": [("pdf.color", 1), ("pdf.missing-seal", 1), ("pdf.missing-verification", 1)],
     "blank.pdf": [("pdf.blank-page", 1)],
 }
 
@@ -449,8 +451,8 @@ EXPECTED_REAL = {
 @needs_real
 @pytest.mark.parametrize("name", sorted(EXPECTED_REAL))
 def test_real_scans_get_exactly_their_findings(name):
-    """Bitonal scans get pdf.color (a one-bit scan cannot show a red seal): that is the rule's purpose, not noise.
-    No scan-quality false alarm on any of them."""
+    """Bitonal scans get pdf.color (a one-bit scan cannot show a red seal): that is the rule's purpose, not noise;
+    and pdf.missing-seal, as no seal's ring shows in their ink either. No scan-quality false alarm on any of them."""
     report = check_file(REAL / name, PROFILE)
     assert report.kind == "pdf"
     got = sorted((f.rule, f.page) for f in report.findings)

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import ocr
 from .geometry import Box, mm_to_px
 from .ocr import TextLine
-from .redink import remove_red
+from .inklayers import InkLayers
 from .words import Verification, piece_box, text_layer_lines
 
 if TYPE_CHECKING:
@@ -102,20 +101,26 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 
 def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verification, settings: MarkSettings,
-                           text_words: list[TextLine] | None = None) -> VerificationDate | None:
+                           text_words: list[TextLine] | None = None,
+                           layers: InkLayers | None = None) -> VerificationDate | None:
     """The date nearest the verification words, no further than `date_near_mm` from them: the document's own
     issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
-    words; reads the words' surroundings only when those did not reach far enough."""
+    words (in the writing, and in the red ink where the words were read there); reads the words' surroundings
+    in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough, and
+    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words."""
     near = mm_to_px(settings.date_near_mm, dpi)
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
     found = _nearest_date(list(verification.lines), verification.box, near)
-    zone = date_zone(verification, dpi, settings, rgb.shape)
-    if found or zone.inside(verification.region):
+    if found:
         return found
+    layers = layers or InkLayers(rgb, dpi, settings)
+    zone = date_zone(verification, dpi, settings, rgb.shape)
     # A date may start within reach and run on: read a wider strip than the reach itself.
     wide = zone.grown(near, rgb.shape, by_y=0)
-    return _nearest_date(ocr.read_region(remove_red(rgb, dpi, settings), dpi, wide, settings), verification.box, near)
+    if not zone.inside(verification.region):
+        found = _nearest_date(layers.read_dark(wide), verification.box, near)
+    return found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
 
 
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:

@@ -41,6 +41,7 @@ class TextLine:
     text: str
     box: Box
     score: float = 1.0
+    chars: tuple[Box, ...] = ()  # each character's box, when the reader gives them (one per character of `text`)
 
 
 class OcrUnavailable(Exception):
@@ -99,18 +100,26 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     image = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
     reader = engine(settings.ocr_threads)
     try:
-        result = reader(image, text_score=settings.ocr_min_score, box_thresh=settings.ocr_box_threshold)
+        result = reader(image, text_score=settings.ocr_min_score, box_thresh=settings.ocr_box_threshold,
+                        return_word_box=True, return_single_char_box=True)
     except Exception as exc:  # inside the runtime: its session failed, ran out of memory, or tripped on its own bug
         raise OcrUnavailable("the OCR engine failed while reading", exc) from exc
     if not getattr(result, "txts", None):
         return []
     lines = []
-    for quad, text, score in zip(result.boxes, result.txts, result.scores):
-        q = np.asarray(quad, np.float32) / scale
-        box = Box.from_corners(x0 + int(q[:, 0].min()), y0 + int(q[:, 1].min()),
-                               x0 + int(np.ceil(q[:, 0].max())), y0 + int(np.ceil(q[:, 1].max())))
-        lines.append(TextLine(text, box, round(float(score), 3)))
+    words = getattr(result, "word_results", None) or [()] * len(result.txts)
+    for quad, text, score, chars in zip(result.boxes, result.txts, result.scores, words):
+        boxes = tuple(_page_box(char[2], scale, x0, y0) for char in chars or ())
+        lines.append(TextLine(text, _page_box(quad, scale, x0, y0), round(float(score), 3),
+                              boxes if len(boxes) == len(text) else ()))
     return lines
+
+
+def _page_box(quad, scale: float, x0: int, y0: int) -> Box:
+    """A quadrilateral of the reader's (in the scaled crop) as a box in page pixels."""
+    q = np.asarray(quad, np.float32) / scale
+    return Box.from_corners(x0 + int(q[:, 0].min()), y0 + int(q[:, 1].min()),
+                            x0 + int(np.ceil(q[:, 0].max())), y0 + int(np.ceil(q[:, 1].max())))
 
 
 @lru_cache(maxsize=1)

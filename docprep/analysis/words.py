@@ -1,5 +1,7 @@
 """The verification words (核对无误 or a variant) on a page: from the PDF text layer when there is one, otherwise
-read with OCR region by region (round each seal, then the ink blocks from the bottom up) within a budget.
+read with OCR region by region (round each seal, then the ink blocks from the bottom up) within a budget: each
+region in the writing with the red ink removed, then, where red ink other than a seal lies in it, in the red ink
+alone (the words stamped in red).
 
 Phrases are matched loosely, because handwriting and a seal over the words make OCR confuse characters."""
 from __future__ import annotations
@@ -7,15 +9,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import cv2
 import numpy as np
 
 from . import ocr
 from .geometry import Box, clip, px_per_mm
+from .inklayers import InkLayers
 from .ocr import TextLine
-from .redink import remove_red
 from .seals import Seal, find_seals
 
 if TYPE_CHECKING:
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 # Characters the recogniser takes for one another in these words (handwriting, a seal over them).
 _CONFUSABLE = {c: k for k, group in {
-    "核": "校该孩咳骸", "对": "时讨付刈", "无": "天元兀旡", "误": "谟设娱悞俣", "原": "厚源愿", "件": "伴仵住",
+    "核": "校该孩咳骸", "对": "时讨付刈", "无": "天元兀旡先", "误": "谟设娱悞俣遗", "原": "厚源愿", "件": "伴仵住举",
     "致": "玫政到", "与": "马写", "经": "轻径", "已": "己巳", "一": "—", "相": "湘想", "符": "付苻",
 }.items() for c in group + k}
 _NOT_TEXT = re.compile(r"[\s,，.。:：;；、'\"“”‘’()（）\[\]【】!！?？·•*_~-]")
@@ -82,7 +84,12 @@ def _fuzzy_find(pattern: str, text: str) -> tuple[float, int, int]:
 
 
 def piece_box(line: TextLine, start: int, end: int) -> Box:
-    """The part of a line's box holding characters start..end, taking characters as equally wide."""
+    """The part of a line's box holding characters start..end: their own boxes where the reader gave them,
+    otherwise taking characters as equally wide."""
+    if line.chars and end > start:
+        chars = line.chars[start:end]
+        return Box.from_corners(min(c.x for c in chars), min(c.y for c in chars), max(c.right for c in chars),
+                                max(c.bottom for c in chars))
     n = max(1, len(line.text))
     box = line.box
     return Box.from_corners(int(box.x + box.w * start / n), box.y, int(math.ceil(box.x + box.w * end / n)),
@@ -120,13 +127,39 @@ def _find_in(lines: list[TextLine], settings: MarkSettings):
     return best
 
 
+def _find_cut(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
+    """The best match of the words on lines that stop at a seal's edge (read with the seals taken out): words
+    that run on under the seal, matched on what was read of them: before the seal against the beginnings of the
+    phrases, after it against their ends, when at least `words_under_seal_min_chars` characters were read. As
+    `_find_in` gives it, or None."""
+    best = None
+    for line in lines:
+        n = len(_NOT_TEXT.sub("", line.text))
+        if n < settings.words_under_seal_min_chars:
+            continue
+        for seal in seals:
+            reach = line.box.h  # the line ends within a character of the seal's box
+            if not (seal.x - reach <= line.box.right and line.box.x <= seal.right + reach
+                    and seal.y < line.box.bottom and line.box.y < seal.bottom):
+                continue
+            before = line.box.x + line.box.w / 2 < seal.x + seal.w / 2
+            pieces = tuple(sorted({p[:n] if before else p[-n:] for p in settings.phrases if len(p) > n}))
+            found = match_phrase(line.text, pieces) if pieces else None
+            if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
+                best = (line,) + found
+    return best
+
+
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
-                      seals: list[Seal] | None = None, searched: list[Box] | None = None) -> Verification | None:
+                      seals: list[Seal] | None = None, searched: list[Box] | None = None,
+                      layers: InkLayers | None = None) -> Verification | None:
     """The words 核对无误 (or a variant) on a page. The text layer is searched first when the caller has one
     (`text_words`, boxes in this image's pixels); otherwise the page is read with OCR after red ink is
     removed (a seal usually sits on the words), region by region and only as far as needed: around each
-    seal, then the dark-ink blocks from the bottom up (on a crowded page, the whole page in bands), until
-    `ocr_max_page_share` of the page would be exceeded. Each region read is appended to `searched`."""
+    seal, then the ink blocks (dark, or red beyond the seals) from the bottom up (on a crowded page, the whole
+    page in bands), until `ocr_max_page_share` of the page would be exceeded. Where a region read in vain holds
+    red ink that is not a seal, that red ink is read too, as dark text on white (words stamped in red). Each
+    region read is appended to `searched`."""
     searched = [] if searched is None else searched
     if text_words:
         lines = text_layer_lines(list(text_words))
@@ -134,27 +167,103 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
         found = _find_in(lines, settings)
         if found:
             return _verification(found, "text-layer", lines, searched[-1])
-    gray = remove_red(rgb, dpi, settings)
+    layers = layers or InkLayers(rgb, dpi, settings)
+    gray = layers.dark
     if seals is None:
         seals = find_seals(rgb, dpi, settings)
-    budget, spent = settings.ocr_max_page_share * gray.size, 0
-    for region in _regions(gray, dpi, seals, settings):
-        if spent + region.area > budget:
+    budget = settings.ocr_max_page_share * gray.size
+    reader = _Reader(layers, seals, settings, searched)
+    for region in _regions(gray, dpi, seals, settings, reader.red_blocks):
+        if reader.spent + region.area > budget:
             continue  # a smaller region further on may still fit
-        spent += region.area
-        searched.append(region)
-        lines = ocr.read_region(gray, dpi, region, settings)
+        lines = reader.read(gray, region)
         found = _find_in(lines, settings)
         if found:
             return _verification(found, "ocr", lines, region)
+        red_lines, found = reader.read_red(region)
+        if found:
+            return _verification(found, "ocr", lines + red_lines, region)
     return None
 
 
-def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings) -> Iterator[Box]:
-    """Where to read for the words, in order: round each seal; then the ink blocks not read yet, lowest first,
-    or, on a page of more than `ocr_max_blocks` blocks, the whole page from the bottom. Anything taller than
-    `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the area
-    it is given, and the time budget is spent in band-sized steps)."""
+class _Reader:
+    """OCR of regions of a page's layers, keeping count of the area read and where (`searched`), and the red
+    ink beyond the seals, found once on first use."""
+
+    def __init__(self, layers: InkLayers, seals: list[Seal], settings: MarkSettings, searched: list[Box]):
+        self.layers, self.seals, self.settings, self.searched = layers, seals, settings, searched
+        self.spent = 0.0
+        self.red_read: list[Box] = []
+        self._red_blocks: list[Box] | None = None
+
+    def read(self, layer: np.ndarray, region: Box, new_area: float | None = None) -> list[TextLine]:
+        """The lines read in a region of a layer. `new_area`: how much of it was not read before (all of it when
+        not given); a region read before in full is not recorded as searched again."""
+        self.spent += region.area if new_area is None else new_area
+        if new_area is None or new_area > 0:
+            self.searched.append(region)
+        return ocr.read_region(layer, self.layers.dpi, region, self.settings)
+
+    def read_red(self, region: Box) -> tuple[list[TextLine], tuple | None]:
+        """The red ink of a region read in vain in the writing (`red_region`), and the words matched there: first
+        the red layer as it is, then, where a seal lies in it, without that seal (`InkLayers.red_apart`; one seal at
+        a time, since a word stamp may itself be taken for one): words whose end a seal's ring and arc text cross
+        are read up to the ring. Never refused by the budget: it lies
+        in the region just read and its margin (the part read already is not counted again)."""
+        red = self.red_region(region)
+        if red is None:
+            return [], None
+        lines = self.read(self.layers.red, red, red.area - _intersection(red, region))
+        found = _find_in(lines, self.settings)
+        seals = [seal.box for seal in self.seals if seal.box.overlap(red) > 0]
+        for seal in sorted(seals, key=lambda box: -box.area) if not found else ():  # one at a time, largest first:
+            more = self.read(self.layers.red_apart((seal,)), red, 0.0)  # a red word stamp taken for a seal too
+            lines, found = lines + more, _find_in(more, self.settings) or _find_cut(more, (seal,), self.settings)
+            if found:
+                break
+        return lines, found
+
+    def red_blocks(self) -> list[Box]:
+        """Blocks of red ink that are more than a seal (red words, a red date stamp, red ink touching a seal)."""
+        if self._red_blocks is None:
+            blocks = ink_blocks(self.layers.red, self.layers.dpi, self.settings) if self.layers.red_mask.any() else []
+            self._red_blocks = self.layers.free_red_blocks(blocks, self.seals)
+        return self._red_blocks
+
+    def red_region(self, region: Box) -> Box | None:
+        """The red ink in `region` not read yet: red beyond the seals with the blocks' margin, and the seals with
+        the join of the blocks round them (red words touching a seal are no block of their own), kept within the
+        region and the blocks' margin round it (red further out is read with the blocks it joins); None when there
+        is none."""
+        if not self.layers.red_mask.any():
+            return None  # a grey page's rings are no red ink
+        shape = self.layers.rgb.shape
+        pad = px_per_mm(self.layers.dpi) * self.settings.ocr_block_pad_mm
+        join = px_per_mm(self.layers.dpi) * self.settings.ocr_block_join_mm  # red ink this near a seal is its block
+        red = [block.grown(pad, shape) for block in self.red_blocks()] + [seal.box.grown(join, shape)
+                                                                          for seal in self.seals]
+        blocks = [block for block in red if block.overlap(region) > 0]
+        blocks = [block for block in blocks if not any(block.inside(done) for done in self.red_read)]
+        if not blocks:
+            return None
+        reach = region.grown(pad, shape)
+        self.red_read.append(clip(max(reach.x, min(b.x for b in blocks)), max(reach.y, min(b.y for b in blocks)),
+                                  min(reach.right, max(b.right for b in blocks)),
+                                  min(reach.bottom, max(b.bottom for b in blocks)), shape))
+        return self.red_read[-1]
+
+
+def _intersection(a: Box, b: Box) -> float:
+    return max(0.0, min(a.right, b.right) - max(a.x, b.x)) * max(0.0, min(a.bottom, b.bottom) - max(a.y, b.y))
+
+
+def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings,
+             red_blocks: Callable[[], list[Box]] = list) -> Iterator[Box]:
+    """Where to read for the words, in order: round each seal; then the ink blocks not read yet (of the writing,
+    and `red_blocks` beyond the seals), lowest first, or, on a page of more than `ocr_max_blocks` blocks of
+    writing, the whole page from the bottom. Anything taller than `ocr_band_mm` is read in overlapping bands
+    from the bottom up (the detector's memory grows with the area it is given, and the time budget is spent in
+    band-sized steps)."""
     px_mm = px_per_mm(dpi)
     done = []
     for seal in seals:
@@ -163,6 +272,8 @@ def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSett
     blocks = ink_blocks(gray, dpi, settings)
     if len(blocks) > settings.ocr_max_blocks:
         blocks = [Box(0, 0, gray.shape[1], gray.shape[0])]
+    else:
+        blocks = sorted(blocks + red_blocks(), key=lambda block: -block.bottom)
     band, overlap = settings.ocr_band_mm * px_mm, settings.ocr_block_pad_mm * 2 * px_mm
     for block in blocks:
         if any(block.inside(region) for region in done):

@@ -1,10 +1,11 @@
 """Pictures of what docprep saw on each page of a PDF (`docprep check --annotate DIR`).
 
-A finding says "no seal on page 3"; the picture shows what docprep took for a seal, the verification words and
-their date, and where it looked for them, so a person can tell at a glance whether the copy or the check is at
-fault. One PNG per analysed page: marks in colour, the searched areas in grey, findings with a place as red
-(error) or orange (warning) boxes, and findings without one listed in a banner above the page. The lettering is in
-the report's language, in the Noto Sans CJK SC subset shipped in fonts/ (SOURCES.md there says what it holds)."""
+A finding says "no seal on page 3"; the picture shows what docprep took for a seal, the verification words,
+their date and the verifier's signature, and where it looked for them, so a person can tell at a glance whether
+the copy or the check is at fault. One PNG per analysed page: marks in colour, the searched areas in grey,
+findings with a place as red (error) or orange (warning) boxes, and findings without one listed in a banner above
+the page. The lettering is in the report's language, in the Noto Sans CJK SC subset shipped in fonts/ (SOURCES.md
+there says what it holds)."""
 from __future__ import annotations
 
 import io
@@ -33,6 +34,7 @@ Colour = tuple[int, int, int]
 SEAL: Colour = (0, 170, 60)
 WORDS: Colour = (20, 90, 230)
 DATE: Colour = (150, 40, 200)
+SIGNATURE: Colour = (0, 150, 170)
 SEARCHED: Colour = (160, 160, 160)
 ERROR: Colour = (220, 20, 20)
 WARNING: Colour = (235, 130, 0)
@@ -111,6 +113,8 @@ def _draw_marks(pen: _Pen, marks: PageMarks, lang: str) -> None:
         pen.outline(marks.words, WORDS, message(WORDS_LABELS.get(marks.words_source, "annotate.words"))(lang))
     if marks.date is not None:
         pen.outline(marks.date, DATE, message("annotate.date")(lang))
+    if marks.signature is not None:
+        pen.outline(marks.signature, SIGNATURE, message("annotate.signature")(lang))
 
 
 @dataclass(frozen=True)

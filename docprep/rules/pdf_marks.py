@@ -1,12 +1,13 @@
-"""Verification marks on copies (rules of the pdf family): the unit's red seal, the words 核对无误 and the date
-HR writes beside them. The loader finds the marks on each page of a copy (docprep.marks, from the pixels it
-decodes for measuring the page) and keeps them as `PdfPage.marks`; these checks only judge them.
+"""Verification marks on copies (rules of the pdf family): the unit's red seal, the words 核对无误, the date HR
+writes beside them and the verifier's signature (a warning). The loader finds the marks on each page of a copy
+(docprep.marks, from the pixels it decodes for measuring the page) and keeps them as `PdfPage.marks`; these checks
+only judge them.
 
 Which PDFs are copies, and whether marks are needed on every page or once, is the profile's [pdf.kinds]
-(docprep.kinds). Blank pages are not judged (pdf.blank-page covers them), nor is the seal on a grey scan
-(pdf.color says a red seal cannot be seen there), nor the words on a page that is sideways or upside down
-(pdf.rotation asks for it to be turned first). A page on which the OCR runtime failed is not judged either, and
-says so (pdf.marks-unjudged): never a silent pass."""
+(docprep.kinds). Blank pages are not judged (pdf.blank-page covers them), the seal on a grey scan only by its
+impression (a ring: pdf.color says the red cannot be seen there), and the words not on a page that is sideways or
+upside down (pdf.rotation asks for it to be turned first). A page on which the OCR runtime failed is not judged
+either, and says so (pdf.marks-unjudged): never a silent pass."""
 from __future__ import annotations
 
 from typing import Callable, Iterator
@@ -59,22 +60,30 @@ def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, pag
     "pdf.missing-seal", E,
     title=T("复印件上没有找到单位公章", "No official seal found on a copy"),
     explain=T("复印件须经单位人事部门与原件核对，并加盖单位红色公章。docprep 在红色墨迹中寻找闭合的圆形、椭圆形或方形印章"
-              "（{marks.seal_diameter_mm[0]:g}～{marks.seal_diameter_mm[1]:g} 毫米，印环连续、内有文字或五角星）；红色标题、"
-              "表格线和红笔批注不算。灰度扫描看不出红色，由 pdf.color 提示。",
+              "（{marks.seal_diameter_mm[0]:g}～{marks.seal_diameter_mm[1]:g} 毫米，印环连续、内有文字或五角星），两枚印章相接、"
+              "印章压在红色边框、表格线或标题上也能找到；红色标题、表格线和红笔批注不算。灰度或黑白扫描看不出红色：页面上有印章"
+              "形状的印迹（{marks.ring_diameter_mm[0]:g}～{marks.ring_diameter_mm[1]:g} 毫米的圆环，内有文字或五角星）时只由 "
+              "pdf.color 提示；连这样的印迹都没有时，同样报告本规则。",
               "Every copy must be checked against the original by the unit's HR and carry the unit's red official "
               "seal. docprep looks in the red ink for a closed round, oval or square seal "
               "({marks.seal_diameter_mm[0]:g}-{marks.seal_diameter_mm[1]:g} mm, a continuous ring with text or a star "
-              "inside); red titles, table rules and red pen marks do not count. A grayscale scan cannot show red: "
-              "pdf.color says so instead."),
+              "inside), also where two seals touch or a seal lies on red borders, table rules or a title; red titles, "
+              "table rules and red pen marks do not count. A grayscale or black-and-white scan cannot show red: where "
+              "it shows a seal-shaped impression (a ring of "
+              "{marks.ring_diameter_mm[0]:g}-{marks.ring_diameter_mm[1]:g} mm with text or a star inside), pdf.color "
+              "says so instead; where it shows none, this rule reports it too."),
     fix=T("请单位人事部门核对原件后在复印件上加盖公章，再用彩色模式扫描。",
           "Have the unit's HR check the copy against the original and stamp it with the unit's seal, then scan it "
           "in colour."),
 )
 def missing_seal(doc: PdfDocument, cfg) -> Iterator[Problem]:
-    lacking, found = _lacking(doc, lambda m: m.seal_checked, lambda m: bool(m.seals))
+    """Every page with marks is judged: a colour page by its red seals, a grey one by its seal-shaped rings."""
+    lacking, found = _lacking(doc, lambda m: True, lambda m: bool(m.seals or m.rings))
+    grey = [page for page in lacking if not page.marks.seal_checked] if doc.marks_needed != "once" else []
     low, high = cfg.marks.seal_diameter_mm
+    ring_low, ring_high = cfg.marks.ring_diameter_mm
     yield from _report(
-        doc, lacking, found,
+        doc, [page for page in lacking if page not in grey], found,
         (f"第 {{n}} 页没有找到单位红色公章（{low:g}～{high:g} 毫米的圆形、椭圆形或方形红章）。请核对原件后加盖公章，用彩色重新扫描。",
          f"No red official seal ({low:g}-{high:g} mm, round, oval or square) was found on page {{n}}. Have the copy "
          "checked and stamped, then scan it again in colour."),
@@ -82,6 +91,14 @@ def missing_seal(doc: PdfDocument, cfg) -> Iterator[Problem]:
          "No page of the document carries a red official seal. Have the copy checked and stamped, then scan it "
          "again in colour."),
         "no seal", f"a red seal {low:g}-{high:g} mm", _whole_page)
+    yield from _report(
+        doc, grey, found,
+        (f"第 {{n}} 页是灰度或黑白扫描，看不出红色，而且连印章的印迹（{ring_low:g}～{ring_high:g} 毫米的圆环，内有文字或五角星）都没有"
+         "找到。请核对原件后加盖公章，用彩色重新扫描。",
+         f"Page {{n}} is a grey or black-and-white scan, which cannot show red, and not even a seal's impression (a "
+         f"ring of {ring_low:g}-{ring_high:g} mm with text or a star inside) was found on it. Have the copy checked "
+         "and stamped, then scan it again in colour."),
+        ("", ""), "no seal impression", f"a seal's ring {ring_low:g}-{ring_high:g} mm", _whole_page)
 
 
 @FAMILY.rule(
@@ -89,12 +106,14 @@ def missing_seal(doc: PdfDocument, cfg) -> Iterator[Problem]:
     title=T("复印件上没有找到“核对无误”", "No 核对无误 verification found on a copy"),
     explain=T("核对原件后，人事部门在复印件上写明或加盖“核对无误”（或“与原件核对无误”“与原件一致”等），并签名、注明日期。"
               "docprep 先查 PDF 的文字层，扫描件则用内置的离线 OCR（rapidocr）识别：先读印章周围，再从下往上读各块文字，"
-              "去掉红色后识别（印章常压在字上），容许个别字识别有误。",
+              "去掉红色后识别（印章常压在字上；压在字下的笔画保留），红色印文另行单独识别（红色的“与原件核对无误”章），"
+              "容许个别字识别有误。",
               "After checking a copy against the original, HR writes or stamps 核对无误 on it (or a variant: "
               "与原件核对无误, 与原件一致, ...), signs and dates it. docprep searches the PDF's text layer first; on "
               "scans, the offline OCR shipped in rapidocr reads round the seal first, then the blocks of text from "
-              "the bottom up, with the red ink removed (the seal often sits on the words), and tolerates a misread "
-              "character."),
+              "the bottom up, with the red ink removed (the seal often sits on the words; strokes under it are kept), "
+              "and the red ink alone where there is red beyond the seal (words stamped in red), and tolerates a "
+              "misread character."),
     fix=T("请人事部门在复印件上写明“核对无误”并签名、注明日期；字迹要清楚，不要被印章完全盖住。",
           "Have HR write 核对无误 on the copy with a signature and the date, legibly and not wholly under the seal."),
 )
@@ -139,6 +158,35 @@ def missing_date(doc: PdfDocument, cfg) -> Iterator[Problem]:
 
 
 @FAMILY.rule(
+    "pdf.missing-signature", W,
+    title=T("“核对无误”旁没有核对人签名", "No verifier's signature beside the verification"),
+    explain=T("核对原件后，核对人应在核对字样旁亲笔签名。docprep 在核对字样周围 {marks.signature_near_mm:g} 毫米内寻找手写笔迹："
+              "潦草的签名、手写的姓名或姓名缩写都算；核对字样本身、日期、“核对人：”等标签、超过 "
+              "{marks.signature_max_name_chars} 个字的文字（印刷或手写）、签名横线、边框和红色印章都不算。手写与印刷的区分只在"
+              "生成的样页上测过，所以这只是警告。",
+              "After checking a copy against the original, the person who checked it signs beside the verification "
+              "words. docprep looks for handwriting within {marks.signature_near_mm:g} mm of the words: a scribbled "
+              "signature, a written name or initials count; the words themselves, the date, a label such as 'checked "
+              "by:', "
+              "text of more than {marks.signature_max_name_chars} characters (printed or written), a rule to sign on, "
+              "frames and the red seal do not. Telling handwriting from print has only been measured on generated "
+              "pages, hence a warning."),
+    fix=T("请核对人在“核对无误”旁亲笔签名。", "Have the person who checked the copy sign beside 核对无误."),
+)
+def missing_signature(doc: PdfDocument, cfg) -> Iterator[Problem]:
+    lacking, found = _lacking(doc, lambda m: m.words is not None, lambda m: m.signature is not None)
+    near = cfg.marks.signature_near_mm
+    yield from _report(
+        doc, lacking, found,
+        (f"第 {{n}} 页的核对字样旁 {near:g} 毫米内没有找到核对人的手写签名（标签、日期和印刷文字不算）。请核对人在“核对无误”旁签名。",
+         f"No handwritten signature was found within {near:g} mm of the verification words on page {{n}} (labels, "
+         "the date and printed text do not count). Have the person who checked the copy sign beside 核对无误."),
+        ("整份材料上，核对字样旁都没有找到核对人的手写签名。请核对人在“核对无误”旁签名。",
+         "No verification on the document is signed. Have the person who checked the copy sign beside 核对无误."),
+        "no signature", f"handwriting within {near:g} mm of the words", lambda page: page.marks.signature_zone)
+
+
+@FAMILY.rule(
     "pdf.marks-unjudged", W,
     title=T("复印件某页的核对标记未能检查（OCR 运行出错）", "Verification marks not checked on a page (the OCR failed)"),
     explain=T("docprep 用内置的离线 OCR（rapidocr，基于 onnxruntime）识别复印件上的“核对无误”和日期。OCR 运行环境出错时"
@@ -165,4 +213,5 @@ def marks_unjudged(doc: PdfDocument, cfg) -> Iterator[Problem]:
 
 
 # The verification-mark rules: off in a profile, the marks are not even looked for; `fix` cannot mend them.
+# (pdf.missing-signature is judged beside the words these find: with all three off, it is not looked for either.)
 RULE_IDS = tuple(r.id for r in FAMILY.rules if r.check in (missing_seal, missing_verification, missing_date))
