@@ -122,6 +122,14 @@ def test_the_option_beats_the_file_name(scan, tmp_path):
     assert [f.rule for f in report.findings] == ["pdf.missing-verification"]
 
 
+def test_a_finding_names_the_kind_in_the_readers_language(scan):
+    """In Chinese the kind's name from the profile's labels (毕业证书), not its id; in English the id."""
+    finding, = check_pdf_bytes("x.pdf", pdf_from_images([scan("no-words")], DPI), PROFILE, "diploma")
+    zh_label = dict(label.split("=", 1) for label in CFG.kinds.labels)["diploma"]
+    assert f"材料类型：{zh_label}" in finding.message("zh") and "diploma" not in finding.message("zh")
+    assert "attachment kind: diploma" in finding.message("en")
+
+
 def test_a_copy_marked_once_needs_the_marks_on_one_page(scan):
     assert found([scan("no-words"), scan("clean")], kind="thesis") == []
     assert found([scan("red-title"), scan("red-pen")], kind="thesis") == [("pdf.missing-seal", None)]

@@ -134,9 +134,13 @@ _UNKNOWN_AS_COPY = T("（材料类型未知，按复印件检查。如果这是�
                      "original.)")
 
 
-def copy_note(doc: PdfDocument) -> Text:
-    """Why a finding about the marks a copy needs applies to this PDF, and how to say it is no copy."""
-    return _UNKNOWN_AS_COPY if doc.attachment_kind == kinds.UNKNOWN else _AS_COPY.format(kind=doc.attachment_kind)
+def copy_note(doc: PdfDocument, cfg) -> Text:
+    """Why a finding about the marks a copy needs applies to this PDF, and how to say it is no copy: the kind by its
+    Chinese name from the profile's [pdf.kinds] labels in Chinese, by its id in English."""
+    kind = doc.attachment_kind
+    if kind == kinds.UNKNOWN:
+        return _UNKNOWN_AS_COPY
+    return Text(_AS_COPY.zh.format(kind=kinds.kind_labels(cfg.kinds).get(kind, kind)), _AS_COPY.en.format(kind=kind))
 
 
 def _problem(zh: str, en: str, measured=None, expected=None, page: PdfPage | None = None, box=None,
@@ -498,7 +502,7 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
                 "less shows no colour): the red seal a copy needs cannot be recognised. Scan again in colour.")
     message = message.format(pages="、".join(map(str, numbers)), pages_en=", ".join(map(str, numbers)), c=spread,
                              limit=limit)
-    yield Problem(message + copy_note(doc), {"grey_pages": numbers, "colour_spread": round(spread, 1)},
+    yield Problem(message + copy_note(doc, cfg), {"grey_pages": numbers, "colour_spread": round(spread, 1)},
                   f"colour spread > {limit:g}", page=numbers[0])
 
 

@@ -42,10 +42,10 @@ def _union(boxes) -> tuple[float, float, float, float] | None:
     return (x0, y0, round(max(b[0] + b[2] for b in boxes) - x0, 1), round(max(b[1] + b[3] for b in boxes) - y0, 1))
 
 
-def _report(doc: PdfDocument, lacking: list[PdfPage], found_somewhere: bool, page_text: tuple[str, str],
+def _report(doc: PdfDocument, cfg, lacking: list[PdfPage], found_somewhere: bool, page_text: tuple[str, str],
             once_text: tuple[str, str], measured, expected, box: Callable[[PdfPage], tuple]) -> Iterator[Problem]:
     """Per page for copies marked on every page; once per document (no page) for copies marked once."""
-    note = copy_note(doc)
+    note = copy_note(doc, cfg)
     if doc.marks_needed == "once":
         unjudged = any(p.marks_unjudged is not None for p in doc.pages())
         if lacking and not found_somewhere and not unjudged:  # "on no page" is unproven while a page was not read
@@ -83,7 +83,7 @@ def missing_seal(doc: PdfDocument, cfg) -> Iterator[Problem]:
     low, high = cfg.marks.seal_diameter_mm
     ring_low, ring_high = cfg.marks.ring_diameter_mm
     yield from _report(
-        doc, [page for page in lacking if page not in grey], found,
+        doc, cfg, [page for page in lacking if page not in grey], found,
         (f"第 {{n}} 页没有找到单位红色公章（{low:g}～{high:g} 毫米的圆形、椭圆形或方形红章）。请核对原件后加盖公章，用彩色重新扫描。",
          f"No red official seal ({low:g}-{high:g} mm, round, oval or square) was found on page {{n}}. Have the copy "
          "checked and stamped, then scan it again in colour."),
@@ -92,7 +92,7 @@ def missing_seal(doc: PdfDocument, cfg) -> Iterator[Problem]:
          "again in colour."),
         "no seal", f"a red seal {low:g}-{high:g} mm", _whole_page)
     yield from _report(
-        doc, grey, found,
+        doc, cfg, grey, found,
         (f"第 {{n}} 页是灰度或黑白扫描，看不出红色，而且连印章的印迹（{ring_low:g}～{ring_high:g} 毫米的圆环，内有文字或五角星）都没有"
          "找到。请核对原件后加盖公章，用彩色重新扫描。",
          f"Page {{n}} is a grey or black-and-white scan, which cannot show red, and not even a seal's impression (a "
@@ -121,7 +121,7 @@ def missing_verification(doc: PdfDocument, cfg) -> Iterator[Problem]:
     lacking, found = _lacking(doc, lambda m: m.words_checked, lambda m: m.words is not None)
     phrases = "、".join(cfg.marks.phrases[:3])
     yield from _report(
-        doc, lacking, found,
+        doc, cfg, lacking, found,
         (f"第 {{n}} 页没有找到“{phrases}”等核对字样（查找过的区域记在报告的 box 中，--annotate 可画出）。请人事部门核对原件后写明“核对无误”、"
          "签名并注明日期。",
          "The words 核对无误 (or a variant) were not found on page {n} (where docprep looked is the finding's box; "
@@ -148,7 +148,7 @@ def missing_date(doc: PdfDocument, cfg) -> Iterator[Problem]:
     lacking, found = _lacking(doc, lambda m: m.words is not None, lambda m: m.date is not None)
     near = cfg.marks.date_near_mm
     yield from _report(
-        doc, lacking, found,
+        doc, cfg, lacking, found,
         (f"第 {{n}} 页的核对字样旁 {near:g} 毫米内没有找到核对日期（证书本身的日期不算）。请在“核对无误”旁补写年月日。",
          f"No date was found within {near:g} mm of the verification words on page {{n}} (the document's own date "
          "does not count). Add the date beside 核对无误."),
@@ -177,7 +177,7 @@ def missing_signature(doc: PdfDocument, cfg) -> Iterator[Problem]:
     lacking, found = _lacking(doc, lambda m: m.words is not None, lambda m: m.signature is not None)
     near = cfg.marks.signature_near_mm
     yield from _report(
-        doc, lacking, found,
+        doc, cfg, lacking, found,
         (f"第 {{n}} 页的核对字样旁 {near:g} 毫米内没有找到核对人的手写签名（标签、日期和印刷文字不算）。请核对人在“核对无误”旁签名。",
          f"No handwritten signature was found within {near:g} mm of the verification words on page {{n}} (labels, "
          "the date and printed text do not count). Have the person who checked the copy sign beside 核对无误."),
