@@ -18,6 +18,10 @@ HERE = Path(__file__).parent
 for folder in (HERE / "fixtures", HERE):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
+# benchmarks/ (the page and desk-photo generators) imports from the project root, put after the installed packages:
+# docprep itself is the one pip installed (in CI not the source tree), as in the worker processes the tests start.
+if str(HERE.parent) not in sys.path:
+    sys.path.append(str(HERE.parent))
 
 from helpers import encode_jpeg, write_jpeg  # noqa: E402
 from portrait import portrait  # noqa: E402  (tests/fixtures/portrait.py: the real astronaut photograph)
