@@ -16,6 +16,8 @@ lighting is evened and its paper whitened.
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -142,11 +144,20 @@ def clean_paper(image, white_point: float) -> np.ndarray:
     scale = 255.0 / white_point
     evened = cv2.divide(pixels, level, scale=scale)
     if evened.ndim == 3:
-        channels = cv2.split(evened)
-        high = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
-        low = cv2.min(cv2.min(channels[0], channels[1]), channels[2])
-        ys, xs = np.nonzero((high == 255) & (low < COLOURED * 255))
+        ys, xs = _clipped_colours(evened)
         exact = pixels[ys, xs].astype(np.float32) * scale / level[ys, xs]
         exact *= np.minimum(1.0, 255.0 / exact.max(axis=1, initial=1.0))[:, None]
         evened[ys, xs] = np.round(exact).astype(np.uint8)
     return evened
+
+
+def _clipped_colours(evened: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the coloured pixels (weakest channel under COLOURED of white) with a channel at white:
+    every other pixel has all its channels below white, or all at COLOURED or above (two passes of inRange)."""
+    floor = math.ceil(COLOURED * 255)
+    plain = cv2.bitwise_or(cv2.inRange(evened, (0, 0, 0), (254, 254, 254)),
+                           cv2.inRange(evened, (floor, floor, floor), (255, 255, 255)))
+    found = cv2.findNonZero(cv2.bitwise_not(plain))
+    if found is None:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    return found[:, 0, 1], found[:, 0, 0]
