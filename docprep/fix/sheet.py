@@ -1,6 +1,7 @@
 """A photographed sheet made into a page (the scan fix, fix.pages): the sheet found in the photo
 (analysis.sheet) is cut out and its perspective corrected to the shape of the paper format it matches, then its
-lighting is evened and its paper whitened.
+lighting is evened and its paper whitened. The cut also turns the page upright and straightens it (as fix.pages
+measured it): one warp, one resampling of the photo.
 
 - Format: the sheet's long/short ratio (mean lengths of opposite sides) is compared with [pdf.sheet] formats_mm;
   the first format listed whose ratio is within aspect_tolerance is taken (A4, A5 and B5 share one shape, so the
