@@ -11,6 +11,9 @@ processes on a busy machine disturb less):
   "clean" case at 200 dpi) lying on a walnut desk, seen leaning 20° and turned 8° under a lamp
   (deskphoto.py): the sheet found, cut out to A4, evened and whitened, encoded; then, apart, the `check` of the
   page made (as an original: no OCR of the verification marks), which `fix` runs before writing;
+- the same photo of a print lying 2° crooked on its sheet: the page is also straightened (in the same warp);
+- flat scans, not photos of a sheet: a 300 dpi JPEG of the certificate as a scanner makes it (embedded as it is),
+  and the same tilted by 2° (decoded, straightened, encoded again);
 - repair: `repair_bytes` on a 10-page 200 dpi scanner PDF with two pages turned (90°, 180°), two tilted (4°, -3.5°)
   and a blank one (measuring every page as `check` does, then rewriting), reported per page of the input; then the
   `check` of the repaired PDF (as an original), also per page.
@@ -26,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
@@ -57,11 +62,29 @@ def timed(function, runs: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def phone_jpeg() -> bytes:
-    photo, _ = desk_photo(make_page("clean", 200, seed=11).rgb, View(tilt=20, turn=8), seed=5, frame=(3000, 4000))
+def jpeg(pixels: np.ndarray, **options) -> bytes:
     out = io.BytesIO()
-    Image.fromarray(photo).save(out, "JPEG", quality=90)
+    Image.fromarray(pixels).save(out, "JPEG", quality=90, **options)
     return out.getvalue()
+
+
+def tilted(pixels: np.ndarray, degrees: float) -> np.ndarray:
+    """Turned counter-clockwise by `degrees` on white paper of the same size."""
+    h, w = pixels.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(pixels, turn, (w, h), flags=cv2.INTER_CUBIC, borderValue=(255, 255, 255))
+
+
+def phone_jpeg(crooked: float = 0.0) -> bytes:
+    page = make_page("clean", 200, seed=11).rgb
+    photo, _ = desk_photo(tilted(page, crooked) if crooked else page, View(tilt=20, turn=8), seed=5,
+                          frame=(3000, 4000))
+    return jpeg(photo)
+
+
+def scan_jpeg(degrees: float = 0.0) -> bytes:
+    page = make_page("clean", 300, seed=3).rgb
+    return jpeg(tilted(page, degrees) if degrees else page, dpi=(300, 300))
 
 
 def faulty_pdf() -> bytes:
@@ -105,11 +128,18 @@ def main() -> None:
         print(f"wrote {picture(photo, made)}")
     pdf = faulty_pdf()
     repaired = repair_bytes("in.pdf", pdf, profile)[0]
+    crooked, scan, scan_tilted = phone_jpeg(2.0), scan_jpeg(), scan_jpeg(2.0)
+
+    def page(data: bytes):
+        return lambda: images_to_pdf([("IMG_0001.jpg", data)], profile)
+
     rows = [
-        ("photo 12 MP -> A4 page", timed(lambda: images_to_pdf([("IMG_0001.jpg", photo)], profile), args.runs), 1,
-         PHOTO_TARGET_S),
+        ("photo 12 MP -> A4 page", timed(page(photo), args.runs), 1, PHOTO_TARGET_S),
         ("  check of the page made", timed(lambda: check_pdf_bytes("out.pdf", made, profile, "original"), args.runs),
          1, None),
+        ("photo 12 MP, print 2° crooked -> A4 page", timed(page(crooked), args.runs), 1, PHOTO_TARGET_S),
+        ("scan 300 dpi JPEG, straight -> page", timed(page(scan), args.runs), 1, None),
+        ("scan 300 dpi JPEG, tilted 2° -> page", timed(page(scan_tilted), args.runs), 1, None),
         ("repair, per page", timed(lambda: repair_bytes("in.pdf", pdf, profile), args.runs), 10, REPAIR_TARGET_S),
         ("  check of the repaired PDF, per page",
          timed(lambda: check_pdf_bytes("out.pdf", repaired, profile, "original"), args.runs), 9, None),
@@ -119,6 +149,9 @@ def main() -> None:
         goal = f"{target:.2f} s" if target else ""
         print(f"{name:40} {wall / per * 1000:9.0f} ms {cpu / per * 1000:9.0f} ms {goal:>8}")
     print(f"photo {len(photo):,} bytes -> PDF {len(made):,} bytes; repair 10 pages -> 9")
+    straightened = [images_to_pdf([("IMG_0001.jpg", data)], profile).pages[0].deskewed
+                    for data in (photo, crooked, scan_tilted)]
+    print("straightened by: photo {}°, crooked print {}°, tilted scan {}°".format(*straightened))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -149,6 +149,44 @@ def test_a_letter_sheet_is_sized_as_letter_and_an_odd_shape_keeps_its_own(profil
             assert shown.size[0] / shown.size[1] == pytest.approx(1240 / 1500, abs=0.03)
 
 
+def test_a_print_tilted_on_its_sheet_is_straightened_in_the_same_cut_with_paper_in_the_corners(profile):
+    """The cut, the turn and the straightening are one warp (fix.sheet.straighten): the corners the straightening
+    uncovers would show the desk beyond the sheet, and are painted the paper's colour instead."""
+    page = make_page("clean", 150, seed=7).rgb
+    h, w = page.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 2.0, 1.0)
+    crooked = cv2.warpAffine(page, turn, (w, h), flags=cv2.INTER_CUBIC, borderValue=(255, 255, 255))
+    photo, _ = desk_photo(crooked, VIEWS["straight-down"], 3, frame=FRAME)
+    fixed = images_to_pdf([("crooked.jpg", jpeg(photo))], profile)
+    [facts] = fixed.pages
+    assert facts.sheet_cut and abs(facts.deskewed) >= 1.5
+    with load_pdf("out.pdf", fixed.data, profile.section("pdf")) as document:
+        [shown] = list(document.pages())
+    assert shown.size == (pytest.approx(A4_PT[0], abs=1.5), pytest.approx(A4_PT[1], abs=1.5))
+    assert abs(shown.scan.skew) < 0.5
+    grey = cv2.cvtColor(page_pixels(fixed.data), cv2.COLOR_RGB2GRAY)
+    corners = [grey[:8, :8], grey[:8, -8:], grey[-8:, :8], grey[-8:, -8:]]
+    assert min(float(c.mean()) for c in corners) >= 240
+
+
+def test_a_sheet_photo_stored_sideways_with_its_exif_turn_makes_the_same_page(profile):
+    """Phones store a portrait photo sideways with EXIF orientation 6; the photo is decoded once, whole (OpenCV
+    where it can), and turned as every viewer turns it."""
+    photo = scene("leaning")[1]
+    upright = images_to_pdf([("IMG_1.jpg", jpeg(photo))], profile)
+    stored = Image.fromarray(np.ascontiguousarray(np.rot90(photo, 1)))  # 90° counter-clockwise, as the sensor saw it
+    exif = stored.getexif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    stored.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    turned = images_to_pdf([("IMG_2.jpg", out.getvalue())], profile)
+    [a], [b] = upright.pages, turned.pages
+    assert b.exif_orientation == 6 and b.sheet_cut
+    assert (b.size_px, b.dpi, b.turned) == (a.size_px, a.dpi, a.turned)
+    difference = np.abs(page_pixels(upright.data).astype(int) - page_pixels(turned.data).astype(int))
+    assert float(difference.mean()) < 2.0
+
+
 def test_formats_are_matched_by_shape_first_listed_first():
     formats = ((210, 297), (148, 210), (176, 250), (216, 279))
     assert match_format(1414, 1000, formats, 0.04) == (210, 297)  # A4, A5 and B5 share it: the first listed

@@ -193,8 +193,8 @@ def to_srgb(image: Image.Image) -> Image.Image:
 def page_mode(image: Image.Image) -> Image.Image:
     """The pixels in the mode a document page keeps: one-bit and 8-bit grey as they are, 16-bit grey as 8-bit,
     grey with alpha onto white as grey, everything else sRGB (to_srgb)."""
-    if image.mode in ("1", "L"):
-        return image
+    if image.mode in ("1", "L") or (image.mode == "RGB" and not image.info.get("icc_profile")):
+        return image  # already a page's pixels (RGB without a profile is taken as sRGB, as to_srgb takes it)
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         return to_8bit(image)
     if image.mode == "LA":

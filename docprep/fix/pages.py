@@ -32,7 +32,7 @@ from ..documents.images import (
 from ..model import LoadFailure
 from .jpeg import without_metadata
 from .refusal import ScanRefusal
-from .sheet import clean_paper, sheet_page, straighten
+from .sheet import clean_paper, fill_uncovered, sheet_page, straighten
 
 # EXIF orientations that are pure clockwise quarter turns: they can go into the page's rotation with the JPEG
 # embedded as it is. The mirrored ones (2, 4, 5, 7) are applied to the pixels.
@@ -65,7 +65,8 @@ class DpiSource(str, Enum):
 @dataclass
 class Page:
     """A page ready to encode: what was decided, and how to make its upright pixels at a scale (decoded again
-    each time, so a long document never holds more than one page of pixels)."""
+    each time, so a long document never holds more than one page of pixels; a photographed sheet's photo, decoded
+    whole when the sheet was found, is kept until the page is first made at full scale)."""
 
     source: str  # the input's name
     frame: int  # 1-based frame within the input (multi-page TIFF); 1 for single images
@@ -85,9 +86,16 @@ class Page:
     sheet: np.ndarray | None = field(default=None, repr=False)  # a photographed sheet's corners in the shown image
     photo_size: tuple[int, int] = (0, 0)  # the shown image's pixels, where the page is a sheet cut out of it
     white_point: float = 1.0  # [pdf.sheet] white_point, for a photographed sheet
+    photo: np.ndarray | None = field(default=None, repr=False)  # the sheet's photo as shown, decoded once
 
     def render(self, scale: float) -> Image.Image:
-        """The upright, straightened page at `scale` of its size."""
+        """The upright, straightened page at `scale` of its size (a photographed sheet: cut out, turned and
+        straightened in one warp; its decoded photo is let go after the full-scale page is made)."""
+        if self.sheet is not None:
+            pixels = page_pixels(self, scale, self.colour, upright=True)
+            if scale == 1.0:
+                self.photo = None
+            return pixels
         pixels = page_pixels(self, scale, self.colour)
         if self.turned:
             pixels = pixels.transpose(_UPRIGHT[self.turned])
@@ -135,6 +143,8 @@ def _find_sheet(page: Page, cfg) -> None:
     if sheet is None or not sheet.surrounded(cfg.sheet):
         return
     corners, size, dpi, matched = sheet_page(sheet, shown, cfg)
+    # the photo is decoded whole once, here: the page is measured on a copy of it and then made of it
+    page.photo = _decoded_array(page, shown)
     # a resolution the image states is the camera's, not the paper's (the distance to the sheet decides that)
     page.sheet, page.photo_size, page.size, page.dpi = corners, shown, size, dpi
     page.dpi_source = DpiSource.SHEET if matched else DpiSource.PAPER
@@ -189,16 +199,22 @@ def _embed_as_it_is(page: Page, data: bytes, image: Image.Image, stored: tuple[i
         page.original_quarters = (EXIF_QUARTERS[page.exif] + page.turned // 90) % 4
 
 
-def page_pixels(page: Page, scale: float, colour: PageColour) -> Image.Image:
+def page_pixels(page: Page, scale: float, colour: PageColour, upright: bool = False) -> Image.Image:
     """The frame decoded, EXIF orientation applied, in `colour`, at the page's size × `scale` (square pixels;
     rounded up, so a scaled page never measures under the resolution it was scaled to); a photographed sheet cut
-    out of it and cleaned. Raises ScanRefusal (photo.unreadable) for data that does not decode."""
+    out of it and cleaned, and with `upright` also turned and straightened as decided. Raises ScanRefusal
+    (photo.unreadable) for data that does not decode."""
     if page.sheet is None:
         return _decoded(page, page.size, scale, colour)
-    photo = _decoded(page, page.photo_size, scale, colour)
-    target = _scaled(page.size, scale)
-    corners = page.sheet * [photo.width / page.photo_size[0], photo.height / page.photo_size[1]]
-    return clean_paper(straighten(photo, corners, target), page.white_point)
+    if page.photo is not None and colour is page.colour:
+        photo = _halved(page.photo, scale)
+    else:
+        photo = np.asarray(_decoded(page, page.photo_size, scale, colour))
+    size = _scaled(page.size, scale)
+    corners = page.sheet * [photo.shape[1] / page.photo_size[0], photo.shape[0] / page.photo_size[1]]
+    turned, degrees = (page.turned, page.deskewed) if upright else (0, 0.0)
+    pixels = clean_paper(straighten(photo, corners, size, turned, degrees), page.white_point)
+    return Image.fromarray(fill_uncovered(pixels, size, turned, degrees, page.fill))
 
 
 def _scaled(size: tuple[int, int], scale: float) -> tuple[int, int]:
@@ -218,6 +234,39 @@ def _decoded(page: Page, size: tuple[int, int], scale: float, colour: PageColour
         if page.exif != 1:
             image = ImageOps.exif_transpose(image)
         return _in_colour(image, target, colour)
+
+
+# EXIF orientations 2-8 undone on an array, as ImageOps.exif_transpose undoes them on an image
+_EXIF_UNDO = {2: lambda a: cv2.flip(a, 1), 3: lambda a: cv2.rotate(a, cv2.ROTATE_180), 4: lambda a: cv2.flip(a, 0),
+              5: cv2.transpose, 6: lambda a: cv2.rotate(a, cv2.ROTATE_90_CLOCKWISE),
+              7: lambda a: cv2.flip(cv2.transpose(a), -1), 8: lambda a: cv2.rotate(a, cv2.ROTATE_90_COUNTERCLOCKWISE)}
+
+
+def _decoded_array(page: Page, size: tuple[int, int]) -> np.ndarray:
+    """The frame decoded whole, as an array in the page's colour (a photographed sheet's photo): a JPEG in RGB or
+    grey without an ICC profile straight from OpenCV's decoder (the same libjpeg-turbo, the same pixels as
+    Pillow's, without copying them out of a Pillow image), anything else through Pillow (_decoded)."""
+    with refusing_undecodable(page.source):
+        image = open_image(page.source, page.data, page.max_pixels)
+        plain = (image.format == "JPEG" and page.frame == 1 and not image.info.get("icc_profile")
+                 and (image.mode, page.colour) in (("RGB", PageColour.RGB), ("L", PageColour.GRAY)))
+    if plain:
+        flags = (cv2.IMREAD_COLOR_RGB if page.colour is PageColour.RGB else cv2.IMREAD_GRAYSCALE)
+        pixels = cv2.imdecode(np.frombuffer(page.data, np.uint8), flags | cv2.IMREAD_IGNORE_ORIENTATION)
+        if pixels is not None:
+            pixels = _EXIF_UNDO[page.exif](pixels) if page.exif != 1 else pixels
+            if pixels.shape[1::-1] == size:
+                return pixels
+    return np.asarray(_decoded(page, size, 1.0, page.colour))
+
+
+def _halved(photo: np.ndarray, scale: float) -> np.ndarray:
+    """The photo halved (each pixel the mean of four) while that keeps it at least `scale` of its size: a warp
+    from it to `scale` then samples no more than every other pixel."""
+    while scale <= 0.5 and min(photo.shape[:2]) >= 2:
+        photo = cv2.resize(photo, (photo.shape[1] // 2, photo.shape[0] // 2), interpolation=cv2.INTER_LINEAR)
+        scale *= 2
+    return photo
 
 
 @contextmanager
@@ -264,9 +313,12 @@ def _border_colour(rgb: np.ndarray, colour: PageColour):
 
 
 def _rotate(image: Image.Image, degrees: float, fill) -> Image.Image:
-    """Turned counter-clockwise by `degrees` (straightening a clockwise tilt) within its own canvas: the page keeps
-    its size (an A4 scan stays A4; a grown canvas would be a larger, odd sheet), and what the tilt had pushed past
-    the corners was already outside the scanned sheet."""
+    """Turned counter-clockwise by `degrees` (straightening a clockwise tilt) within its own canvas (bicubic): the
+    page keeps its size (an A4 scan stays A4; a grown canvas would be a larger, odd sheet), and what the tilt had
+    pushed past the corners was already outside the scanned sheet."""
     if image.mode == "1":
-        return _to_one_bit(image.convert("L").rotate(degrees, Image.BICUBIC, fillcolor=255))
-    return image.rotate(degrees, Image.BICUBIC, fillcolor=fill)
+        return _to_one_bit(_rotate(image.convert("L"), degrees, 255))
+    w, h = image.size
+    matrix = cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), degrees, 1.0)
+    return Image.fromarray(cv2.warpAffine(np.asarray(image), matrix, (w, h), flags=cv2.INTER_CUBIC,
+                                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,19 +105,21 @@ def _not_an_image(name: str, data: bytes) -> ScanRefusal | None:
         "can be made into a PDF."), what, "an image"), source=name)
 
 
-def _pages_of(name: str, data: bytes, cfg, settings: ScanSettings) -> list[Page]:
-    """Every frame of one input, measured and decided."""
+def _pages_of(name: str, data: bytes, cfg, settings: ScanSettings) -> Iterator[Page]:
+    """Every frame of one input, measured and decided, one at a time (the caller makes each page before the next
+    is decoded: a photographed sheet holds its decoded photo until then)."""
     refusal = _not_an_image(name, data)
     if refusal is not None:
         raise refusal
     limit = int(cfg.max_image_pixels)
     with refusing_undecodable(name):
         image = open_image(name, data, limit)
-        pages = []
-        for frame in range(frame_count(image)):
+        count = frame_count(image)
+    for frame in range(count):
+        with refusing_undecodable(name):
             seek_frame(image, frame, limit)
-            pages.append(prepare_page(name, data, image, frame, cfg, settings))
-        return pages
+            page = prepare_page(name, data, image, frame, cfg, settings)
+        yield page
 
 
 def images_to_pdf(images: list[tuple[str, bytes]], profile: Profile) -> FixedScan:
@@ -126,10 +129,14 @@ def images_to_pdf(images: list[tuple[str, bytes]], profile: Profile) -> FixedSca
         raise ValueError("images_to_pdf needs at least one image")
     cfg = profile.section("pdf")
     settings = ScanSettings.from_profile(cfg)
-    pages = [page for name, data in images for page in _pages_of(name, data, cfg, settings)]
     search = Search.from_profile(cfg)
-    placed = [original_image(p) if p.original is not None else encode_page_pixels(p, p.render(1.0), search.high, p.dpi)
-              for p in pages]
+    pages = []
+    placed = []
+    for name, data in images:
+        for page in _pages_of(name, data, cfg, settings):
+            pages.append(page)
+            placed.append(original_image(page) if page.original is not None else
+                          encode_page_pixels(page, page.render(1.0), search.high, page.dpi))
     data = write_pdf(placed)
     limit = size_target(profile)
     if not limit or len(data) <= limit:

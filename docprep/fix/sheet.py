@@ -1,6 +1,7 @@
 """A photographed sheet made into a page (the scan fix, fix.pages): the sheet found in the photo
 (analysis.sheet) is cut out and its perspective corrected to the shape of the paper format it matches, then its
-lighting is evened and its paper whitened.
+lighting is evened and its paper whitened. The cut also turns the page upright and straightens it (as fix.pages
+measured it): one warp, one resampling of the photo.
 
 - Format: the sheet's long/short ratio (mean lengths of opposite sides) is compared with [pdf.sheet] formats_mm;
   the first format listed whose ratio is within aspect_tolerance is taken (A4, A5 and B5 share one shape, so the
@@ -16,9 +17,10 @@ lighting is evened and its paper whitened.
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
-from PIL import Image
 
 from ..analysis.sheet import Sheet
 
@@ -84,15 +86,43 @@ def sheet_page(sheet: Sheet, shown: tuple[int, int], cfg) -> tuple[np.ndarray, t
     return corners, size, dpi, found is not None
 
 
-def straighten(frame: Image.Image, corners: np.ndarray, size: tuple[int, int]) -> Image.Image:
-    """The sheet cut out of `frame` (corners in its pixels: TL, TR, BR, BL) onto a page of `size` pixels."""
+def _upright_corners(size: tuple[int, int], turned: int, degrees: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """Where the corners of a page of `size` (TL, TR, BR, BL) go when it is turned `turned` degrees clockwise and
+    then `degrees` counter-clockwise within its own canvas about its centre (as Page.render turns and straightens a
+    page), and the canvas's size."""
     w, h = size
-    target = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    pixels = cv2.warpPerspective(np.asarray(frame), matrix, (w, h), flags=cv2.INTER_AREA
-                                 if w * h < frame.width * frame.height / 4 else cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_REPLICATE)
-    return Image.fromarray(pixels, frame.mode)
+    rect = np.float64([[0, 0], [w, 0], [w, h], [0, h]])
+    x, y = rect[:, 0], rect[:, 1]
+    turns = {0: (x, y), 90: (h - y, x), 180: (w - x, h - y), 270: (y, w - x)}
+    x, y = turns[turned]
+    out = (h, w) if turned in (90, 270) else (w, h)
+    cx, cy = out[0] / 2, out[1] / 2
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    return np.column_stack([cx + (x - cx) * c + (y - cy) * s, cy - (x - cx) * s + (y - cy) * c]), out
+
+
+def straighten(frame, corners: np.ndarray, size: tuple[int, int], turned: int = 0, degrees: float = 0.0
+               ) -> np.ndarray:
+    """The sheet cut out of `frame` (pixels, grey or RGB; corners in its pixels: TL, TR, BR, BL) onto a page of
+    `size` pixels, turned `turned` degrees clockwise and straightened by `degrees` (counter-clockwise) in the same
+    warp: one resampling, not three. The corners the straightening uncovers show what lies beyond the cut in the
+    photo; `fill_uncovered` paints them."""
+    pixels = np.asarray(frame)
+    target, (w, h) = _upright_corners(size, turned, degrees)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target.astype(np.float32))
+    flags = cv2.INTER_AREA if w * h < pixels.shape[0] * pixels.shape[1] / 4 else cv2.INTER_LINEAR
+    return cv2.warpPerspective(pixels, matrix, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+
+
+def fill_uncovered(pixels: np.ndarray, size: tuple[int, int], turned: int, degrees: float, fill) -> np.ndarray:
+    """`pixels` (straighten's page, writable) with the corners that straightening by `degrees` uncovered painted
+    `fill` (the paper's colour)."""
+    if degrees:
+        inside, (w, h) = _upright_corners(size, turned, degrees)
+        canvas = np.float64([[-2, -2], [w + 2, -2], [w + 2, h + 2], [-2, h + 2]])
+        colour = tuple(fill) if isinstance(fill, tuple) else (int(fill),)
+        cv2.fillPoly(pixels, [np.round(canvas).astype(np.int32), np.round(inside).astype(np.int32)], colour)
+    return pixels
 
 
 def paper_level(pixels: np.ndarray) -> np.ndarray:
@@ -106,7 +136,7 @@ def paper_level(pixels: np.ndarray) -> np.ndarray:
     return cv2.resize(level, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def clean_paper(image: Image.Image, white_point: float) -> Image.Image:
+def clean_paper(image, white_point: float) -> np.ndarray:
     """Lighting evened and paper whitened (grey or RGB), hues and saturation kept: a coloured pixel whose brightest
     channel the stretch pushed past white is scaled down whole instead of clipped (clipping red alone at 255 while
     green and blue still rise would make the seal paler). Paper and near-white pixels are simply clipped."""
@@ -115,11 +145,20 @@ def clean_paper(image: Image.Image, white_point: float) -> Image.Image:
     scale = 255.0 / white_point
     evened = cv2.divide(pixels, level, scale=scale)
     if evened.ndim == 3:
-        channels = cv2.split(evened)
-        high = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
-        low = cv2.min(cv2.min(channels[0], channels[1]), channels[2])
-        ys, xs = np.nonzero((high == 255) & (low < COLOURED * 255))
+        ys, xs = _clipped_colours(evened)
         exact = pixels[ys, xs].astype(np.float32) * scale / level[ys, xs]
         exact *= np.minimum(1.0, 255.0 / exact.max(axis=1, initial=1.0))[:, None]
         evened[ys, xs] = np.round(exact).astype(np.uint8)
-    return Image.fromarray(evened, image.mode)
+    return evened
+
+
+def _clipped_colours(evened: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the coloured pixels (weakest channel under COLOURED of white) with a channel at white:
+    every other pixel has all its channels below white, or all at COLOURED or above (two passes of inRange)."""
+    floor = math.ceil(COLOURED * 255)
+    plain = cv2.bitwise_or(cv2.inRange(evened, (0, 0, 0), (254, 254, 254)),
+                           cv2.inRange(evened, (floor, floor, floor), (255, 255, 255)))
+    found = cv2.findNonZero(cv2.bitwise_not(plain))
+    if found is None:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    return found[:, 0, 1], found[:, 0, 0]
