@@ -16,9 +16,8 @@ from ..numbers import limit_text, rounded, versus
 from ..profiles.schema import Setting, lower_extensions, ordered
 from .registry import RuleFamily
 
-if TYPE_CHECKING:  # what the checks are given: its decoder, NumPy and OpenCV are imported where a photo is decoded
-    #                 (and the measurements in analysis.portrait by the checks that take them), never by a run whose
-    #                 every file is cached
+if TYPE_CHECKING:  # the decoded photo the checks are given: its module imports Pillow, NumPy and OpenCV, which a
+    #                 run whose every file is cached never needs (the checks import analysis.portrait themselves)
     from ..documents.photo import Photo
 
 SETTINGS = {
