@@ -64,15 +64,20 @@ def check_target(target: Target | MemberTarget, profile: Profile, attachment_kin
                       pictures=pictures)
 
 
-def _looked_up(cache: ResultCache, targets: list, jobs: int | None) -> Iterable[FileReport | None]:
+def _looked_up(cache: ResultCache, targets: list, jobs: int | None) -> list[FileReport | None]:
     """Each target's cached report (None: a miss), in order. A lookup reads and hashes the file, and SHA-256
-    releases the GIL: with `jobs` > 1 (None: the usable cores) threads hash that many files at once, and a run
-    whose every file is cached uses the cores it was given without starting a process."""
-    workers = usable_cores() if jobs is None else jobs
-    if workers < 2 or len(targets) < 2:
-        return map(cache.lookup_target, targets)
-    with ThreadPoolExecutor(min(workers, len(targets))) as pool:
-        return list(pool.map(cache.lookup_target, targets))
+    releases the GIL: with `jobs` > 1 (None: the usable cores) that many threads each look up every jobs-th
+    target (one task a thread, not one a file: small files gain nothing from threads and should lose nothing
+    either), so a run whose every file is cached uses the cores it was given without starting a process."""
+    workers = min(usable_cores() if jobs is None else jobs, len(targets))
+    if workers < 2:
+        return [cache.lookup_target(target) for target in targets]
+    with ThreadPoolExecutor(workers) as pool:
+        shares = list(pool.map(lambda k: [cache.lookup_target(t) for t in targets[k::workers]], range(workers)))
+    found: list[FileReport | None] = [None] * len(targets)
+    for k, share in enumerate(shares):
+        found[k::workers] = share
+    return found
 
 
 def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Profile, *, jobs: int | None = 1,
