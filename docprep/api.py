@@ -68,8 +68,26 @@ def _clashing_input(report_path: Path, paths: list[Path], targets: list) -> Path
     named = next((p for p in paths if same_file(p, report_path)), None)
     if named is not None:
         return named
-    walked = next((t.path for t in targets if isinstance(t, Target) and same_file(t.path, report_path)), None)
+    walked = _walked_file(report_path, targets)
     return None if walked is None or is_own_output(read_head(walked)) else walked
+
+
+def _walked_file(path: Path, targets: list) -> Path | None:
+    """The walked file that is the file at `path` (through links, other spellings, hard links, a case-insensitive
+    file system: the same device and inode), None when none is or nothing is there yet (a walk finds only files
+    that exist). A stat a file, not a resolve of every folder on its way: a share of thousands of files."""
+    try:
+        wanted = os.stat(path)
+    except OSError:
+        return None
+    for target in targets:
+        if isinstance(target, Target):
+            try:
+                if os.path.samestat(os.stat(target.path), wanted):
+                    return target.path
+            except OSError:
+                continue
+    return None
 
 
 def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path: Path | None = None,

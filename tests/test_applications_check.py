@@ -175,3 +175,49 @@ def test_a_file_is_classified_by_its_first_pages_text_also_from_the_cache(tmp_pa
         assert (scan.kind, scan.source) == ("post-form", "content")
         assert app_rules(application) == []
     assert any((tmp_path / "cache").rglob("*.json"))
+
+
+def test_on_a_nested_share_each_file_belongs_to_the_innermost_application_above_it(tmp_path):
+    """Which application a file belongs to, on a share that nests one application in another's folder named like a
+    kind (聘书/), beside a sibling whose name starts with the first's (单位A2: a string-prefix match would give
+    its files to 单位A), and a loose file in no application: the applications, their files, each file's kind and
+    which scans have their title read (a file given to the outer application would be named by its folder 聘书 and
+    not read). Planning and judging look each file's folders up in a dictionary (engine.applications._Owners);
+    nothing is decoded here."""
+    from docprep.engine.applications import judge_applications
+    from docprep.engine.walk import Target
+    from docprep.model import FileReport, FileType, Report
+
+    files = ["单位A/照片.jpg", "单位A/继续教育/2019.pdf", "单位A/聘书/乙/scan1.pdf", "单位A/聘书/乙/照片.jpg",
+             "单位A2/scan2.pdf", "散件/scan3.pdf"]
+    for relative, name in (("单位A", "甲"), ("单位A/聘书/乙", "乙"), ("单位A2", "丙")):
+        (tmp_path / relative).mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative / "application.toml").write_text(f'name = "{name}"\nlevel = "中级"\n', encoding="utf-8")
+    for relative in files:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(b"not decoded here")
+    profile = load_profile("zj-2021")
+    plan = plan_check([tmp_path], profile)
+
+    def shown(path) -> str:
+        return Path(path).relative_to(tmp_path).as_posix()
+
+    assert [shown(folder) for folder in plan.applications] == ["单位A", "单位A2", "单位A/聘书/乙"]
+    titles = {shown(t.path): t.read_title for t in plan.targets if isinstance(t, Target) and t.path.suffix != ".toml"}
+    assert titles == {"单位A/照片.jpg": False, "单位A/继续教育/2019.pdf": False, "单位A/聘书/乙/scan1.pdf": True,
+                      "单位A/聘书/乙/照片.jpg": False, "单位A2/scan2.pdf": True, "散件/scan3.pdf": False}
+
+    reports = [FileReport(str(tmp_path / relative), FileType.PDF, f"{n:064x}", []) for n, relative in
+               enumerate(files + [f"{a}/application.toml" for a in ("单位A", "单位A/聘书/乙", "单位A2")])]
+    judged = judge_applications(Report(profile.name, reports), plan.applications, profile, this_year=2021)
+    members = {a.name: sorted(shown(p) for p in a.files) for a in judged.applications}
+    assert members == {"甲": ["单位A/照片.jpg", "单位A/继续教育/2019.pdf"],
+                       "乙": ["单位A/聘书/乙/scan1.pdf", "单位A/聘书/乙/照片.jpg"], "丙": ["单位A2/scan2.pdf"]}
+    kinds = {shown(p): (c.kind, c.years) for a in judged.applications for p, c in a.classes.items()}
+    assert kinds == {"单位A/照片.jpg": ("photo", ()), "单位A/继续教育/2019.pdf": ("continuing-education", (2019,)),
+                     "单位A/聘书/乙/scan1.pdf": (None, ()), "单位A/聘书/乙/照片.jpg": ("photo", ()),
+                     "单位A2/scan2.pdf": (None, ())}
+    assert sorted(shown(f.path) for f in judged.files) == sorted(files)  # the application.toml files left the list
+    missing = {a.name: sorted(f.message.en for f in a.findings if f.rule == "app.missing-attachment")
+               for a in judged.applications}
+    assert missing["甲"] != missing["乙"] and len(missing["丙"]) > len(missing["甲"])

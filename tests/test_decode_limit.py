@@ -3,6 +3,7 @@ images decoded at the smallest draft scale that covers the analysis size, an ori
 freed memory returned after each page, and the libraries a run may not need left unimported."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -104,14 +105,42 @@ def test_freed_memory_is_returned_after_each_page(monkeypatch):
     pdfpages._malloc_trim()  # glibc's where there is one, None elsewhere: either way no error
 
 
+# What a run whose every file is cached has no use for: the decoders and measuring libraries, the OCR runtime, the
+# worker pool, the HTML report's templates, and the module that checks a file.
+HEAVY = ("numpy", "cv2", "PIL", "pypdfium2", "pypdf", "pikepdf", "onnxruntime", "rapidocr", "pillow_heif", "jinja2",
+         "pebble", "multiprocessing", "docprep.engine.checkfile")
+_IMPORTED = f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+
+
 def test_a_run_imports_no_ocr_runtime_or_optional_plugin_before_it_needs_one():
-    """A cached run, or one over photos only, never starts onnxruntime or RapidOCR, nor pillow-heif; nor does the
-    command line import the checking of a file (decoders, thumbnails) or the HTML report's Jinja2 before a file is
-    checked or a page written."""
-    lazy = ('onnxruntime', 'rapidocr', 'pillow_heif', 'docprep.engine.checkfile', 'jinja2')
-    code = f"import sys, docprep.cli; print(' '.join(m for m in {lazy!r} if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    """Importing the command line imports none of HEAVY: a rule family, the executor or anything else that imports
+    NumPy, OpenCV, Pillow or PDFium at module level (rather than in the function that measures) fails here. A
+    cached run, or one over photos only, never starts onnxruntime or RapidOCR, nor pillow-heif."""
+    done = subprocess.run([sys.executable, "-c", "import sys, docprep.cli; " + _IMPORTED], capture_output=True,
+                          text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_a_cached_check_decodes_nothing_and_starts_no_worker(tmp_path, run_cli, good_jpeg):
+    """A photo and a PDF checked once fill the cache; the same `check -j 2` again, through the command line's own
+    entry in a fresh process, writes the same JSON report and a text one, and imports none of HEAVY: no decoder,
+    no worker pool (pebble, multiprocessing), not engine.checkfile."""
+    folder, cache = tmp_path / "files", str(tmp_path / "cache")
+    folder.mkdir()
+    (folder / "照片.jpg").write_bytes(good_jpeg)
+    (folder / "毕业证.pdf").write_bytes(pdf_from_images([page(100)], 100))
+    cold = run_cli("check", folder, "--format", "json", "-o", tmp_path / "cold.json", env={"DOCPREP_CACHE_DIR": cache})
+    assert cold.returncode in (0, 1), cold.stderr
+    run = ("import sys\nfrom docprep.cli import cli\n"
+           "for fmt in ('json', 'text'):\n"
+           "    cli.main(['check', sys.argv[1], '-j', '2', '--format', fmt, '-o', sys.argv[2] + '.' + fmt],"
+           " standalone_mode=False)\n" + _IMPORTED)
+    done = subprocess.run([sys.executable, "-c", run, str(folder), str(tmp_path / "cached")], capture_output=True,
+                          text=True, check=True, env={**os.environ, "DOCPREP_CACHE_DIR": cache})
+    assert done.stdout.strip() == ""
+    assert (tmp_path / "cached.json").read_bytes() == (tmp_path / "cold.json").read_bytes()
+    text = (tmp_path / "cached.text").read_text(encoding="utf-8")
+    assert "照片.jpg" in text and "毕业证.pdf" in text
 
 
 def test_pages_decoded_grey_match_the_colour_decode_where_it_matters():

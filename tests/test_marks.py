@@ -16,7 +16,7 @@ from benchmarks.scanset import make_page  # noqa: E402
 from docprep.analysis import ocr  # noqa: E402
 from docprep.analysis.dates import find_verification_date, parse_dates  # noqa: E402
 from docprep.analysis.geometry import Box  # noqa: E402
-from docprep.analysis.marks import SETTINGS  # noqa: E402
+from docprep.analysis.settings import MARKS as SETTINGS  # noqa: E402
 from docprep.analysis.ocr import TextLine  # noqa: E402
 from docprep.analysis.redink import red_ink_mask, remove_red  # noqa: E402
 from docprep.analysis.seals import find_seals  # noqa: E402

@@ -35,6 +35,20 @@ def test_check_refuses_to_write_its_report_over_a_checked_file(folder, good_jpeg
     assert "覆盖" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_check_refuses_a_report_path_that_is_a_checked_file_by_another_name(folder, good_jpeg, run_cli):
+    """A hard link elsewhere to a file of the checked folder is that file (the walk's files are compared with the
+    report path by device and inode, as os.path.samefile does)."""
+    elsewhere = folder.parent / "elsewhere"
+    elsewhere.mkdir()
+    try:
+        os.link(folder / "phone.jpg", elsewhere / "report.json")
+    except OSError as exc:
+        pytest.skip(f"no hard links here: {exc}")
+    result = run_cli("check", ".", "--format", "json", "-o", elsewhere / "report.json", cwd=folder)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (folder / "phone.jpg").read_bytes() == good_jpeg and "覆盖" in result.stderr
+
+
 def test_check_may_write_a_new_report_inside_the_checked_folder(folder, run_cli):
     result = run_cli("check", ".", "-o", "report.txt", cwd=folder)
     assert result.returncode == 0, result.stderr

@@ -25,6 +25,7 @@ from helpers import encode_jpeg
 from PIL import Image, ImageFilter
 from portrait import portrait, side_lit_portrait
 
+from docprep.analysis import portrait as measures
 from docprep.analysis.geometry import Box
 from docprep.documents.photo import Photo, load_photo
 from docprep.profiles.loader import load_profile
@@ -45,7 +46,7 @@ def loaded(make: Callable[[], Image.Image]) -> Photo:
     return load_photo("photo.jpg", encode_jpeg(make(), 92), settings())
 
 
-# ---- what each rule measures, measured the rule's way (docprep/rules/photo.py) ----
+# ---- what each rule measures, measured the rule's way (docprep/rules/photo.py, docprep/analysis/portrait.py) ----
 
 def headroom(photo: Photo) -> float:
     box = photo.faces.frontal[0]
@@ -72,15 +73,15 @@ def face_height(photo: Photo) -> float:
 
 
 def side_difference(photo: Photo) -> float:
-    gray = rules.face_gray(photo, inner=0.6)
+    gray = measures.face_gray(photo, inner=0.6)
     half = gray.shape[1] // 2
     return abs(float(gray[:, :half].mean()) - float(gray[:, half:].mean())) / max(float(gray.mean()), 1)
 
 
 def _background(photo: Photo) -> tuple[np.ndarray, np.ndarray]:
-    mask, _ = rules.background_mask(photo, settings().background.mask)
+    mask, _ = measures.background_mask(photo, settings().background.mask)
     gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
-    return gray[mask], rules.lab(photo.pixels[mask].reshape(1, -1, 3)).reshape(-1, 3)
+    return gray[mask], measures.lab(photo.pixels[mask].reshape(1, -1, 3)).reshape(-1, 3)
 
 
 def face_width(photo: Photo) -> float:
@@ -88,18 +89,18 @@ def face_width(photo: Photo) -> float:
 
 
 def face_brightness(photo: Photo) -> float:
-    return float(rules.face_gray(photo, inner=0.6).mean())
+    return float(measures.face_gray(photo, inner=0.6).mean())
 
 
 def sharpness(photo: Photo) -> float:
-    return rules.sharpness_score(rules.face_gray(photo))
+    return measures.sharpness_score(measures.face_gray(photo))
 
 
 def background_spread(photo: Photo) -> float:
-    mask, _ = rules.background_mask(photo, settings().background.mask)
+    mask, _ = measures.background_mask(photo, settings().background.mask)
     limits = settings().background
     gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
-    return rules.background_spread(gray, mask, limits.spread_grid, limits.spread_min_share)
+    return measures.background_spread(gray, mask, limits.spread_grid, limits.spread_min_share)
 
 
 def background_tint(photo: Photo) -> float:

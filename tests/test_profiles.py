@@ -319,6 +319,16 @@ def test_sections_are_frozen_and_built_once(profile):
         photo.face.max_roll_degrees = 45.0
     assert photo.face.height_ratio == (0.20, 0.55) and photo.fix.sizes == ((413, 579), (295, 413))
     assert profile.section("pdf").kinds.once[0] == "thesis"
+    # a dataclass in every way a section is used (profiles.sections._Section): equal and hashed by value, replaced,
+    # turned into a dict, shown with its fields
+    again = load_profile("zj-2021").section("photo")
+    assert again is not photo and again == photo and hash(again) == hash(photo)
+    tilted = dataclasses.replace(photo.face, max_roll_degrees=45.0)
+    assert tilted != photo.face and tilted.max_roll_degrees == 45.0 and tilted.height_ratio == photo.face.height_ratio
+    assert dataclasses.asdict(photo)["face"]["max_roll_degrees"] == photo.face.max_roll_degrees
+    assert repr(photo.sharpness) == f"PhotoSharpnessSettings(min_score={photo.sharpness.min_score!r})"
+    with pytest.raises(TypeError):
+        type(photo.sharpness)()  # every field is required
 
 
 def test_an_optional_key_left_out_reads_as_its_empty_value(tmp_path):

@@ -11,45 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ..profiles.schema import Setting
 from .geometry import Box
 
-SETTINGS = {
-    "white": Setting("int", "grey level of the new backdrop (255: white)", min=0, max=255),
-    "border_share": Setting("float", "width of the border strips the backdrop is sampled from (top and both sides), "
-                            "as a share of the picture's width", min=0.005, max=0.3),
-    "noise_blur": Setting("float", "the strips are measured smoothed by a Gaussian of this many pixels (sensor noise "
-                          "is not a busy wall); 0: not smoothed", min=0, max=20),
-    "side_depth": Setting("float", "the side strips reach down to the face box's top plus this many face heights "
-                          "(below, shoulders meet the sides)", min=0, max=5),
-    "max_residual": Setting("float", "Lab colour distance (ΔE) of the border from the fitted smooth backdrop, at the "
-                            "residual_share quantile, at most: above it the backdrop is a room, a street or a busy "
-                            "wall and is not replaced", min=0),
-    "residual_share": Setting("float", "the quantile of the border's distances that max_residual bounds (stray hair "
-                              "in the strips is the rest)", min=0.1, max=1),
-    "backdrop_distance": Setting("float", "ΔE from the fitted backdrop under which a pixel is taken as probably "
-                                 "backdrop (and, in the border strips, as surely backdrop); above it, probably the "
-                                 "person", min=0),
-    "work_side": Setting("int", "long side in pixels of the copy GrabCut separates the person on (its time grows "
-                         "with the pixels; the matte then refines the edge at full size)", min=32, max=4000),
-    "iterations": Setting("int", "GrabCut iterations", min=1, max=20),
-    "edge_band": Setting("float", "half-width of the band at the person's edge where the alpha matte is solved, "
-                         "in face widths", min=0.005, max=0.5),
-    "hair_reach": Setting("float", "beyond the band, out to this many face widths from the person, pixels that solve "
-                          "as a mix of the person's colour and the backdrop are kept (stray hairs)", min=0, max=0.5),
-    "min_separation": Setting("float", "RGB distance between the person's nearby colour and the backdrop under "
-                              "which the matte is not solved from colour (the edge is only feathered)", min=0),
-    "max_off_line": Setting("float", "RGB distance of a pixel at the edge from the line between the backdrop and the "
-                            "person's nearby colour above which it is no mix of the two (another colour of the person "
-                            "or a shadow): its edge is feathered, not solved", min=0),
-    "alpha_floor": Setting("range", "solved alpha below the first value is backdrop, above the second the person "
-                           "(JPEG noise in the backdrop and on the person)", min=0, max=1),
-    "min_bottom_share": Setting("float", "share of the picture's bottom edge the person separated must cover (the "
-                                "shoulders): less, and clothes of the backdrop's colour went with it; not replaced",
-                                min=0, max=1),
-    "max_hole_share": Setting("float", "backdrop-coloured areas enclosed by the person and smaller than this share "
-                              "of the picture are taken as the person (no white patches in clothes)", min=0, max=1),
-}
 _TERMS = 5  # the backdrop surface: 1, x, y, x², xy (no y²: it would bend wildly below the sampled strips)
 
 

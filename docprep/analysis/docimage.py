@@ -11,7 +11,6 @@ import cv2
 import numpy as np
 
 from ..i18n import Text
-from ..profiles.schema import Setting
 
 if TYPE_CHECKING:  # a measurement of the decoded photo; analysis does not import the documents layer
     from ..documents.photo import Photo
@@ -19,18 +18,6 @@ if TYPE_CHECKING:  # a measurement of the decoded photo; analysis does not impor
 # The window (pixels at the 640-px analysis scale) whose median is a mark's neighbourhood: about the tallest
 # letter-sized mark (0.05 of the long side, 32 px); strokes fill a minority of it, so its median is the paper.
 NEIGHBOURHOOD_PX = 31
-
-SETTINGS = {
-    "name_words": Setting("str-list", "words that make a face-less picture a document by its file name (besides "
-                          "the [pdf.kinds] name hints), e.g. 扫描, scan"),
-    "paper_brightness": Setting("float", "grey level (0-255) a pixel of paper reaches at least", min=0, max=255),
-    "paper_saturation": Setting("float", "colour saturation (0-255) a pixel of paper stays under", min=0, max=255),
-    "min_paper_share": Setting("float", "share of the picture that is paper for a page", min=0, max=1),
-    "ink_contrast": Setting("float", "grey levels below the local paper that count as ink", min=1, max=255),
-    "mark_height": Setting("range", "height of a letter-sized mark, as a share of the picture's long side", min=0,
-                           max=1),
-    "min_text_marks": Setting("int", "letter-sized marks on paper that a page shows at least", min=1),
-}
 
 
 def _paper(rgb: np.ndarray, cfg) -> np.ndarray:

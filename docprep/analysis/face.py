@@ -12,7 +12,6 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from ..profiles.schema import Setting
 from .geometry import Box
 
 # The cascades' own window sizes: nothing smaller is found, and finer pixels than that only cost time.
@@ -25,20 +24,6 @@ EYE_SEARCH_WIDTH = 112
 # short side and up: an ID photo's face is usually found at once, and the costly small windows are only visited
 # down to half its size.
 FIRST_BAND_FRACTION = 0.4
-
-VERIFY_SETTINGS = {
-    "clothing_below": Setting("float", "a candidate whose centre lies lower than the main face's top plus this many "
-                              "face heights...", min=0, max=10),
-    "clothing_half_width": Setting("float", "...and within this many face widths of its centre line is a pattern on "
-                                   "the clothes, not a person", min=0, max=10),
-    "min_size_ratio": Setting("float", "a candidate narrower than this share of the main face is a poster or a "
-                              "picture behind, not a second person", min=0, max=1),
-    "skin_cr": Setting("range", "skin tone: the YCrCb red-difference range", min=0, max=255),
-    "skin_cb": Setting("range", "skin tone: the YCrCb blue-difference range", min=0, max=255),
-    "min_skin_share": Setting("float", "share of a candidate's central area in the skin-tone ranges at least",
-                              min=0, max=1),
-    "need_eyes": Setting("bool", "a candidate counts only where two eyes are found in it"),
-}
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ photo's size:
   the edge or a torn corner), and the corners are where neighbouring lines meet.
 
 It measures and does not judge: the share of the frame the sheet covers, the share of the frame's outer ring that
-lies outside it, and how much brighter the paper is than what surrounds it. The profile's [pdf.sheet] says when
-that makes a photographed page (rules.pdf: pdf.photographed-page) and when `fix` crops to the sheet (fix.sheet).
+lies outside it, and how much brighter the paper is than what surrounds it. The profile's [pdf.sheet] (its schema:
+analysis.settings.SHEET) says when that makes a photographed page (rules.pdf: pdf.photographed-page) and when `fix`
+crops to the sheet (fix.sheet).
 """
 from __future__ import annotations
 
@@ -19,26 +20,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
-from ..profiles.schema import Setting
-
-SETTINGS = {
-    "max_share": Setting("float", "a sheet covering at most this share of the frame leaves a surround (desk, fingers) "
-                                  "round it: the page is a photograph of the sheet", min=0.1, max=1),
-    "min_share": Setting("float", "a bright four-sided region smaller than this share of the frame is no sheet", min=0.01,
-                         max=1),
-    "min_border": Setting("float", "share of the frame's outer ring that must lie outside the sheet (a scan's margins "
-                                   "are paper; a photo's are the desk)", min=0, max=1),
-    "min_contrast": Setting("float", "grey levels (darkest channel) the paper must be brighter than its surround",
-                            min=1, max=255),
-    "formats_mm": Setting("size-list", "paper formats a photographed sheet may be, [short, long] in mm, in order of "
-                                       "preference (A4, A5 and B5 share one shape: the first listed is taken)"),
-    "aspect_tolerance": Setting("float", "a sheet whose long/short ratio is within this share of a format's is that "
-                                         "format; otherwise its own shape is kept and it is sized by [pdf.fix] paper_mm",
-                                min=0, max=0.5),
-    "white_point": Setting("float", "share of the evened paper level that becomes pure white when a photographed "
-                                    "sheet is cleaned (lower: whiter paper, fainter light strokes)", min=0.5, max=1),
-}
 
 # Definitions of the measurement, not limits of a verdict:
 SEARCH_SIDE = 800  # long side, pixels, of the copy searched where the corners matter (fix cuts the sheet out)

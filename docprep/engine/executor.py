@@ -11,19 +11,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
-import multiprocessing
 import os
 import signal
 import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Protocol
-
-import pebble
-
-from ..analysis.ocr import share_cores
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +86,9 @@ def _pool_worker(records=None, level: int = logging.WARNING, memory_mb: int = 0)
     process empties into its own logging, so they end where that process's log goes. With `memory_mb`, a
     watchdog ends the worker past that memory. (Ctrl-C is the calling process's to handle: it stops the pool;
     pebble's workers ignore SIGINT.)"""
-    import cv2  # here: the calling process of a cached run never needs OpenCV
+    import cv2  # here: the calling process of a cached run never needs OpenCV (nor NumPy, through analysis.ocr)
+
+    from ..analysis.ocr import share_cores
 
     cv2.setNumThreads(1)
     share_cores()
@@ -139,6 +135,11 @@ class ProcessPool:
         self.limits = limits
 
     def map(self, function: Callable, *arguments: Iterable) -> Iterator:
+        import multiprocessing  # here, with pebble: a run that starts no worker (all cached) imports neither
+        from concurrent.futures.process import BrokenProcessPool
+
+        import pebble
+
         jobs = list(zip(*arguments))
         done = 0
         context = multiprocessing.get_context("spawn")
@@ -171,6 +172,8 @@ class ProcessPool:
 
     def _outcome(self, future):
         """A job's result, or JobFailed when it ran past the time limit or its worker died."""
+        import pebble  # imported already by map()
+
         try:
             return future.result()
         except FutureTimeout:

@@ -4,6 +4,7 @@ with the same content, name, profile and docprep is not decoded again."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -15,7 +16,7 @@ from ..rules.kinds import resolve_kind
 from .cache import ResultCache
 from .archives import MemberTarget
 from .verdicts import collect
-from .executor import JobFailed, Limits, executor_for
+from .executor import JobFailed, Limits, executor_for, usable_cores
 from .walk import Target, discover
 
 if TYPE_CHECKING:
@@ -63,6 +64,22 @@ def check_target(target: Target | MemberTarget, profile: Profile, attachment_kin
                       pictures=pictures)
 
 
+def _looked_up(cache: ResultCache, targets: list, jobs: int | None) -> list[FileReport | None]:
+    """Each target's cached report (None: a miss), in order. A lookup reads and hashes the file, and SHA-256
+    releases the GIL: with `jobs` > 1 (None: the usable cores) that many threads each look up every jobs-th
+    target (one task a thread, not one a file: small files gain nothing from threads and should lose nothing
+    either), so a run whose every file is cached uses the cores it was given without starting a process."""
+    workers = min(usable_cores() if jobs is None else jobs, len(targets))
+    if workers < 2:
+        return [cache.lookup_target(target) for target in targets]
+    with ThreadPoolExecutor(workers) as pool:
+        shares = list(pool.map(lambda k: [cache.lookup_target(t) for t in targets[k::workers]], range(workers)))
+    found: list[FileReport | None] = [None] * len(targets)
+    for k, share in enumerate(shares):
+        found[k::workers] = share
+    return found
+
+
 def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Profile, *, jobs: int | None = 1,
                   on_file: Callable[[FileReport], None] | None = None, attachment_kind: str | None = None,
                   annotate_dir: Path | None = None, annotate_lang: str = "zh", cache: ResultCache | None = None,
@@ -86,8 +103,7 @@ def check_targets(targets: list[Target | MemberTarget | FileReport], profile: Pr
                 if annotate_dir is not None else {})
     results: dict[int, FileReport] = {}
     if cache is not None and annotate_dir is None:
-        for i in todo:
-            hit = cache.lookup_target(targets[i])
+        for i, hit in zip(todo, _looked_up(cache, [targets[i] for i in todo], jobs)):
             if hit is not None:
                 results[i] = hit
                 if on_file:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..applications.metadata import years_by_level
 from ..i18n import Text, message
@@ -87,7 +88,14 @@ def parse_requirement(entry: str) -> Requirement:
 
 def requirements(cfg) -> tuple[Requirement, ...]:
     """The requirements of [app.attachments] (`cfg`), validated when the profile loaded."""
-    return tuple(parse_requirement(entry) for entry in cfg.requires)
+    return _requirements(cfg.requires)
+
+
+# The profile's lists are tuples (profiles.sections) and what is made of them is immutable: made once per profile,
+# not once per file of a share (a plan or a judgement of thousands of files classifies each).
+@lru_cache(maxsize=64)
+def _requirements(entries: tuple[str, ...]) -> tuple[Requirement, ...]:
+    return tuple(parse_requirement(entry) for entry in entries)
 
 
 def yearly_kinds(cfg) -> set[str]:
@@ -95,9 +103,11 @@ def yearly_kinds(cfg) -> set[str]:
     return {kind for requirement in requirements(cfg) if requirement.per_year for kind in requirement.kinds}
 
 
-def pairs(entries) -> list[tuple[str, str]]:
-    """(KEYWORD, KIND) pairs of "KEYWORD=KIND" entries, the keyword as names are compared (normal)."""
-    return [(normal(keyword), kind.strip()) for keyword, _, kind in (entry.partition("=") for entry in entries)]
+@lru_cache(maxsize=64)
+def pairs(entries: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(KEYWORD, KIND) pairs of "KEYWORD=KIND" entries (a profile's list: a tuple), the keyword as names are
+    compared (normal)."""
+    return tuple((normal(keyword), kind.strip()) for keyword, _, kind in (entry.partition("=") for entry in entries))
 
 
 def normal(text: str) -> str:

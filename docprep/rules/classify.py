@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from ..i18n import Text, message
@@ -42,7 +43,7 @@ def classify(file_name: str, text: str | None, kinds_cfg, app_cfg) -> Classifica
     cfg = app_cfg.attachments
     parts = [part for part in re.split(r"[/\\]", file_name) if part]
     name = parts[-1] if parts else file_name
-    hints = pairs(kinds_cfg.name_hints) + [(normal(word), PHOTO) for word in cfg.photo_names]
+    hints = _name_hints(kinds_cfg.name_hints, cfg.photo_names)
     found = _first(normal(name), hints)
     where = message("classify.where_name")
     if found is None:
@@ -62,7 +63,14 @@ def classify(file_name: str, text: str | None, kinds_cfg, app_cfg) -> Classifica
     return Classification(kind, years, source, evidence)
 
 
-def _first(haystack: str, hints: list[tuple[str, str]]) -> tuple[str, str] | None:
+@lru_cache(maxsize=64)
+def _name_hints(name_hints: tuple[str, ...], photo_names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The (keyword, kind) pairs a file's or folder's name is searched for: [pdf.kinds] name_hints, then the
+    photo's names; made once per profile."""
+    return pairs(name_hints) + tuple((normal(word), PHOTO) for word in photo_names)
+
+
+def _first(haystack: str, hints: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
     """The first (keyword, kind) whose keyword is in `haystack` (both as `normal` gives them)."""
     return next(((word, kind) for word, kind in hints if word and word in haystack), None)
 

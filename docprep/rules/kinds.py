@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Iterable
 
 from ..errors import UsageError
@@ -55,7 +56,13 @@ def known_kinds(kinds) -> dict[str, MarksNeeded]:
 
 def kind_labels(kinds) -> dict[str, str]:
     """Kind -> its Chinese name, from the profile's [pdf.kinds] labels."""
-    return dict(_hints(kinds.labels))
+    return dict(_label_pairs(kinds.labels))
+
+
+@lru_cache(maxsize=64)
+def _label_pairs(labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The labels' (kind, name) pairs, made once per profile (every file of an application is labelled)."""
+    return tuple(_hints(labels))
 
 
 def marks_needed(kind: str, kinds) -> MarksNeeded:

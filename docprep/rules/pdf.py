@@ -6,17 +6,19 @@ profile's [pdf] settings. The verification marks (seal, 核对无误, date) are 
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ..analysis import marks, sheet
-from ..analysis.pagescan import is_blank, is_grey
-from ..documents.pdf import PdfDocument
-from ..documents.pdfpages import PdfPage
+from ..analysis.settings import MARKS, SHEET
 from ..i18n import Text
 from ..model import Problem, Severity
 from ..profiles.schema import Setting, ordered
 from . import kinds
 from .registry import RuleFamily
+
+if TYPE_CHECKING:  # the decoders, NumPy and PDFium: a run whose every file is cached never imports them (nor
+    #                 analysis.pagescan, imported by the checks that read a page's scan)
+    from ..documents.pdf import PdfDocument
+    from ..documents.pdfpages import PdfPage
 
 SETTINGS = {
     "max_bytes": Setting("int", "largest allowed file size in bytes; 0 or absent = no limit", min=0, required=False),
@@ -90,8 +92,8 @@ SETTINGS = {
                                       "grey levels) is a grayscale scan saved as colour", min=0, max=255),
     },
     "kinds": kinds.SETTINGS,  # which attachments are copies needing the verification marks (docprep.kinds)
-    "marks": marks.SETTINGS,  # what counts as a seal, the words and their date (docprep.marks)
-    "sheet": sheet.SETTINGS,  # a photographed sheet with a surround (analysis.sheet): the check, and fix's crop
+    "marks": MARKS,  # what counts as a seal, the words and their date (analysis.marks)
+    "sheet": SHEET,  # a photographed sheet with a surround (analysis.sheet): the check, and fix's crop
     "fix": {  # `docprep fix` for scans (docprep.fix.scan): images -> one PDF
         "max_page_mm": Setting("float", "longest page side a stated resolution may give; a longer one is disbelieved "
                                   "(phones write 72 dpi on 4000-pixel photos)", min=100, max=5000),
@@ -268,8 +270,14 @@ def _measured(doc: PdfDocument) -> Iterator[PdfPage]:
     return (p for p in doc.pages() if p.failure is None and p.scan is not None)
 
 
+def _blank(page: PdfPage, cfg) -> bool:
+    from ..analysis.pagescan import is_blank  # here: importing the rules imports no NumPy (a run all cached)
+
+    return is_blank(page.scan, cfg)
+
+
 def _with_content(doc: PdfDocument, cfg) -> Iterator[PdfPage]:
-    return (p for p in _measured(doc) if not is_blank(p.scan, cfg))
+    return (p for p in _measured(doc) if not _blank(p, cfg))
 
 
 @FAMILY.rule(
@@ -323,7 +331,7 @@ def low_resolution(doc: PdfDocument, cfg) -> Iterator[Problem]:
 )
 def blank_page(doc: PdfDocument, cfg) -> Iterator[Problem]:
     for page in _measured(doc):
-        if is_blank(page.scan, cfg):
+        if _blank(page, cfg):
             yield _problem("第 {n} 页是空白页：比纸张暗 {c:g} 个灰度级以上的墨迹只占 {ink:.3%}（不超过 {limit:.3%} 即为空白）。"
                            "如果是空白背面，请删除这一页；如果原件有内容，说明扫描过淡，请重新扫描。",
                            "Page {n} is blank: ink at least {c:g} grey levels darker than the paper covers {ink:.3%} of "
@@ -376,7 +384,7 @@ def exposure(doc: PdfDocument, cfg) -> Iterator[Problem]:
                            "255 white). Scan it again brighter.", {"paper": round(scan.paper, 1)},
                            {"paper": f">= {limits.min_paper_brightness}"}, page, n=page.number, p=scan.paper,
                            m=limits.min_paper_brightness)
-        elif not is_blank(page.scan, cfg) and scan.ink_contrast < limits.min_ink_contrast:
+        elif not _blank(page, cfg) and scan.ink_contrast < limits.min_ink_contrast:
             yield _problem("第 {n} 页过淡：文字比纸张只暗 {c:.0f} 个灰度级，要求至少 {m:.0f}。请调低亮度或提高对比度后重新扫描。",
                            "Page {n} is washed out: the text is only {c:.0f} grey levels darker than the paper; at "
                            "least {m:.0f} required. Scan it again with less brightness or more contrast.",
@@ -486,6 +494,8 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
     """Once per file, and only for copies (their kind needs the marks): an original or a form has no seal to show.
     A copy marked once can show its seal on any colour page, so it is flagged only when no page is in colour. The
     finding is on the first grey page and lists them all."""
+    from ..analysis.pagescan import is_grey  # here, as in _blank
+
     needed = kinds.marks_needed(doc.attachment_kind, cfg.kinds)
     if not cfg.color.seal_required or needed == "none":
         return

@@ -10,14 +10,16 @@ upside down (pdf.rotation asks for it to be turned first). A page on which the O
 either, and says so (pdf.marks-unjudged): never a silent pass."""
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from ..analysis.marks import PageMarks
-from ..documents.pdf import PdfDocument
-from ..documents.pdfpages import PdfPage
 from ..i18n import Text
 from ..model import Problem, Severity
 from .pdf import FAMILY, copy_note
+
+if TYPE_CHECKING:  # what the checks are given; importing the rules imports no decoder (a run all cached)
+    from ..analysis.marks import PageMarks
+    from ..documents.pdf import PdfDocument
+    from ..documents.pdfpages import PdfPage
 
 E, W = Severity.ERROR, Severity.WARNING
 T = Text

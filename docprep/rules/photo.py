@@ -3,23 +3,22 @@
 Each check is a plain function of a decoded `Photo` and the profile's [photo] settings."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-import cv2
-import numpy as np
-
-from ..analysis.backdrop import SETTINGS as BACKDROP_SETTINGS
-from ..analysis.docimage import SETTINGS as DOCUMENT_SETTINGS
-from ..analysis.face import VERIFY_SETTINGS
 from ..analysis.geometry import Box
-from ..documents.photo import Photo
+from ..analysis.settings import BACKDROP, DOCUMENT, FACE_VERIFY
 from ..documents.sniff import extension
 from ..i18n import Text
 from ..model import Problem, Severity
 from ..numbers import limit_text, rounded, versus
 from ..profiles.schema import Setting, lower_extensions, ordered
 from .registry import RuleFamily
+
+if TYPE_CHECKING:  # the decoded photo the checks are given: its module imports Pillow, NumPy and OpenCV, which a
+    #                 run whose every file is cached never needs (the checks import analysis.portrait themselves)
+    from ..documents.photo import Photo
 
 SETTINGS = {
     "extensions": Setting("str-list", "allowed file extensions (any case, with or without the dot: \".JPG\" is "
@@ -87,7 +86,7 @@ SETTINGS = {
         "max_eye_offset": Setting("float", "offset of the eyes' midpoint from the face centre, / face width (turned "
                                   "head)", min=0),
         "max_roll_degrees": Setting("float", "tilt of the eye line in degrees", min=0),
-        "verify": VERIFY_SETTINGS,  # which face candidates beside the largest are second persons (analysis.face)
+        "verify": FACE_VERIFY,  # which face candidates beside the largest are second persons (analysis.face)
     },
     "sharpness": {
         "min_score": Setting("float", "contrast-normalised Laplacian energy of the face at 128 px", min=0),
@@ -97,7 +96,7 @@ SETTINGS = {
         "max_side_difference": Setting("float", "brightness difference between the face's halves, / face "
                                        "brightness", min=0),
     },
-    "document": DOCUMENT_SETTINGS,  # telling a picture of a document from an ID photo (docprep.docimage)
+    "document": DOCUMENT,  # telling a picture of a document from an ID photo (docprep.docimage)
     "fix": {
         "sizes": Setting("size-list", "output [width, height] presets for `docprep fix`, largest first"),
         "dpi": Setting("int", "DPI written into the fixed JPEG", min=72, max=1200),
@@ -111,7 +110,7 @@ SETTINGS = {
         "detection_long_side": Setting("int", "long side in pixels of the reduced copy `fix` finds the face on: its "
                                        "short side must give the smallest face sought the detector's 24 px",
                                        min=100, max=10000),
-        "backdrop": BACKDROP_SETTINGS,  # a plain backdrop of another colour made white (analysis.backdrop)
+        "backdrop": BACKDROP,  # a plain backdrop of another colour made white (analysis.backdrop)
     },
 }
 
@@ -301,6 +300,8 @@ def color_mode(photo: Photo, cfg) -> Iterator[Problem]:
                        "The embedded colour profile is '{p}'; sRGB is required. Convert it with `docprep fix`.",
                        photo.icc_description, "sRGB", p=photo.icc_description)
     else:
+        from ..analysis.portrait import colourfulness  # here, as in background
+
         color = cfg.color
         chroma = colourfulness(photo.pixels, color.top_share)
         if chroma < color.min_chroma:
@@ -315,61 +316,6 @@ def color_mode(photo: Photo, cfg) -> Iterator[Problem]:
                            share=share)
 
 
-def lab(rgb: np.ndarray) -> np.ndarray:
-    """CIE Lab of RGB uint8 pixels, unrounded (L 0-100, a* and b* about -128-127)."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
-
-
-def colourfulness(rgb: np.ndarray, top_share: float) -> float:
-    """The Lab chroma that the most colourful `top_share` of the pixels reach: skin, lips and clothes in a colour
-    photo, a grey level's rounding noise in a black-and-white one. A face large enough for photo.face covers more
-    of the picture than the share measured, so a photo with plain clothes on white is still judged by its skin.
-    Every other pixel of every other row is enough (a quarter of the time): colour areas are far larger than that."""
-    values = lab(rgb[::2, ::2])
-    chroma = cv2.magnitude(np.ascontiguousarray(values[..., 1]), np.ascontiguousarray(values[..., 2])).ravel()
-    rank = min(chroma.size - 1, int(chroma.size * (1 - top_share)))
-    return float(np.partition(chroma, rank)[rank])
-
-
-def background_mask(photo: Photo, area) -> tuple[np.ndarray, str]:
-    """Pixels (analysis scale) that show the background: beside and above the head, where a person is not.
-    Without one face (none, or several), the top band and the upper side bands. `area`: the profile's
-    [photo.background.mask]."""
-    h, w = photo.pixels.shape[:2]
-    mask = np.zeros((h, w), np.uint8)
-    if len(photo.faces.frontal) == 1:
-        face = photo.faces.frontal[0].scaled(photo.scale)
-        # down to the chin only: shoulders and collars vary too much to be sampled as background
-        mask[:int(min(h, face.y + face.h * area.chin_depth))] = 1
-        # the head with hair and ears: an ellipse generously larger than the detector's box
-        cv2.ellipse(mask, (int(face.cx), int(face.y + face.h * area.head_center)),
-                    (int(face.w * area.head_half_width), int(face.h * area.head_half_height)), 0, 0, 360, 0, -1)
-        where = "around-head"
-    else:
-        band_h, band_w = max(1, int(h * area.edge_band)), max(1, int(w * area.edge_band))
-        depth = int(h * area.edge_depth)
-        mask[:band_h] = 1
-        mask[:depth, :band_w] = 1
-        mask[:depth, w - band_w:] = 1
-        where = "edges"
-    return mask.astype(bool), where
-
-
-def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int, min_share: float) -> float:
-    """Grey-level spread between the background's brightest and darkest areas (medians of a cells×cells grid,
-    counting cells at least `min_share` background), so stray hair at the mask's edge does not count but a shadow
-    or an object does."""
-    h, w = gray.shape
-    medians = []
-    for row in range(cells):
-        for col in range(cells):
-            window = (slice(row * h // cells, (row + 1) * h // cells), slice(col * w // cells, (col + 1) * w // cells))
-            inside = mask[window]
-            if inside.size and inside.mean() >= min_share:  # a 1-pixel-high photo has empty rows of cells
-                medians.append(float(np.median(gray[window][inside])))
-    return max(medians) - min(medians) if len(medians) > 1 else 0.0
-
-
 @FAMILY.rule(
     "photo.background", E,
     title=T("背景不是均匀白色", "Background not plain white"),
@@ -381,15 +327,13 @@ def background_spread(gray: np.ndarray, mask: np.ndarray, cells: int, min_share:
           "be made white with `docprep fix` (a room, a street or another busy background cannot)."),
 )
 def background(photo: Photo, cfg) -> Iterator[Problem]:
+    from ..analysis.portrait import background_figures  # here: importing the rules imports no OpenCV
+
     limits = cfg.background
-    mask, where = background_mask(photo, limits.mask)
-    if mask.sum() < limits.min_pixels:
+    figures = background_figures(photo, limits)
+    if figures is None:
         return
-    gray = cv2.cvtColor(photo.pixels, cv2.COLOR_RGB2GRAY)
-    colour = lab(photo.pixels[mask].reshape(1, -1, 3)).reshape(-1, 3)
-    brightness = float(np.median(gray[mask]))
-    tint = float(np.hypot(np.median(colour[:, 1]), np.median(colour[:, 2])))
-    spread = background_spread(gray, mask, limits.spread_grid, limits.spread_min_share)
+    brightness, tint, spread, where = figures
     measured = {"brightness": rounded(brightness, limits.min_brightness, 1),
                 "tint": rounded(tint, limits.max_tint, 1), "spread": rounded(spread, limits.max_spread, 1),
                 "region": where}
@@ -495,7 +439,7 @@ def _face_turn(box: Box, eyes, limits) -> Iterator[Problem]:
     """A head turned away (the eyes off the face's centre) or tilted (the eye line off level)."""
     left, right = eyes
     eye_offset = ((left.cx + right.cx) / 2 - box.cx) / box.w
-    roll = float(np.degrees(np.arctan2(right.cy - left.cy, right.cx - left.cx)))
+    roll = math.degrees(math.atan2(right.cy - left.cy, right.cx - left.cx))
     if abs(eye_offset) > limits.max_eye_offset:
         o, m = versus(abs(eye_offset), limits.max_eye_offset, percent=True)
         yield _problem("脸部没有正对镜头（双眼中点偏离脸部中线 {o}，要求 ≤ {m}）。请正对镜头重拍。",
@@ -509,26 +453,6 @@ def _face_turn(box: Box, eyes, limits) -> Iterator[Problem]:
                        rounded(roll, limits.max_roll_degrees, 1), limits.max_roll_degrees, box, a=a, m=m)
 
 
-def face_gray(photo: Photo, inner: float = 1.0) -> np.ndarray | None:
-    """The largest face as grey pixels (analysis scale), optionally only its central part."""
-    if not photo.faces.frontal:
-        return None
-    box = photo.faces.frontal[0].scaled(photo.scale)
-    mx, my = box.w * (1 - inner) / 2, box.h * (1 - inner) / 2
-    crop = photo.pixels[int(box.y + my):int(box.y + box.h - my), int(box.x + mx):int(box.x + box.w - mx)]
-    return cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.size else None
-
-
-def sharpness_score(gray: np.ndarray) -> float:
-    """Laplacian energy over intensity variance at a fixed 128 px scale: scale- and contrast-independent, so a
-    dim sharp face is not called blurry and a high-contrast blurry one is not called sharp."""
-    face128 = cv2.resize(gray, (128, 128), interpolation=cv2.INTER_AREA).astype(np.float32)
-    contrast = float(face128.var())
-    if contrast < 1:
-        return 0.0
-    return float(cv2.Laplacian(face128, cv2.CV_32F).var() / contrast)
-
-
 @FAMILY.rule(
     "photo.sharpness", E,
     title=T("照片模糊", "Photo is blurry"),
@@ -538,6 +462,8 @@ def sharpness_score(gray: np.ndarray) -> float:
     fix=T("对焦到人脸、保持稳定后重拍，不要把小图放大。", "Retake with focus on the face and a steady camera; do not enlarge small pictures."),
 )
 def sharpness(photo: Photo, cfg) -> Iterator[Problem]:
+    from ..analysis.portrait import face_gray, sharpness_score  # here, as in background
+
     gray = face_gray(photo)
     if gray is None:
         return
@@ -558,6 +484,8 @@ def sharpness(photo: Photo, cfg) -> Iterator[Problem]:
     fix=T("在正面均匀的光线下重拍，避免逆光和侧光。", "Retake in even light from the front; avoid backlight and side light."),
 )
 def exposure(photo: Photo, cfg) -> Iterator[Problem]:
+    from ..analysis.portrait import face_gray  # here, as in background
+
     gray = face_gray(photo, inner=0.6)
     if gray is None:
         return
