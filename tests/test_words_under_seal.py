@@ -101,3 +101,12 @@ def test_the_region_round_a_large_seal_fits_the_budget():
 def test_red_words_beside_a_large_seal_are_read():
     found, truth = marks("unsigned", 43)  # a 46 mm seal over the end of 与原件核对无误
     assert hit(found.words, truth.words), found.words_text
+
+
+def test_a_date_written_under_a_grey_seal_keeps_its_blurred_strokes():
+    """Class 6: read at 100 dpi a 0.4 mm pen stroke under a grey seal blurs to within 25 grey levels of the seal's
+    ink, and was lifted with it (二〇日 for 二〇二一年五月十六日, 与原、 for the words); `ring_keep_under` 15 keeps it."""
+    assert S.ring_keep_under == 15
+    found, truth = marks("date-under-seal-grey", 136)
+    assert found.rings and hit(found.words, truth.words), found.words_text
+    assert hit(found.date, truth.date), found.date_text
