@@ -229,10 +229,12 @@ class _Reader:
 
     def read_red(self, region: Box) -> tuple[list[TextLine], tuple | None]:
         """The red ink of a region read in vain in the writing (`red_region`), and the words matched there: first
-        the red layer as it is, then, where a seal lies in it, without that seal (`InkLayers.red_apart`; one seal at
-        a time, since a word stamp may itself be taken for one): words whose end a seal's ring and arc text cross
-        are read up to the ring. Never refused by the budget: it lies
-        in the region just read and its margin (the part read already is not counted again)."""
+        the red layer as it is (on lines a seal crosses, the characters it hides at half cost: `_find_crossed`),
+        then, where a seal lies in it, the band of its densest red row alone (`InkLayers.red_words_band`: the
+        seal's ink above and below the words cut off), then the layer without each seal (`InkLayers.red_apart`;
+        one seal at a time, since a word stamp may itself be taken for one): words whose end a seal's ring and
+        arc text cross are read up to the ring. Never refused by the budget: it lies in the region just read and
+        its margin (the part read already is not counted again)."""
         red = self.red_region(region)
         if red is None:
             return [], None
