@@ -79,6 +79,12 @@ MARKS = {
     "words_under_seal_min_chars": Setting("int", "red words that stop at a seal's edge (running on under its ring "
                                           "and text) are matched on the characters read before or after it, when "
                                           "at least this many were read", 1, 20),
+    "words_under_seal_cost": Setting("float", "on red lines that a seal crosses (red over red), a character of the "
+                                     "words read as another or not read at all costs this share of an edit (the "
+                                     "seal's ink hides it); at least words_under_seal_min_chars must be read", 0, 1),
+    "red_words_line_mm": Setting("float", "red words that a seal crosses are looked for round the densest row of red "
+                                 "ink, averaged over this height, mm (a stamp's characters are 4.5-6.5 mm)", 0.5, 50),
+    "red_words_band_mm": Setting("float", "height of the band round that row read alone for those words, mm", 1, 100),
     "ocr_dpi": Setting("int", "resolution at which regions are read", 72, 400),
     "ocr_near_seal_mm": Setting("float", "margin round a seal read for the words, mm", 0, 200),
     "ocr_block_dpi": Setting("int", "resolution at which ink blocks are found", 20, 300),

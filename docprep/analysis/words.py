@@ -26,9 +26,10 @@ if TYPE_CHECKING:
 # Characters the recogniser takes for one another in these words (handwriting, a seal over them).
 _CONFUSABLE = {c: k for k, group in {
     "核": "校该孩咳骸", "对": "时讨付刈", "无": "天元兀旡先", "误": "谟设娱悞俣遗", "原": "厚源愿", "件": "伴仵住举",
-    "致": "玫政到", "与": "马写", "经": "轻径", "已": "己巳", "一": "—", "相": "湘想", "符": "付苻",
+    "致": "玫政到", "与": "马写", "经": "轻径", "已": "己巳", "一": "—-－", "相": "湘想", "符": "付苻",
 }.items() for c in group + k}
-_NOT_TEXT = re.compile(r"[\s,，.。:：;；、'\"“”‘’()（）\[\]【】!！?？·•*_~-]")
+# Not "-": between characters it is 一 read as a dash (与原件-致), one of _CONFUSABLE's.
+_NOT_TEXT = re.compile(r"[\s,，.。:：;；、'\"“”‘’()（）\[\]【】!！?？·•*_~]")
 # Swapping two characters that OCR confuses costs this much of an edit.
 _CONFUSABLE_COST = 0.25
 
@@ -47,40 +48,46 @@ class Verification:
     region: Box  # where `lines` were read
 
 
-def match_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float, int, int] | None:
+def match_phrase(text: str, phrases: tuple[str, ...], hidden: float = 1.0,
+                 least_right: int = 0) -> tuple[str, float, int, int] | None:
     """The phrase that best matches a piece of `text` (punctuation and spaces ignored): (phrase, similarity
     0-1, start, end) with start/end indexing `text`. Similarity is 1 - edit distance / phrase length, where
-    swapping two characters that OCR confuses costs a quarter."""
+    swapping two characters that OCR confuses costs a quarter, and a character of the phrase read as another
+    or not read at all costs `hidden` (a character a seal's ink hides: see `_find_crossed`). Phrases of which
+    fewer than `least_right` characters were read (themselves or a confusable one) are passed over."""
     kept = [i for i, ch in enumerate(text) if not _NOT_TEXT.match(ch)]
     norm = "".join(text[i] for i in kept)
     if not norm:
         return None
     best = None
     for phrase in phrases:
-        distance, start, end = _fuzzy_find(phrase, norm)
+        distance, start, end, right = _fuzzy_find(phrase, norm, hidden)
+        if right < least_right:
+            continue
         score = 1 - distance / len(phrase)
         if best is None or (score, len(phrase)) > (best[1], len(best[0])):
             best = (phrase, score, kept[start] if start < len(kept) else len(text), kept[end - 1] + 1 if end else 0)
     return best
 
 
-def _fuzzy_find(pattern: str, text: str) -> tuple[float, int, int]:
+def _fuzzy_find(pattern: str, text: str, hidden: float = 1.0) -> tuple[float, int, int, int]:
     """Least edit distance between `pattern` and any piece of `text` (Sellers' algorithm), with the piece's
-    start and end."""
+    start and end and how many characters of `pattern` it holds (or a confusable one). A character of `pattern`
+    substituted or left out costs `hidden`, one more in `text` costs 1."""
     m = len(text)
-    prev = [0.0] * (m + 1)
-    prev_start = list(range(m + 1))
+    prev = [(0.0, j, 0) for j in range(m + 1)]  # (cost, start, -characters right)
     for i, p in enumerate(pattern, 1):
-        cur, cur_start = [float(i)] + [0.0] * m, [0] * (m + 1)
+        cur = [(i * hidden, 0, 0)] + [(0.0, 0, 0)] * m
         for j in range(1, m + 1):
             t = text[j - 1]
-            cost = 0.0 if t == p else _CONFUSABLE_COST if _CONFUSABLE.get(t, t) == _CONFUSABLE.get(p, p) else 1.0
-            options = ((prev[j - 1] + cost, prev_start[j - 1]), (prev[j] + 1, prev_start[j]),
-                       (cur[j - 1] + 1, cur_start[j - 1]))
-            cur[j], cur_start[j] = min(options)
-        prev, prev_start = cur, cur_start
-    end = min(range(m + 1), key=lambda j: (prev[j], -j))
-    return prev[end], prev_start[end], end
+            same = t == p or _CONFUSABLE.get(t, t) == _CONFUSABLE.get(p, p)
+            cost = 0.0 if t == p else _CONFUSABLE_COST if same else hidden
+            diagonal, up, left = prev[j - 1], prev[j], cur[j - 1]
+            cur[j] = min((diagonal[0] + cost, diagonal[1], diagonal[2] - same), (up[0] + hidden, up[1], up[2]),
+                         (left[0] + 1, left[1], left[2]))
+        prev = cur
+    end = min(range(m + 1), key=lambda j: (prev[j][0], -j))
+    return prev[end][0], prev[end][1], end, -prev[end][2]
 
 
 def piece_box(line: TextLine, start: int, end: int) -> Box:
@@ -150,6 +157,22 @@ def _find_cut(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSetti
     return best
 
 
+def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
+    """The best match of the words on red lines that a seal crosses (red over red: its ring and arc text run
+    through the characters): a character the seal's ink hides, read as another or not at all, costs
+    `words_under_seal_cost` of an edit, when at least `words_under_seal_min_chars` characters of the phrase were
+    read. As `_find_in` gives it, or None."""
+    best = None
+    for line in lines:
+        if not any(line.box.overlap(seal) > 0 for seal in seals):
+            continue
+        found = match_phrase(line.text, settings.phrases, settings.words_under_seal_cost,
+                             settings.words_under_seal_min_chars)
+        if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
+            best = (line,) + found
+    return best
+
+
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
                       seals: list[Seal] | None = None, searched: list[Box] | None = None,
                       layers: InkLayers | None = None) -> Verification | None:
@@ -206,16 +229,23 @@ class _Reader:
 
     def read_red(self, region: Box) -> tuple[list[TextLine], tuple | None]:
         """The red ink of a region read in vain in the writing (`red_region`), and the words matched there: first
-        the red layer as it is, then, where a seal lies in it, without that seal (`InkLayers.red_apart`; one seal at
-        a time, since a word stamp may itself be taken for one): words whose end a seal's ring and arc text cross
-        are read up to the ring. Never refused by the budget: it lies
-        in the region just read and its margin (the part read already is not counted again)."""
+        the red layer as it is (on lines a seal crosses, the characters it hides at half cost: `_find_crossed`),
+        then, where a seal lies in it, the band of its densest red row alone (`InkLayers.red_words_band`: the
+        seal's ink above and below the words cut off), then the layer without each seal (`InkLayers.red_apart`;
+        one seal at a time, since a word stamp may itself be taken for one): words whose end a seal's ring and
+        arc text cross are read up to the ring. Never refused by the budget: it lies in the region just read and
+        its margin (the part read already is not counted again)."""
         red = self.red_region(region)
         if red is None:
             return [], None
         lines = self.read(self.layers.red, red, red.area - _intersection(red, region))
-        found = _find_in(lines, self.settings)
         seals = [seal.box for seal in self.seals if seal.box.overlap(red) > 0]
+        found = _find_in(lines, self.settings) or _find_crossed(lines, tuple(seals), self.settings)
+        band = self.layers.red_words_band(red) if seals and not found else None
+        if band is not None:  # red words a seal crosses: their line alone, the seal's ink above and below cut off
+            more = self.read(self.layers.red, band, 0.0)
+            lines, found = lines + more, _find_in(more, self.settings) or _find_crossed(more, tuple(seals),
+                                                                                         self.settings)
         for seal in sorted(seals, key=lambda box: -box.area) if not found else ():  # one at a time, largest first:
             more = self.read(self.layers.red_apart((seal,)), red, 0.0)  # a red word stamp taken for a seal too
             lines, found = lines + more, _find_in(more, self.settings) or _find_cut(more, (seal,), self.settings)
@@ -259,15 +289,18 @@ def _intersection(a: Box, b: Box) -> float:
 
 def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings,
              red_blocks: Callable[[], list[Box]] = list) -> Iterator[Box]:
-    """Where to read for the words, in order: round each seal; then the ink blocks not read yet (of the writing,
-    and `red_blocks` beyond the seals), lowest first, or, on a page of more than `ocr_max_blocks` blocks of
-    writing, the whole page from the bottom. Anything taller than `ocr_band_mm` is read in overlapping bands
-    from the bottom up (the detector's memory grows with the area it is given, and the time budget is spent in
-    band-sized steps)."""
+    """Where to read for the words, in order: round each seal (by `ocr_near_seal_mm`, or less where that would
+    pass the page's OCR budget: round a 46 mm seal, 45 mm would, and the words beside it were never read); then
+    the ink blocks not read yet (of the writing, and `red_blocks` beyond the seals), lowest first, or, on a page
+    of more than `ocr_max_blocks` blocks of writing, the whole page from the bottom. Anything taller than
+    `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the area it
+    is given, and the time budget is spent in band-sized steps)."""
     px_mm = px_per_mm(dpi)
     done = []
+    side = math.sqrt(settings.ocr_max_page_share * gray.size)  # the largest square the budget reads
     for seal in seals:
-        done.append(seal.box.grown(settings.ocr_near_seal_mm * px_mm, gray.shape))
+        near = min(settings.ocr_near_seal_mm * px_mm, (side - max(seal.box.w, seal.box.h)) / 2 - 1)
+        done.append(seal.box.grown(max(0.0, near), gray.shape))
         yield done[-1]
     blocks = ink_blocks(gray, dpi, settings)
     if len(blocks) > settings.ocr_max_blocks:

@@ -1,0 +1,112 @@
+"""Issue 11, class 1: red words that the seal crosses (red over red, the seal's ring and arc text through the
+characters). The matcher's tolerance for the characters the seal hides (`words_under_seal_cost`, at least
+`words_under_seal_min_chars` read) on the lines a seal crosses only, the band of the red layer read for them
+(`red_words_line_mm`, `red_words_band_mm`), and a page of benchmarks/scanset_words.py through the real pipeline."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ holds the page generator
+
+from docprep.analysis.geometry import Box, mm_to_px  # noqa: E402
+from docprep.analysis.inklayers import InkLayers  # noqa: E402
+from docprep.analysis.ocr import TextLine  # noqa: E402
+from docprep.analysis.words import _find_crossed, match_phrase  # noqa: E402
+from docprep.profiles.loader import load_profile  # noqa: E402
+from test_marks_realworld_words import hit, marks  # noqa: E402
+
+S = load_profile().section("pdf").marks
+SEAL = Box(300, 100, 160, 160)
+
+
+def crossed(text: str, x: int = 280, right: int = 480) -> TextLine:
+    """A red line across the seal's box (or beside it, at other x)."""
+    return TextLine(text, Box.from_corners(x, 170, right, 195))
+
+
+def test_characters_the_seal_hides_cost_the_profiles_share():
+    assert S.words_under_seal_cost == 0.5 and S.words_under_seal_min_chars == 4
+    found = _find_crossed([crossed("与朦件核戏免误")], (SEAL,), S)  # 3 of 7 hidden: 1 - 1.5 / 7
+    assert found[1] == "与原件核对无误" and abs(found[2] - (1 - 1.5 / 7)) < 1e-9
+    assert match_phrase("与朦件核戏免误", S.phrases)[1] < S.min_match  # as an edit each: not the words
+
+
+def test_a_crossed_line_needs_the_least_characters_read():
+    assert _find_crossed([crossed("与原件核")], (SEAL,), S) is not None  # 4 read, 3 hidden (unread)
+    assert _find_crossed([crossed("与原大致")], (SEAL,), S) is None  # 3 of 与原件一致 read: one fewer
+    assert _find_crossed([crossed("人事专用章")], (SEAL,), S) is None  # the seal's own text
+    assert _find_crossed([crossed("杭州市第一人民医院")], (SEAL,), S) is None
+
+
+def test_a_line_no_seal_crosses_is_matched_as_any_other():
+    assert _find_crossed([crossed("与朦件核戏免误", 40, 280)], (SEAL,), S) is None  # beside the seal: no excuse
+    assert _find_crossed([crossed("与朦件核戏免误")], (), S) is None
+
+
+def test_a_dash_between_characters_is_one():
+    assert match_phrase("与原件-致", S.phrases)[:2] == ("与原件一致", 1 - 0.25 / 5)
+
+
+def red_page(line_y: int) -> np.ndarray:
+    """A white page at 100 dpi with a red ring (40 mm) and a dense red line of 5 mm characters across it at
+    `line_y`."""
+    import cv2
+
+    page = np.full((500, 600, 3), 250, np.uint8)
+    cv2.circle(page, (300, 250), 78, (210, 40, 50), 3)
+    line_h = int(mm_to_px(5, 100))
+    for x in range(180, 420, 24):
+        cv2.rectangle(page, (x, line_y), (x + 18, line_y + line_h), (210, 40, 50), -1)
+    return page
+
+
+def test_the_band_read_is_centred_on_the_densest_red_row():
+    band = InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, 300))
+    height = int(round(mm_to_px(S.red_words_band_mm, 100)))
+    middle = 200 + mm_to_px(5, 100) / 2
+    assert band.h == height and band.x == 100 and band.w == 400
+    assert abs(band.y + band.h / 2 - middle) <= 2
+    assert InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, height)) is None  # no lower: none
+    blank = np.full((500, 600, 3), 250, np.uint8)
+    assert InkLayers(blank, 100, S).red_words_band(Box(100, 100, 400, 300)) is None  # no red ink
+
+
+def test_red_words_the_seals_arc_text_runs_through_are_read():
+    """与原件核对无误 stamped across the seal's upper half: its arc text (宁波市教育局) runs through 原, 无 and 误 and
+    its ring through 与; read before as 宁 and 3. The line's band alone reads 与顾件核对笼国: 4 of 7 right."""
+    found, truth = marks("red-word-stamp", 104)
+    assert hit(found.words, truth.words), found.words_text
+    assert hit(found.date, truth.date)
+
+
+def test_the_region_round_a_large_seal_fits_the_budget():
+    """Round a 46 mm seal, 45 mm on each side passed the page's OCR budget and the region was skipped: the words
+    beside the seal were never read. The margin is cut to fit; round a smaller seal it is the profile's."""
+    from docprep.analysis.seals import Seal
+    from docprep.analysis.words import _regions
+
+    gray = np.full((1169, 827), 250, np.uint8)  # A4 at 100 dpi
+    near = mm_to_px(S.ocr_near_seal_mm, 100)
+    large = Seal(Box(300, 500, 185, 185), "round", (46.0, 46.0), 1.0)
+    first = next(_regions(gray, 100, [large], S))
+    assert first.area <= S.ocr_max_page_share * gray.size
+    assert 300 - near < first.x < 300 and first.inside(Box(0, 0, 827, 1169))
+    small = Seal(Box(300, 500, 150, 150), "round", (38.0, 38.0), 1.0)
+    assert next(_regions(gray, 100, [small], S)) == small.box.grown(near, gray.shape)
+
+
+def test_red_words_beside_a_large_seal_are_read():
+    found, truth = marks("unsigned", 43)  # a 46 mm seal over the end of 与原件核对无误
+    assert hit(found.words, truth.words), found.words_text
+
+
+def test_a_date_written_under_a_grey_seal_keeps_its_blurred_strokes():
+    """Class 6: read at 100 dpi a 0.4 mm pen stroke under a grey seal blurs to within 25 grey levels of the seal's
+    ink, and was lifted with it (二〇日 for 二〇二一年五月十六日, 与原、 for the words); `ring_keep_under` 15 keeps it."""
+    assert S.ring_keep_under == 15
+    found, truth = marks("date-under-seal-grey", 136)
+    assert found.rings and hit(found.words, truth.words), found.words_text
+    assert hit(found.date, truth.date), found.date_text
