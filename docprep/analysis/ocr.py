@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from .geometry import Box, clip
+from .geometry import Box, clip, mm_to_px
 
 if TYPE_CHECKING:
     from .marks import MarkSettings
@@ -88,16 +88,20 @@ def engine(threads: int = 0):
 
 
 def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSettings) -> list[TextLine]:
-    """OCR of one region of a grey page, at `ocr_dpi`; boxes come back in page pixels."""
+    """OCR of one region of a grey page, at `ocr_dpi`; boxes come back in page pixels. Only the part of the region
+    that holds ink is given to the reader (`inked`): the detector's cost grows with the area it is given, and
+    blank paper holds no line."""
     region = clip(region.x, region.y, region.right, region.bottom, gray.shape)
     if region.w < MIN_REGION_SIDE or region.h < MIN_REGION_SIDE:
         return []
-    x0, y0 = region.x, region.y
     scale = min(1.0, settings.ocr_dpi / dpi)
-    crop = gray[y0:region.bottom, x0:region.right]
+    crop = gray[region.y:region.bottom, region.x:region.right]
     if scale < 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    image = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    ink = inked(crop, settings.ocr_trim_contrast, mm_to_px(settings.ocr_block_pad_mm, dpi * scale))
+    if ink is None:
+        return []
+    image = cv2.cvtColor(crop[ink.y:ink.bottom, ink.x:ink.right], cv2.COLOR_GRAY2BGR)
     reader = engine(settings.ocr_threads)
     try:
         result = reader(image, text_score=settings.ocr_min_score, box_thresh=settings.ocr_box_threshold,
@@ -108,16 +112,31 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
         return []
     lines = []
     words = getattr(result, "word_results", None) or [()] * len(result.txts)
+    origin = (region.x, region.y, ink.x, ink.y)
     for quad, text, score, chars in zip(result.boxes, result.txts, result.scores, words):
-        boxes = tuple(_page_box(char[2], scale, x0, y0) for char in chars or ())
-        lines.append(TextLine(text, _page_box(quad, scale, x0, y0), round(float(score), 3),
+        boxes = tuple(_page_box(char[2], scale, origin) for char in chars or ())
+        lines.append(TextLine(text, _page_box(quad, scale, origin), round(float(score), 3),
                               boxes if len(boxes) == len(text) else ()))
     return lines
 
 
-def _page_box(quad, scale: float, x0: int, y0: int) -> Box:
-    """A quadrilateral of the reader's (in the scaled crop) as a box in page pixels."""
-    q = np.asarray(quad, np.float32) / scale
+def inked(crop: np.ndarray, contrast: float, margin: float) -> Box | None:
+    """The part of a grey crop that holds ink (darker than its paper, the median, by `contrast` grey levels) with
+    `margin` pixels round it, within the crop; None when it holds none (nothing to read)."""
+    ink = crop < float(np.median(crop)) - contrast
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows):
+        return None
+    cols = np.flatnonzero(ink.any(axis=0))
+    m = int(np.ceil(margin))
+    return clip(cols[0] - m, rows[0] - m, cols[-1] + 1 + m, rows[-1] + 1 + m, crop.shape)
+
+
+def _page_box(quad, scale: float, origin: tuple[int, int, int, int]) -> Box:
+    """A quadrilateral of the reader's (in the inked part of the scaled crop) as a box in page pixels; `origin`:
+    the region's corner on the page, and the inked part's in the scaled crop."""
+    x0, y0, dx, dy = origin
+    q = (np.asarray(quad, np.float32) + (dx, dy)) / scale
     return Box.from_corners(x0 + int(q[:, 0].min()), y0 + int(q[:, 1].min()),
                             x0 + int(np.ceil(q[:, 0].max())), y0 + int(np.ceil(q[:, 1].max())))
 
