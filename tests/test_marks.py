@@ -122,6 +122,34 @@ def test_words_read_only_near_the_seal(pages, monkeypatch):
     assert region.x <= seals[0].box.x and region.right >= seals[0].box.right
 
 
+def test_only_the_inked_part_of_a_region_is_given_to_the_reader(pages, monkeypatch):
+    """The detector's cost grows with the area it is given: the blank paper round the words is left out, and the
+    lines still come back where they are on the page."""
+    page = pages("clean")
+    real, given = ocr.engine(), []
+
+    def reader(image, **options):
+        given.append(image.shape[:2])
+        return real(image, **options)
+
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: reader)
+    x0, y0, x1, y1 = page.truth.words
+    margin = 60 * DPI / 25.4  # 60 mm round the words, of which most is blank paper on this page
+    region = Box.from_corners(max(0, x0 - margin), y0 - margin / 4, x1 + margin, y1 + margin / 4)
+    lines = ocr.read_region(remove_red(page.rgb, DPI, S), DPI, region, S)
+    [(h, w)] = given
+    scale = S.ocr_dpi / DPI
+    assert h * w < 0.5 * region.w * region.h * scale * scale
+    assert any(overlaps(line.box, page.truth.words) and match_phrase(line.text, S.phrases) for line in lines)
+
+
+def test_a_blank_region_is_not_read(monkeypatch):
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: pytest.fail("blank paper was given to the reader"))
+    paper = np.full((600, 600), 235, np.uint8)
+    paper[::7, ::5] = 235 - S.ocr_trim_contrast + 1  # paper grain lighter than ink
+    assert ocr.read_region(paper, 100, Box(0, 0, 600, 600), S) == []
+
+
 def test_no_words_no_verification(pages):
     assert find_verification(pages("no-words").rgb, DPI, S) is None
 
