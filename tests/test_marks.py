@@ -123,8 +123,9 @@ def test_words_read_only_near_the_seal(pages, monkeypatch):
 
 
 def test_only_the_inked_part_of_a_region_is_given_to_the_reader(pages, monkeypatch):
-    """The detector's cost grows with the area it is given: the blank paper round the words is left out, and the
-    lines still come back where they are on the page."""
+    """The detector's cost grows with the area it is given: the blank paper round the words (here the words of a
+    page pasted on a sheet 200 mm square) is left out but for `ocr_trim_margin_mm`, and the lines still come back
+    where they are on the sheet."""
     page = pages("clean")
     real, given = ocr.engine(), []
 
@@ -134,13 +135,21 @@ def test_only_the_inked_part_of_a_region_is_given_to_the_reader(pages, monkeypat
 
     monkeypatch.setattr(ocr, "engine", lambda threads=0: reader)
     x0, y0, x1, y1 = page.truth.words
-    margin = 60 * DPI / 25.4  # 60 mm round the words, of which most is blank paper on this page
-    region = Box.from_corners(max(0, x0 - margin), y0 - margin / 4, x1 + margin, y1 + margin / 4)
-    lines = ocr.read_region(remove_red(page.rgb, DPI, S), DPI, region, S)
+    pad = 8
+    words = remove_red(page.rgb, DPI, S)[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
+    side = round(200 * DPI / 25.4)
+    sheet = np.full((side, side), int(np.median(words)), np.uint8)
+    at = (side // 2, side // 3)  # where the words go on the sheet (x, y)
+    sheet[at[1]:at[1] + words.shape[0], at[0]:at[0] + words.shape[1]] = words
+    lines = ocr.read_region(sheet, DPI, Box(0, 0, side, side), S)
     [(h, w)] = given
+    # the margin on both sides, a pixel more, and paper to the detector's stride
+    kept = (S.ocr_dpi / 25.4) * 2 * S.ocr_trim_margin_mm + 2 + ocr.DETECTOR_STRIDE
     scale = S.ocr_dpi / DPI
-    assert h * w < 0.5 * region.w * region.h * scale * scale
-    assert any(overlaps(line.box, page.truth.words) and match_phrase(line.text, S.phrases) for line in lines)
+    assert h <= words.shape[0] * scale + kept and w <= words.shape[1] * scale + kept
+    assert h % ocr.DETECTOR_STRIDE == 0 == w % ocr.DETECTOR_STRIDE  # padded, not squeezed, to the stride
+    truth = (at[0] + pad, at[1] + pad, at[0] + pad + x1 - x0, at[1] + pad + y1 - y0)
+    assert any(overlaps(line.box, truth) and match_phrase(line.text, S.phrases) for line in lines), lines
 
 
 def test_a_blank_region_is_not_read(monkeypatch):

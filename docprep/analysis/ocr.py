@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 CLS_HEIGHT, CLS_WIDTH = 48, 192
 # Regions narrower or lower than this (pixels) hold no line to read.
 MIN_REGION_SIDE = 8
+# The detector resizes what it is given to a multiple of this (its network's stride): the part of a region given to
+# it is padded with paper to one, so that it is not squeezed (lines squeezed closer are taken for one).
+DETECTOR_STRIDE = 32
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,10 @@ def engine(threads: int = 0):
 
 def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSettings) -> list[TextLine]:
     """OCR of one region of a grey page, at `ocr_dpi`; boxes come back in page pixels. Only the part of the region
-    that holds ink is given to the reader (`inked`): the detector's cost grows with the area it is given, and
-    blank paper holds no line."""
+    that holds ink (darker than its paper, the median, by `ocr_trim_contrast`), with `ocr_trim_margin_mm` of paper
+    round it, is given to the reader (`inked`): the detector's cost grows with the area it is given, and blank
+    paper holds no line. (The margin is not for the ink's sake: the detector weighs what it sees against the whole
+    image, and lines given with too little paper round them are more often taken together.)"""
     region = clip(region.x, region.y, region.right, region.bottom, gray.shape)
     if region.w < MIN_REGION_SIDE or region.h < MIN_REGION_SIDE:
         return []
@@ -98,10 +103,11 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     crop = gray[region.y:region.bottom, region.x:region.right]
     if scale < 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ink = inked(crop, settings.ocr_trim_contrast, mm_to_px(settings.ocr_block_pad_mm, dpi * scale))
+    paper = float(np.median(crop))
+    ink = inked(crop, paper - settings.ocr_trim_contrast, mm_to_px(settings.ocr_trim_margin_mm, dpi * scale))
     if ink is None:
         return []
-    image = cv2.cvtColor(crop[ink.y:ink.bottom, ink.x:ink.right], cv2.COLOR_GRAY2BGR)
+    image = cv2.cvtColor(_padded(crop[ink.y:ink.bottom, ink.x:ink.right], paper), cv2.COLOR_GRAY2BGR)
     reader = engine(settings.ocr_threads)
     try:
         result = reader(image, text_score=settings.ocr_min_score, box_thresh=settings.ocr_box_threshold,
@@ -120,16 +126,23 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     return lines
 
 
-def inked(crop: np.ndarray, contrast: float, margin: float) -> Box | None:
-    """The part of a grey crop that holds ink (darker than its paper, the median, by `contrast` grey levels) with
-    `margin` pixels round it, within the crop; None when it holds none (nothing to read)."""
-    ink = crop < float(np.median(crop)) - contrast
+def inked(crop: np.ndarray, level: float, margin: float) -> Box | None:
+    """The part of a grey crop that holds ink (darker than `level`) with `margin` pixels round it, within the crop;
+    None when it holds none (nothing to read)."""
+    ink = crop < level
     rows = np.flatnonzero(ink.any(axis=1))
     if not len(rows):
         return None
     cols = np.flatnonzero(ink.any(axis=0))
     m = int(np.ceil(margin))
     return clip(cols[0] - m, rows[0] - m, cols[-1] + 1 + m, rows[-1] + 1 + m, crop.shape)
+
+
+def _padded(crop: np.ndarray, paper: float) -> np.ndarray:
+    """`crop` with paper below and to its right up to a multiple of DETECTOR_STRIDE on each side."""
+    h, w = crop.shape
+    return cv2.copyMakeBorder(crop, 0, -h % DETECTOR_STRIDE, 0, -w % DETECTOR_STRIDE, cv2.BORDER_CONSTANT,
+                              value=int(round(paper)))
 
 
 def _page_box(quad, scale: float, origin: tuple[int, int, int, int]) -> Box:
