@@ -3,6 +3,7 @@ real scans in ../shared/real-scans. Pages are made at 150 dpi to keep OCR quick.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -150,6 +151,16 @@ def test_only_the_inked_part_of_a_region_is_given_to_the_reader(pages, monkeypat
     assert h % ocr.DETECTOR_STRIDE == 0 == w % ocr.DETECTOR_STRIDE  # padded, not squeezed, to the stride
     truth = (at[0] + pad, at[1] + pad, at[0] + pad + x1 - x0, at[1] + pad + y1 - y0)
     assert any(overlaps(line.box, truth) and match_phrase(line.text, S.phrases) for line in lines), lines
+
+
+def test_with_no_trim_contrast_the_region_is_read_whole(monkeypatch):
+    real, given = ocr.engine(), []
+    reader = lambda image, **options: given.append(image.shape[:2]) or real(image, **options)  # noqa: E731
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: reader)
+    sheet = np.full((300, 500), 240, np.uint8)
+    sheet[140:150, 200:300] = 20
+    ocr.read_region(sheet, 100, Box(0, 0, 500, 300), replace(S, ocr_trim_contrast=0))
+    assert given == [(300, 500)]
 
 
 def test_a_blank_region_is_not_read(monkeypatch):

@@ -95,7 +95,8 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     that holds ink (darker than its paper, the median, by `ocr_trim_contrast`), with `ocr_trim_margin_mm` of paper
     round it, is given to the reader (`inked`): the detector's cost grows with the area it is given, and blank
     paper holds no line. (The margin is not for the ink's sake: the detector weighs what it sees against the whole
-    image, and lines given with too little paper round them are more often taken together.)"""
+    image, and lines given with too little paper round them are more often taken together.) With
+    `ocr_trim_contrast` 0 the region is given whole."""
     region = clip(region.x, region.y, region.right, region.bottom, gray.shape)
     if region.w < MIN_REGION_SIDE or region.h < MIN_REGION_SIDE:
         return []
@@ -103,11 +104,14 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     crop = gray[region.y:region.bottom, region.x:region.right]
     if scale < 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    paper = float(np.median(crop))
-    ink = inked(crop, paper - settings.ocr_trim_contrast, mm_to_px(settings.ocr_trim_margin_mm, dpi * scale))
-    if ink is None:
-        return []
-    image = cv2.cvtColor(_padded(crop[ink.y:ink.bottom, ink.x:ink.right], paper), cv2.COLOR_GRAY2BGR)
+    ink = Box(0, 0, crop.shape[1], crop.shape[0])
+    if settings.ocr_trim_contrast:  # 0: the region is given whole, as it is
+        paper = float(np.median(crop))
+        ink = inked(crop, paper - settings.ocr_trim_contrast, mm_to_px(settings.ocr_trim_margin_mm, dpi * scale))
+        if ink is None:
+            return []
+        crop = _padded(crop[ink.y:ink.bottom, ink.x:ink.right], paper)
+    image = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
     reader = engine(settings.ocr_threads)
     try:
         result = reader(image, text_score=settings.ocr_min_score, box_thresh=settings.ocr_box_threshold,
