@@ -3,6 +3,7 @@ real scans in ../shared/real-scans. Pages are made at 150 dpi to keep OCR quick.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -120,6 +121,53 @@ def test_words_read_only_near_the_seal(pages, monkeypatch):
     assert len(read) == 1
     region = read[0]
     assert region.x <= seals[0].box.x and region.right >= seals[0].box.right
+
+
+def test_only_the_inked_part_of_a_region_is_given_to_the_reader(pages, monkeypatch):
+    """The detector's cost grows with the area it is given: the blank paper round the words (here the words of a
+    page pasted on a sheet 200 mm square) is left out but for `ocr_trim_margin_mm`, and the lines still come back
+    where they are on the sheet."""
+    page = pages("clean")
+    real, given = ocr.engine(), []
+
+    def reader(image, **options):
+        given.append(image.shape[:2])
+        return real(image, **options)
+
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: reader)
+    x0, y0, x1, y1 = page.truth.words
+    pad = 8
+    words = remove_red(page.rgb, DPI, S)[y0 - pad:y1 + pad, x0 - pad:x1 + pad]
+    side = round(200 * DPI / 25.4)
+    sheet = np.full((side, side), int(np.median(words)), np.uint8)
+    at = (side // 2, side // 3)  # where the words go on the sheet (x, y)
+    sheet[at[1]:at[1] + words.shape[0], at[0]:at[0] + words.shape[1]] = words
+    lines = ocr.read_region(sheet, DPI, Box(0, 0, side, side), S)
+    [(h, w)] = given
+    # the margin on both sides, a pixel more, and paper to the detector's stride
+    kept = (S.ocr_dpi / 25.4) * 2 * S.ocr_trim_margin_mm + 2 + ocr.DETECTOR_STRIDE
+    scale = S.ocr_dpi / DPI
+    assert h <= words.shape[0] * scale + kept and w <= words.shape[1] * scale + kept
+    assert h % ocr.DETECTOR_STRIDE == 0 == w % ocr.DETECTOR_STRIDE  # padded, not squeezed, to the stride
+    truth = (at[0] + pad, at[1] + pad, at[0] + pad + x1 - x0, at[1] + pad + y1 - y0)
+    assert any(overlaps(line.box, truth) and match_phrase(line.text, S.phrases) for line in lines), lines
+
+
+def test_with_no_trim_contrast_the_region_is_read_whole(monkeypatch):
+    real, given = ocr.engine(), []
+    reader = lambda image, **options: given.append(image.shape[:2]) or real(image, **options)  # noqa: E731
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: reader)
+    sheet = np.full((300, 500), 240, np.uint8)
+    sheet[140:150, 200:300] = 20
+    ocr.read_region(sheet, 100, Box(0, 0, 500, 300), replace(S, ocr_trim_contrast=0))
+    assert given == [(300, 500)]
+
+
+def test_a_blank_region_is_not_read(monkeypatch):
+    monkeypatch.setattr(ocr, "engine", lambda threads=0: pytest.fail("blank paper was given to the reader"))
+    paper = np.full((600, 600), 235, np.uint8)
+    paper[::7, ::5] = 235 - S.ocr_trim_contrast + 1  # paper grain lighter than ink
+    assert ocr.read_region(paper, 100, Box(0, 0, 600, 600), S) == []
 
 
 def test_no_words_no_verification(pages):

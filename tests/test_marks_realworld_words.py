@@ -185,6 +185,21 @@ def test_a_label_or_a_sentence_read_beside_the_words_is_text():
     assert signature(page, lines=[TextLine("张伟", box)]) is not None  # a name read beside the words
 
 
+def test_strokes_beyond_the_region_read_send_only_their_rows_to_the_reader(monkeypatch):
+    """A scribble beyond the region the words were read in: the rows of the zone that hold it are read (across the
+    zone, so a line there is read whole), not the whole zone, and the scribble is still the signature."""
+    read = []
+    real = InkLayers.read_dark
+    monkeypatch.setattr(InkLayers, "read_dark", lambda self, region: read.append(region) or real(self, region))
+    page = page_with(scribble(WORDS.right + 20, WORDS.y + 5, 12))
+    verification = Verification(WORDS, "核对无误", "核对无误", 1.0, "ocr", (), WORDS.grown(5, page.shape))
+    found = find_signature(InkLayers(page, 100, S), verification, None, S)
+    zone = WORDS.grown(mm_to_px(S.signature_near_mm, 100), page.shape)
+    [strip] = read
+    assert (strip.x, strip.right) == (zone.x, zone.right) and strip.h < zone.h / 2
+    assert found is not None and found.x >= WORDS.right
+
+
 # --- the seal taken off the writing and the red ink (no OCR) -----------------------------------------------------
 
 def grey_seal(stroke: int) -> tuple[np.ndarray, Seal]:

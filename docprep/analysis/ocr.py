@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from .geometry import Box, clip
+from .geometry import Box, clip, mm_to_px
 
 if TYPE_CHECKING:
     from .marks import MarkSettings
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 CLS_HEIGHT, CLS_WIDTH = 48, 192
 # Regions narrower or lower than this (pixels) hold no line to read.
 MIN_REGION_SIDE = 8
+# The detector resizes what it is given to a multiple of this (its network's stride): the part of a region given to
+# it is padded with paper to one, so that it is not squeezed (lines squeezed closer are taken for one).
+DETECTOR_STRIDE = 32
 
 
 @dataclass(frozen=True)
@@ -88,15 +91,26 @@ def engine(threads: int = 0):
 
 
 def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSettings) -> list[TextLine]:
-    """OCR of one region of a grey page, at `ocr_dpi`; boxes come back in page pixels."""
+    """OCR of one region of a grey page, at `ocr_dpi`; boxes come back in page pixels. Only the part of the region
+    that holds ink (darker than its paper, the median, by `ocr_trim_contrast`), with `ocr_trim_margin_mm` of paper
+    round it, is given to the reader (`inked`): the detector's cost grows with the area it is given, and blank
+    paper holds no line. (The margin is not for the ink's sake: the detector weighs what it sees against the whole
+    image, and lines given with too little paper round them are more often taken together.) With
+    `ocr_trim_contrast` 0 the region is given whole."""
     region = clip(region.x, region.y, region.right, region.bottom, gray.shape)
     if region.w < MIN_REGION_SIDE or region.h < MIN_REGION_SIDE:
         return []
-    x0, y0 = region.x, region.y
     scale = min(1.0, settings.ocr_dpi / dpi)
-    crop = gray[y0:region.bottom, x0:region.right]
+    crop = gray[region.y:region.bottom, region.x:region.right]
     if scale < 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = Box(0, 0, crop.shape[1], crop.shape[0])
+    if settings.ocr_trim_contrast:  # 0: the region is given whole, as it is
+        paper = float(np.median(crop))
+        ink = inked(crop, paper - settings.ocr_trim_contrast, mm_to_px(settings.ocr_trim_margin_mm, dpi * scale))
+        if ink is None:
+            return []
+        crop = _padded(crop[ink.y:ink.bottom, ink.x:ink.right], paper)
     image = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
     reader = engine(settings.ocr_threads)
     try:
@@ -108,16 +122,38 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
         return []
     lines = []
     words = getattr(result, "word_results", None) or [()] * len(result.txts)
+    origin = (region.x, region.y, ink.x, ink.y)
     for quad, text, score, chars in zip(result.boxes, result.txts, result.scores, words):
-        boxes = tuple(_page_box(char[2], scale, x0, y0) for char in chars or ())
-        lines.append(TextLine(text, _page_box(quad, scale, x0, y0), round(float(score), 3),
+        boxes = tuple(_page_box(char[2], scale, origin) for char in chars or ())
+        lines.append(TextLine(text, _page_box(quad, scale, origin), round(float(score), 3),
                               boxes if len(boxes) == len(text) else ()))
     return lines
 
 
-def _page_box(quad, scale: float, x0: int, y0: int) -> Box:
-    """A quadrilateral of the reader's (in the scaled crop) as a box in page pixels."""
-    q = np.asarray(quad, np.float32) / scale
+def inked(crop: np.ndarray, level: float, margin: float) -> Box | None:
+    """The part of a grey crop that holds ink (darker than `level`) with `margin` pixels round it, within the crop;
+    None when it holds none (nothing to read)."""
+    ink = crop < level
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows):
+        return None
+    cols = np.flatnonzero(ink.any(axis=0))
+    m = int(np.ceil(margin))
+    return clip(cols[0] - m, rows[0] - m, cols[-1] + 1 + m, rows[-1] + 1 + m, crop.shape)
+
+
+def _padded(crop: np.ndarray, paper: float) -> np.ndarray:
+    """`crop` with paper below and to its right up to a multiple of DETECTOR_STRIDE on each side."""
+    h, w = crop.shape
+    return cv2.copyMakeBorder(crop, 0, -h % DETECTOR_STRIDE, 0, -w % DETECTOR_STRIDE, cv2.BORDER_CONSTANT,
+                              value=int(round(paper)))
+
+
+def _page_box(quad, scale: float, origin: tuple[int, int, int, int]) -> Box:
+    """A quadrilateral of the reader's (in the inked part of the scaled crop) as a box in page pixels; `origin`:
+    the region's corner on the page, and the inked part's in the scaled crop."""
+    x0, y0, dx, dy = origin
+    q = (np.asarray(quad, np.float32) + (dx, dy)) / scale
     return Box.from_corners(x0 + int(q[:, 0].min()), y0 + int(q[:, 1].min()),
                             x0 + int(np.ceil(q[:, 0].max())), y0 + int(np.ceil(q[:, 1].max())))
 

@@ -92,6 +92,11 @@ MARKS = {
     "ocr_block_join_mm": Setting("float", "ink this close joins into one block, mm", 0, 100),
     "ocr_block_min_mm": Setting("float", "smallest block read, mm", 0, 100),
     "ocr_block_pad_mm": Setting("float", "margin round an ink block read for the words, mm", 0, 50),
+    "ocr_trim_contrast": Setting("int", "grey levels below the paper counted as ink when a region's blank margins "
+                                 "are left out before it is read (the reader's cost grows with the area); 0: every "
+                                 "region is read whole", 0, 255),
+    "ocr_trim_margin_mm": Setting("float", "paper kept round the ink of a region given to the reader, mm (with less, "
+                                  "the detector more often takes close lines for one)", 0, 300),
     "ocr_max_blocks": Setting("int", "pages with more ink blocks are read whole, in bands", 0, 100),
     "ocr_band_mm": Setting("float", "height of the bands in which the whole page is read, mm", 20, 1000),
     "ocr_box_threshold": Setting("float", "least detector confidence of a text line", 0, 1),

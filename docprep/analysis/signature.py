@@ -49,21 +49,32 @@ def find_signature(layers: InkLayers, verification: Verification, date: Verifica
     docstring), in page pixels, found in the writing (`layers.dark`: red ink removed); None when there is none.
     The known text is first what was read with the words. When the strokes well within the region read with them
     (a line's height, the words', from its edge) are a signature by that text, that is the answer; otherwise, when
-    strokes are left beyond the region, the zone is read (unless the date's strip holds it) and judged again: lines
-    cut at a region's edge leave text unknown there, the rest of a cut line is ink the reader left out. (Reading
-    the zone is a second OCR call, about 0.4 s a page: it is spent only where the answer may depend on it.)"""
+    strokes are left beyond the region, the rows of the zone that hold the strokes near or beyond its edge are
+    read (unless the date's strip holds them) and the zone judged again: lines cut at a region's edge leave text
+    unknown there, the rest of a cut line is ink the reader left out. (That second OCR call is spent only where
+    the answer may depend on it, and only on those rows, across the zone: a line there is read whole.)"""
     dark, dpi = layers.dark, layers.dpi
     zone = signature_zone(verification.box, dpi, settings, dark.shape)
     if zone.w < 2 or zone.h < 2:
         return None
-    parts, zone = _strokes_beside(layers, verification, list(verification.lines), date, zone, settings)
+    lines = list(verification.lines)
+    parts, zone = _strokes_beside(layers, verification, lines, date, zone, settings)
     core = _inner(verification.region, verification.box.h)  # strokes nearer its edge may be a cut line's rest
     inside = [part for part in parts if part.inside(core)]
     least = mm_to_px(settings.signature_min_mm, dpi)
     found = _extent(inside, dark.shape, least)
     if found is None and any(not part.inside(verification.region) for part in parts):
-        parts, zone = _strokes_beside(layers, verification, layers.read_dark(zone), date, zone, settings)
+        strip = _rows(zone, [part for part in parts if not part.inside(core)], verification.box.h, dark.shape)
+        lines = [line for line in lines if not strip.y <= line.box.y <= line.box.bottom <= strip.bottom]
+        parts, zone = _strokes_beside(layers, verification, lines + layers.read_dark(strip), date, zone, settings)
     return found or _extent(parts, dark.shape, least)
+
+
+def _rows(zone: Box, parts: list[Box], margin: float, shape: tuple[int, ...]) -> Box:
+    """The rows of `zone` that hold `parts`, with `margin` pixels above and below (a line's height: the line a
+    stroke belongs to is read whole), across the zone's width."""
+    return clip(zone.x, max(zone.y, min(b.y for b in parts) - margin), zone.right,
+                min(zone.bottom, max(b.bottom for b in parts) + margin), shape)
 
 
 def _inner(region: Box, margin: float) -> Box:
