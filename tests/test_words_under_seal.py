@@ -110,3 +110,12 @@ def test_a_date_written_under_a_grey_seal_keeps_its_blurred_strokes():
     found, truth = marks("date-under-seal-grey", 136)
     assert found.rings and hit(found.words, truth.words), found.words_text
     assert hit(found.date, truth.date), found.date_text
+
+
+def test_a_date_the_trimmed_reading_loses_is_read_with_the_region_whole():
+    """A page whose words were read without their date is read again with every region whole (`ocr_trim_contrast`
+    0, analysis.marks._read_whole): trimmed to its ink and 20 mm of paper, this page's region gives the detector
+    an image in which the handwritten date 2024-10-12 is not found; whole, it is."""
+    found, truth = marks("signed", 150)
+    assert hit(found.words, truth.words), found.words_text
+    assert hit(found.date, truth.date), found.date_text

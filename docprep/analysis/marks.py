@@ -5,7 +5,7 @@ analysis.words and analysis.dates, and gives what it found in page points; the P
 findings. Every threshold is read from the profile's typed [pdf.marks] section (`MarkSettings`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -46,6 +46,19 @@ class PageMarks:
 MarkSettings = Any
 
 
+def _read_whole(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None,
+                near: list, rings: tuple) -> tuple | None:
+    """The words and their date read again with every region given whole (`ocr_trim_contrast` 0), on a page whose
+    words were read without a date beside them: trimming a region changes what the detector sees, and a date on the
+    edge of being read is now and then lost to it. Only such pages pay for the second reading; a page without any
+    words (an original taken for a copy) does not. None when the second reading finds no date either."""
+    whole = replace(settings, ocr_trim_contrast=0)
+    layers = InkLayers(rgb, dpi, whole, rings)
+    words = find_verification(rgb, dpi, whole, text_words, near, [], layers)
+    date = find_verification_date(rgb, dpi, words, whole, text_words, layers) if words is not None else None
+    return (words, date, layers) if date is not None else None
+
+
 def find_marks(rgb: np.ndarray, dpi: float, settings: MarkSettings, to_points: Callable[[Box], tuple],
                text_words: list[TextLine] | None = None, seal_visible: bool = True, upright: bool = True) -> PageMarks:
     """Seal, words and date on one page of a copy, with where they were looked for, in page points
@@ -66,6 +79,9 @@ def find_marks(rgb: np.ndarray, dpi: float, settings: MarkSettings, to_points: C
     date = zone = signature = signed_zone = None
     if words is not None:
         date = find_verification_date(rgb, dpi, words, settings, text_words, layers)
+        if date is None and words.source == "ocr" and settings.ocr_trim_contrast:
+            again = _read_whole(rgb, dpi, settings, text_words, near, found_rings)
+            words, date, layers = again or (words, date, layers)
         zone = points(date_zone(words, dpi, settings, rgb.shape))
         signature = find_signature(layers, words, date, settings)
         signed_zone = points(signature_zone(words.box, dpi, settings, rgb.shape))
