@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from docprep.profiles import load_profile
-from docprep.rules.classify import Classification, classify, name_years, text_years
+from docprep.rules.classify import Classification, classify, kind_by_name, name_years, text_years
 
 ZJ = load_profile("zj-2021")
 BASE = load_profile("base")
@@ -181,3 +181,16 @@ def test_patterns_are_profile_data(tmp_path):
     assert (of("Cert 2019.pdf", profile=own).kind, of("Cert 2019.pdf", profile=own).years) == ("diploma", (2019,))
     assert of("x.pdf", "CERTIFICATE of 2018 session", profile=own).kind == "degree"
     assert of("cert.pdf", "printed 2021, the 2018 session", profile=own).years == (2018,)
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("2019继续教育学时证明.pdf", "continuing-education"), ("继续教育/2019.pdf", "continuing-education"),
+    ("证件照.jpg", "photo"), ("scan001.pdf", None), ("材料/scan001.pdf", None)])
+def test_the_kind_a_name_says_is_the_one_classify_takes_from_it(name, kind):
+    """kind_by_name (whether a scan's title must be read) agrees with classify on names and folders, and says
+    nothing where only the content could: the title a scan holds is not its name."""
+    kinds, app = ZJ.section("pdf").kinds, ZJ.section("app")
+    assert kind_by_name(name, kinds, app) == kind
+    assert classify(name, None, kinds, app).kind == kind
+    assert kind_by_name("scan001.pdf", kinds, app) is None
+    assert classify("scan001.pdf", "继续教育学时证明 2019年度", kinds, app).kind == "continuing-education"

@@ -21,7 +21,7 @@ from ..documents.sniff import PDF_EXTENSIONS, extension
 from ..model import ApplicationReport, FileClass, FileReport, Report
 from ..paths import display_name, display_path
 from ..profiles import Profile
-from ..rules.classify import classify
+from ..rules.classify import classify, kind_by_name
 from ..rules.claims import claims
 from ..rules.completeness import completeness
 from .application import load_application_metadata, read_archive
@@ -117,7 +117,7 @@ def _unnamed(relative: str, profile: Profile) -> bool:
     """A PDF of an application whose name and folders say nothing of its kind: its title has to be read."""
     if extension(relative) not in PDF_EXTENSIONS:
         return False
-    return classify(relative, None, profile.section("pdf").kinds, profile.section("app")).kind is None
+    return kind_by_name(relative, profile.section("pdf").kinds, profile.section("app")) is None
 
 
 def with_titles_to_read(targets: list, folders: list[Path], profile: Profile) -> list:

@@ -43,14 +43,8 @@ def classify(file_name: str, text: str | None, kinds_cfg, app_cfg) -> Classifica
     cfg = app_cfg.attachments
     parts = [part for part in re.split(r"[/\\]", file_name) if part]
     name = parts[-1] if parts else file_name
-    hints = _name_hints(kinds_cfg.name_hints, cfg.photo_names)
-    found = _first(normal(name), hints)
-    where = message("classify.where_name")
-    if found is None:
-        for folder in reversed(parts[:-1]):
-            if (found := _first(normal(folder), hints)) is not None:
-                where = message("classify.where_folder", folder=folder)
-                break
+    found, folder = _named(parts or [file_name], kinds_cfg, cfg)
+    where = message("classify.where_folder", folder=folder) if folder else message("classify.where_name")
     source = "name"
     if found is None and text:
         found, source = _first(normal(text), pairs(cfg.title_phrases)), "content"
@@ -61,6 +55,26 @@ def classify(file_name: str, text: str | None, kinds_cfg, app_cfg) -> Classifica
     years, years_note = _years(kind, parts, text, cfg)
     evidence = message("classify.found", where=where, word=word, label=label(kind, kinds_cfg), years=years_note)
     return Classification(kind, years, source, evidence)
+
+
+def kind_by_name(file_name: str, kinds_cfg, app_cfg) -> str | None:
+    """The kind the name of a file or of its folders says (as `classify` takes it from them), None where they say
+    nothing: whether a file's title must be read, decided without building its report texts."""
+    parts = [part for part in re.split(r"[/\\]", file_name) if part] or [file_name]
+    found = _named(parts, kinds_cfg, app_cfg.attachments)[0]
+    return found[1] if found else None
+
+
+def _named(parts: list[str], kinds_cfg, cfg) -> tuple[tuple[str, str] | None, str | None]:
+    """The first (keyword, kind) in the file's name (the last of `parts`), else in its folders' names, innermost
+    first; with the folder it was found in (None: the file's own name, or nowhere)."""
+    hints = _name_hints(kinds_cfg.name_hints, cfg.photo_names)
+    if (found := _first(normal(parts[-1]), hints)) is not None:
+        return found, None
+    for folder in reversed(parts[:-1]):
+        if (found := _first(normal(folder), hints)) is not None:
+            return found, folder
+    return None, None
 
 
 @lru_cache(maxsize=64)
