@@ -173,6 +173,12 @@ def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkS
     return best
 
 
+def _find_red(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
+    """The words on lines read in the red ink: as any line (`_find_in`), else on a line a seal crosses
+    (`_find_crossed`)."""
+    return _find_in(lines, settings) or _find_crossed(lines, seals, settings)
+
+
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
                       seals: list[Seal] | None = None, searched: list[Box] | None = None,
                       layers: InkLayers | None = None) -> Verification | None:
@@ -240,12 +246,11 @@ class _Reader:
             return [], None
         lines = self.read(self.layers.red, red, red.area - _intersection(red, region))
         seals = [seal.box for seal in self.seals if seal.box.overlap(red) > 0]
-        found = _find_in(lines, self.settings) or _find_crossed(lines, tuple(seals), self.settings)
+        found = _find_red(lines, tuple(seals), self.settings)
         band = self.layers.red_words_band(red) if seals and not found else None
         if band is not None:  # red words a seal crosses: their line alone, the seal's ink above and below cut off
             more = self.read(self.layers.red, band, 0.0)
-            lines, found = lines + more, _find_in(more, self.settings) or _find_crossed(more, tuple(seals),
-                                                                                         self.settings)
+            lines, found = lines + more, _find_red(more, tuple(seals), self.settings)
         for seal in sorted(seals, key=lambda box: -box.area) if not found else ():  # one at a time, largest first:
             more = self.read(self.layers.red_apart((seal,)), red, 0.0)  # a red word stamp taken for a seal too
             lines, found = lines + more, _find_in(more, self.settings) or _find_cut(more, (seal,), self.settings)
