@@ -118,6 +118,27 @@ def test_the_version_is_docprep_s_with_a_fingerprint_of_its_code():
     assert engine_version().startswith(__version__ + "+") and engine_version() == engine_version()
 
 
+
+def test_the_libraries_versions_are_the_installed_ones():
+    from importlib import metadata
+
+    from docprep.engine.cache import _LIBRARIES, _library_versions
+
+    assert _library_versions() == [f"{name}={metadata.version(name)}" for name in _LIBRARIES]
+
+
+def test_an_upgraded_library_is_another_version(tmp_path, monkeypatch):
+    """A newer numpy earlier on sys.path (what an upgrade leaves) changes the fingerprint; an absent one is "-"."""
+    before = engine_version.__wrapped__()
+    (tmp_path / "NumPy-99.1.dist-info").mkdir()
+    (tmp_path / "some_other_thing-1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from docprep.engine.cache import _library_versions
+
+    assert _library_versions()[0] == "numpy=99.1" and engine_version.__wrapped__() != before
+    monkeypatch.setattr("docprep.engine.cache._LIBRARIES", ("no-such-library",))
+    assert _library_versions() == ["no-such-library=-"]
+
 def test_another_asked_for_kind_is_a_miss(folder, profile, cache_dir):
     cached_run(folder, profile, cache_dir)
     report = cached_run(folder, profile, cache_dir, attachment_kind="original")

@@ -106,9 +106,11 @@ def test_freed_memory_is_returned_after_each_page(monkeypatch):
 
 
 # What a run whose every file is cached has no use for: the decoders and measuring libraries, the OCR runtime, the
-# worker pool, the HTML report's templates, and the module that checks a file.
+# worker pool (and logging.handlers, which its log queue needs), the HTML report's templates, the module that checks
+# a file, and importlib.metadata (its e-mail parser was a fifth of such a run's start: engine.cache reads versions
+# from folder names).
 HEAVY = ("numpy", "cv2", "PIL", "pypdfium2", "pypdf", "pikepdf", "onnxruntime", "rapidocr", "pillow_heif", "jinja2",
-         "pebble", "multiprocessing", "docprep.engine.checkfile")
+         "pebble", "multiprocessing", "logging.handlers", "docprep.engine.checkfile", "importlib.metadata")
 _IMPORTED = f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
 
 

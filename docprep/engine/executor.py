@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import os
 import signal
 import threading
@@ -93,6 +92,8 @@ def _pool_worker(records=None, level: int = logging.WARNING, memory_mb: int = 0)
     cv2.setNumThreads(1)
     share_cores()
     if records is not None:
+        import logging.handlers  # here, as in ProcessPool.map: it imports socket and pickle
+
         root = logging.getLogger()
         root.handlers = [logging.handlers.QueueHandler(records)]
         root.setLevel(level)
@@ -135,7 +136,8 @@ class ProcessPool:
         self.limits = limits
 
     def map(self, function: Callable, *arguments: Iterable) -> Iterator:
-        import multiprocessing  # here, with pebble: a run that starts no worker (all cached) imports neither
+        import logging.handlers  # here, with pebble: a run that starts no worker (all cached) imports none
+        import multiprocessing
         from concurrent.futures.process import BrokenProcessPool
 
         import pebble
