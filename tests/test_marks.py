@@ -270,3 +270,15 @@ def test_pool_workers_read_with_one_thread_where_the_profile_leaves_it_open(monk
     ocr.share_cores()
     assert ocr.engine(0) is ocr.engine(1)
     assert ocr.engine(2) is not ocr.engine(1)  # a count the profile sets is kept
+
+
+def test_each_line_keeps_its_own_characters_when_the_reader_leaves_some_out():
+    """RapidOCR drops the character results of a line none of whose characters got a box: the lines after it
+    keep theirs (not the dropped line's neighbour's, nor none), and a line without results gets none."""
+    quad = [[0, 0], [10, 0], [10, 10], [0, 10]]
+    words = [(("核", 0.9, quad), ("对", 0.9, quad)), (("2", 0.9, quad), ("0", 0.9, quad), ("2", 0.9, quad))]
+    texts = ["核对", "与原件一致", "202"]
+    assert ocr.line_characters(texts, words) == [words[0], (), words[1]]
+    assert ocr.line_characters(texts, None) == [(), (), ()]
+    assert ocr.line_characters(["核对", "ab"], words[:1] + [(("a", 1, quad), ("b", 1, quad))]) == \
+        [words[0], (("a", 1, quad), ("b", 1, quad))]

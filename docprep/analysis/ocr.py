@@ -121,13 +121,34 @@ def read_region(gray: np.ndarray, dpi: float, region: Box, settings: MarkSetting
     if not getattr(result, "txts", None):
         return []
     lines = []
-    words = getattr(result, "word_results", None) or [()] * len(result.txts)
     origin = (region.x, region.y, ink.x, ink.y)
-    for quad, text, score, chars in zip(result.boxes, result.txts, result.scores, words):
-        boxes = tuple(_page_box(char[2], scale, origin) for char in chars or ())
+    characters = line_characters(result.txts, getattr(result, "word_results", None))
+    for quad, text, score, chars in zip(result.boxes, result.txts, result.scores, characters):
+        boxes = tuple(_page_box(char[2], scale, origin) for char in chars)
         lines.append(TextLine(text, _page_box(quad, scale, origin), round(float(score), 3),
                               boxes if len(boxes) == len(text) else ()))
     return lines
+
+
+def line_characters(texts, word_results) -> list[tuple]:
+    """Each line's per-character results ((text, score, quad), ...; () where it has none), in the lines' order.
+    RapidOCR leaves out the results of a line none of whose characters got a box: where there are fewer than
+    lines, each is matched to its line by its text, in order (a line whose results were left out gets none,
+    and the lines after it still get theirs)."""
+    pending = [tuple(chars) for chars in word_results or ()]
+    if len(pending) == len(texts):
+        return pending
+    matched = []
+    for text in texts:
+        if pending and _bare("".join(str(c[0]) for c in pending[0])) == _bare(text):
+            matched.append(pending.pop(0))
+        else:
+            matched.append(())
+    return matched
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
 
 
 def inked(crop: np.ndarray, level: float, margin: float) -> Box | None:
