@@ -17,6 +17,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install \".[web]\"")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install \".[test]\"")
+from pdf_fixtures import page as page_image  # noqa: E402
 from test_web_api import start_server, stop_server, two_document_profile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,3 +166,33 @@ def test_a_too_large_upload_gets_413(page):
     page.set_input_files("#files", files=[{"name": "big.pdf", "mimeType": "application/pdf",
                                            "buffer": b"%PDF" + bytes((UPLOAD_LIMIT_MB + 1) * 1_000_000)}])
     assert f"{UPLOAD_LIMIT_MB} MB" in page.locator("#message").inner_text()
+
+
+def test_files_dropped_on_the_page_are_checked(page):
+    """A photo dropped on the drop zone (a drop event carrying the file, as a drag from the desktop does) gets its
+    card and verdict, like one chosen with the button."""
+    data = list((PHOTOS / "good-413x579.jpg").read_bytes())
+    page.evaluate("""(bytes) => {
+        const drop = new DataTransfer();
+        drop.items.add(new File([new Uint8Array(bytes)], "拖进来的照片.jpg", {type: "image/jpeg"}));
+        document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: drop, bubbles: true,
+                                                                          cancelable: true}));
+    }""", data)
+    card = page.locator("article.card[data-path='拖进来的照片.jpg']")
+    card.wait_for(timeout=60_000)
+    assert "1 个文件" in page.locator("#message").inner_text()
+    assert "photo." not in card.inner_text()  # the good photo: no finding
+
+
+def test_photos_of_a_page_become_one_pdf(page, folder):
+    """"Make one PDF" from two pictures of a page (200 dpi): the download is one PDF of two pages."""
+    from pypdf import PdfReader
+
+    picture = folder / "页面.jpg"
+    page_image(dpi=200).save(picture, "JPEG", quality=88, dpi=(200, 200))
+    with page.expect_download(timeout=120_000) as download:
+        page.set_input_files("#scan-files", [str(picture), str(picture)])
+    saved = folder / "scan.pdf"
+    download.value.save_as(saved)
+    assert len(PdfReader(saved).pages) == 2
+    assert page.locator("#scan-result").inner_text().strip()
