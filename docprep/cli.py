@@ -326,7 +326,7 @@ def init(folder, profile_ref, lang):
 @cli.command()
 @click.argument("app_dir", metavar="APP_DIR", type=click.Path(path_type=Path))
 @click.option("-o", "--output", metavar="OUT", required=True,
-              help="OUT.zip, or a folder (an existing one, or a path ending in /), outside APP_DIR. Written whole "
+              help="OUT.zip, or a folder (an existing one, or a path ending in /), outside APP_DIR (a folder, or a zip of one). Written whole "
                    "or not at all; an existing folder is replaced only when empty or an earlier package.")
 @click.option("--profile", "profile_ref", default=None,
               help="Profile name (see `docprep profiles`) or path to a TOML file. Default: the settings file's "
@@ -355,6 +355,7 @@ def bundle(app_dir, output, profile_ref, fix_photo, allow_errors, jobs, no_cache
     modified.
         docprep bundle 张伟/ -o 张伟.zip
         docprep bundle 张伟/ -o 上传/张伟/ --fix-photo
+        docprep bundle 收到的/张伟.zip -o 上传/张伟.zip     (a zipped folder, read in place)
     """
     from .bundle import bundle_json, bundle_lines, prepare_bundle
 

@@ -247,6 +247,36 @@ def test_a_file_is_no_application(app, profile, tmp_path):
     assert refused.value.key == "bundle_not_a_folder"
 
 
+def zipped(folder: Path, archive: Path) -> Path:
+    """`folder` as Windows' "send to compressed folder" makes it: every entry under the folder's own name."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                out.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return archive
+
+
+def test_a_zipped_application_is_packed_as_its_folder_is(app, tmp_path, profile):
+    """The zip of an applicant's folder, read in place: the same photo and PDFs (pages in the same order) as the
+    folder's package, the zip unchanged; with --fix-photo, its failing photo fixed from the zip's member."""
+    shutil.copyfile(FIXABLE_PHOTO, app / "照片.jpg")
+    from_folder = bundle(app, tmp_path / "folder.zip", profile, fix_photo=True)
+    archive = zipped(app, tmp_path / "张伟.zip")
+    before = archive.read_bytes()
+    from_zip = bundle(archive, tmp_path / "from-zip.zip", profile, fix_photo=True)
+    assert from_folder.written and from_zip.written, [f.message.en for _, f in from_zip.problems]
+    packed, expected = entries(tmp_path / "from-zip.zip"), entries(tmp_path / "folder.zip")
+    assert sorted(packed) == sorted(expected) == ENTRIES
+    assert all(packed[name] == expected[name] for name in ENTRIES[:3])  # the fixed photo and both PDFs
+    assert tags(packed["01-继续教育证明.pdf"]) == PAGE_ORDER
+    manifest = json.loads(packed["manifest.json"])
+    assert manifest["outputs"][0]["fixed"] is True and manifest["outputs"][2]["sources"] == ["聘任/聘书.pdf"]
+    assert archive.read_bytes() == before
+    with pytest.raises(UsageError) as refused:
+        prepare_bundle(archive, archive, profile)  # the package would overwrite the application
+    assert refused.value.key == "bundle_output_inside"
+
+
 # --- refusals ---------------------------------------------------------------------------------------------------
 
 def _symlink(target: Path, link: Path) -> None:

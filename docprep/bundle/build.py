@@ -1,4 +1,4 @@
-"""`docprep bundle`: one application folder -> the package to upload, as a zip or a folder. At the interface
+"""`docprep bundle`: one application folder (or a zip of one) -> the package to upload, as a zip or a folder. At the interface
 layer, beside api.py: a bundle runs the check a user interface runs (api.plan_check), then packs.
 
 prepare_bundle() refuses, before any file is read, what cannot work: no such folder, an output inside the
@@ -19,6 +19,7 @@ from typing import Callable
 from ..api import CheckPlan, plan_check
 from ..atomic import ensure_writable
 from ..engine import Target
+from ..engine.archives import MemberTarget, is_archive
 from ..engine.config import Settings
 from ..errors import UsageError
 from ..i18n import Text, message
@@ -149,12 +150,16 @@ class BundlePlan:
         of the folder has no path of its own (None)."""
         base, files = display_path(self.folder), {f.path: f for f in report.files}
         paths = {display_path(t.path): t.path for t in self.check.targets if isinstance(t, Target)}
+        # A zipped application's own members are read from it; a zip inside an application's folder is not packed.
+        archived = ({t.shown: t.member for t in self.check.targets if isinstance(t, MemberTarget)}
+                    if self.folder.is_file() else {})
         members = []
         for shown in application.files:
             f, taken = files[shown], application.classes[shown]
             relative = PurePath(shown).relative_to(base).as_posix()
             members.append(Member(relative, paths.get(shown), f.kind, taken.kind, taken.years, f.sha256,
-                                  any(x.rule == "file.document-image" for x in f.findings), shown))
+                                  any(x.rule == "file.document-image" for x in f.findings), shown,
+                                  archived.get(shown)))
         return members
 
     def _write(self, result: BundleResult, application: ApplicationReport, lang: str) -> None:
@@ -185,13 +190,14 @@ def _findings(report: Report, application: ApplicationReport, photo: FileReport 
 
 def prepare_bundle(folder: str | os.PathLike, output: str | os.PathLike, profile: Profile,
                    settings: Settings | None = None) -> BundlePlan:
-    """Plan the package of the application in `folder` to `output` (OUT.zip, or a folder: an existing one or a
-    path ending in a separator). UsageError or OutputError (exit 2) before any file is read where it cannot work;
-    the settings' ignore patterns leave files out as in a check."""
+    """Plan the package of the application in `folder` (or in a zip of it: read in place, as a check reads it) to
+    `output` (OUT.zip, or a folder: an existing one or a path ending in a separator). UsageError or OutputError
+    (exit 2) before any file is read where it cannot work; the settings' ignore patterns leave files out as in a
+    check."""
     folder = Path(folder)
     if not os.path.lexists(folder):
         raise UsageError("missing_path", path=display_path(folder))
-    if not folder.is_symlink() and not folder.is_dir():
+    if not folder.is_symlink() and not folder.is_dir() and not is_archive(Target(folder)):
         raise UsageError("bundle_not_a_folder", path=display_path(folder))
     out, as_folder = output_target(output)
     _check_output(folder, out, as_folder)

@@ -10,13 +10,15 @@ pure function of the application's files as checked and classified (engine.appli
 - Left out, each with its reason: files that fit no kind; files of a PDF kind that are no PDF (a JPG scan of a
   document is not made into a page here: the scan fix turns and straightens pages, which a person should see
   before uploading, so the reason names `docprep fix`); a photo that is no photo; a second photo; a file whose
-  content another file of the package already carries; a file inside a zip of the folder (unpack it instead)."""
+  content another file of the package already carries; a file inside a zip of the folder (unpack it instead).
+  A zipped application is packed from its own members, read from the zip (Member.archived)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..applications.archive import ArchiveMember
 from ..engine.walk import natural_key
 from ..errors import ProfileError
 from ..i18n import Text, message
@@ -33,13 +35,14 @@ class Member:
     """One file of the application as the package sees it."""
 
     relative: str  # its path relative to the application's folder, "/"-separated
-    path: Path | None  # where it is on disk; None inside a zip of the folder
+    path: Path | None  # where it is on disk; None inside a zip
     file_type: FileType  # what the check took it for by content
     kind: str | None  # what it was classified as (rules.classify): a [pdf.kinds] kind, "photo", or None
     years: tuple[int, ...] = ()
     sha256: str | None = None
     document_image: bool = False  # a picture of a document (file.document-image), not a photo
     shown: str = ""  # its path as the report shows it
+    archived: ArchiveMember | None = None  # a member of a zipped application: read from the zip
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,8 @@ def plan_layout(members: list[Member], kinds_cfg, bundle_cfg) -> Layout:
     """The package of an application's files: the photo, one PDF per kind in package order, and what is left out
     (in the order of `members`, then the photo's and the PDFs' own reasons)."""
     order = kind_order(bundle_cfg, kinds_cfg)
-    left = [_left(m, "in-archive") for m in members if m.path is None]
-    members = [m for m in members if m.path is not None]
+    left = [_left(m, "in-archive") for m in members if m.path is None and m.archived is None]
+    members = [m for m in members if m.path is not None or m.archived is not None]
     left += [_left(m, "unrecognized") for m in members if m.kind is None]
     photo = _choose_photo(members, left)
     seen = {photo.sha256: photo.relative} if photo is not None and photo.sha256 else {}

@@ -17,9 +17,9 @@ import pikepdf
 from .. import __version__
 from ..documents.sniff import extension
 from ..engine.verdicts import collect
-from ..fix.photo import fix_file
+from ..fix.photo import fix_data
 from ..i18n import message
-from ..model import ApplicationReport, Finding, Problem, Status
+from ..model import ApplicationReport, Finding, LoadFailure, Problem, Status
 from ..profiles import Profile
 from ..rules import files as file_rules
 from ..rules.attachments import PHOTO
@@ -65,8 +65,14 @@ def read_member(path: Path) -> bytes:
         return source.read()
 
 
-def _unreadable(member: Member, exc: OSError, profile: Profile, into: Materials) -> None:
-    reason = exc.strerror or type(exc).__name__
+def source_bytes(member: Member) -> bytes:
+    """A source's bytes: its file's (read_member), or a zipped application's member unpacked from the zip.
+    OSError or LoadFailure (a zip changed or damaged since it was checked) when they cannot be had."""
+    return member.archived.read() if member.archived is not None else read_member(member.path)
+
+
+def _unreadable(member: Member, exc: OSError | LoadFailure, profile: Profile, into: Materials) -> None:
+    reason = exc.problem.message.en if isinstance(exc, LoadFailure) else exc.strerror or type(exc).__name__
     into.left_out.append(LeftOut(member.relative, "unreadable", message("bundle.left_unreadable", reason=reason)))
     into.problems += [(member.relative, f) for f in collect(profile, [("file.unreadable", file_rules.unreadable(reason))])]
 
@@ -75,19 +81,19 @@ def _photo(layout: Layout, failing: bool, fix: bool, profile: Profile, into: Mat
     """The photo as it is, or fixed when it fails and `fix` asks for it (and fix.photo can: else as it is, with
     the reasons in photo_refusal)."""
     member = layout.photo
+    try:
+        data = source_bytes(member)
+    except (OSError, LoadFailure) as exc:
+        _unreadable(member, exc, profile, into)
+        return
     if failing and fix:
-        result = fix_file(member.path, None, profile)
+        result = fix_data(member.shown, data, profile)
         if result.data is not None:
             into.made.append(Made(f"{layout.photo_name}.jpg", PHOTO, result.data, None, (member.relative,),
                                   fixed=True))
             into.photo_findings = list(result.report.findings)
             return
         into.photo_refusal = list(result.report.findings)
-    try:
-        data = read_member(member.path)
-    except OSError as exc:
-        _unreadable(member, exc, profile, into)
-        return
     suffix = extension(PurePosixPath(member.relative).name) or "jpg"
     into.made.append(Made(f"{layout.photo_name}.{suffix}", PHOTO, data, None, (member.relative,)))
 
@@ -97,8 +103,8 @@ def _opened(planned: Planned, profile: Profile, into: Materials) -> list[tuple[M
     opened = []
     for member in planned.sources:
         try:
-            data = read_member(member.path)
-        except OSError as exc:
+            data = source_bytes(member)
+        except (OSError, LoadFailure) as exc:
             _unreadable(member, exc, profile, into)
             continue
         try:

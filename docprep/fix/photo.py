@@ -33,7 +33,7 @@ from .backdrop import whiten
 from .jpeg import without_metadata
 from .refusal import Refusal, refusal_report, refuse, unreadable
 
-__all__ = ["FixResult", "FixedPhoto", "Refusal", "fix_file", "fix_paths", "fix_photo_bytes"]
+__all__ = ["FixResult", "FixedPhoto", "Refusal", "fix_data", "fix_file", "fix_paths", "fix_photo_bytes"]
 # The first bytes of a file, from which classify tells a photo from a PDF (as `check` reads them).
 _HEAD = 1024
 
@@ -326,6 +326,12 @@ def _deliver(source: Path, outcome: FixedPhoto | FixResult, output: Path | None)
 def fix_file(source: Path, output: Path | None, profile: Profile, keep_background: bool = False) -> FixResult:
     """Fix one photo into `output` (written atomically), or with `output` None into FixResult.data."""
     return _deliver(source, _attempt(source, _read(source), profile, keep_background), output)
+
+
+def fix_data(shown: str, data: bytes, profile: Profile) -> FixResult:
+    """fix_file for a photo read elsewhere (a member of a zipped application, `shown` its path as the report
+    shows it): the fixed photo in FixResult.data."""
+    return _deliver(Path(shown), _attempt(Path(shown), _Read(FileType.PHOTO, data), profile, False), None)
 
 
 def _would_overwrite(out: Path) -> UsageError:
