@@ -35,6 +35,9 @@ def _desk(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np.ndar
         grain = rng.standard_normal((small[1], 1)).repeat(small[0], axis=1)
         grain = cv2.GaussianBlur(grain.astype(np.float32), (1, 9), 0) * 14
         base = np.array([96, 64, 42], np.float32)
+    elif kind == "laminate":  # a light grey-white office desk: under uneven light, no darker than paper in the shade
+        grain = cv2.GaussianBlur(rng.standard_normal((small[1], small[0])).astype(np.float32), (0, 0), 3) * 4
+        base = np.array([214, 211, 204], np.float32)
     elif kind == "slate":  # dark grey stone, mottled
         grain = cv2.GaussianBlur(rng.standard_normal((small[1], small[0])).astype(np.float32), (0, 0), 6) * 60
         base = np.array([62, 66, 70], np.float32)

@@ -5,6 +5,7 @@ that is still a photo of a desk (pdf.photographed-page), with its bounds."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +32,7 @@ VIEWS = {
     "sideways": View(tilt=20, turn=90, desk="walnut", fill=0.6),
     "leaning-aside": View(tilt=30, yaw=15, turn=5, desk="slate", light=0.55),
     "held-by-thumbs": View(tilt=25, turn=-6, desk="slate", fingers=4),
+    "light-desk": View(tilt=20, turn=6, desk="laminate", light=0.8),  # paper 20 levels brighter than the desk
 }
 A4_PT = (595.3, 841.9)
 
@@ -89,7 +91,8 @@ def test_the_sheet_is_found_within_a_few_pixels(name):
     error = max(np.hypot(*(found - corner).T).min() for corner in truth)
     diagonal = np.hypot(*(truth[2] - truth[0]))
     assert error <= 0.01 * diagonal, (error, diagonal)
-    assert sheet.coverage < 0.6 and sheet.border_outside > 0.9 and sheet.contrast > 60
+    assert sheet.coverage < 0.6 and sheet.border_outside > 0.9 and sheet.edge_share > 0.9
+    assert sheet.contrast > (15 if VIEWS[name].desk == "laminate" else 60)
 
 
 @pytest.mark.parametrize("name", list(VIEWS))
@@ -187,6 +190,22 @@ def test_a_sheet_photo_stored_sideways_with_its_exif_turn_makes_the_same_page(pr
     assert float(difference.mean()) < 2.0
 
 
+def test_on_a_light_desk_only_a_sheet_whose_outline_follows_its_edge_counts(profile):
+    """Paper in the shade no brighter than a light desk in the light: a threshold alone joins them (the region it
+    gives follows no edge); the sheet found by its edge is one, the threshold's region is not."""
+    cfg = profile.section("pdf").sheet
+    sheet = find_sheet(scene("light-desk")[1])
+    assert sheet.contrast < cfg.min_contrast and sheet.edge_share > cfg.light_desk_edge_share
+    assert sheet.surrounded(cfg)
+    assert replace(sheet, edge_share=cfg.light_desk_edge_share).surrounded(cfg)  # the bound, inclusive
+    assert not replace(sheet, edge_share=cfg.light_desk_edge_share - 1e-4).surrounded(cfg)
+    # a near-white desk under light falling off to one side: the threshold's region runs across the light
+    photo, truth = desk_photo(scene("light-desk")[0], View(tilt=20, turn=10, desk="laminate", light=0.6), seed=3,
+                              frame=FRAME)
+    astray = find_sheet(photo)
+    assert np.abs(np.asarray(astray.corners) - truth).max() > 100 and not astray.surrounded(cfg)
+
+
 def test_formats_are_matched_by_shape_first_listed_first():
     formats = ((210, 297), (148, 210), (176, 250), (216, 279))
     assert match_format(1414, 1000, formats, 0.04) == (210, 297)  # A4, A5 and B5 share it: the first listed
@@ -229,17 +248,19 @@ def test_a_desk_photo_as_a_page_is_warned_about_and_a_scan_is_not(profile):
     assert photographed(scan_pdf(), profile) == []
 
 
-@pytest.mark.parametrize("key, measured, outside", [("max_share", "sheet_share", -1e-4),
-                                                    ("min_border", "border_outside", 1e-4),
-                                                    ("min_contrast", "contrast", 0.1)])
-def test_the_warning_s_bounds_are_inclusive(key, measured, outside, tmp_path):
+@pytest.mark.parametrize("key, measured, outside, view", [
+    ("max_share", "sheet_share", -1e-4, "leaning"), ("min_border", "border_outside", 1e-4, "leaning"),
+    ("min_contrast", "contrast", 0.1, "leaning"), ("light_desk_contrast", "contrast", 0.1, "light-desk")])
+def test_the_warning_s_bounds_are_inclusive(key, measured, outside, view, tmp_path):
     base = load_profile(write_profile(tmp_path, "base.toml"))
-    [finding] = photographed(photo_pdf(), base)
+    [finding] = photographed(photo_pdf(view), base)
     value = finding.measured[measured]
-    at = load_profile(write_profile(tmp_path, "at.toml", f"[pdf.sheet]\n{key} = {value}\n"))
-    past = load_profile(write_profile(tmp_path, "past.toml", f"[pdf.sheet]\n{key} = {value + outside}\n"))
-    assert len(photographed(photo_pdf(), at)) == 1
-    assert photographed(photo_pdf(), past) == []
+    # min_contrast alone: the light desk's way (a fainter paper with its edge all round) closed
+    also = "light_desk_contrast = 255\n" if key == "min_contrast" else ""
+    at = load_profile(write_profile(tmp_path, "at.toml", f"[pdf.sheet]\n{key} = {value}\n{also}"))
+    past = load_profile(write_profile(tmp_path, "past.toml", f"[pdf.sheet]\n{key} = {value + outside}\n{also}"))
+    assert len(photographed(photo_pdf(view), at)) == 1
+    assert photographed(photo_pdf(view), past) == []
 
 
 def test_the_fix_writes_the_page_and_says_the_sheet_was_cut_out(profile, tmp_path):

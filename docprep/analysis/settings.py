@@ -127,6 +127,12 @@ SHEET = {
                                    "are paper; a photo's are the desk)", min=0, max=1),
     "min_contrast": Setting("float", "grey levels (darkest channel) the paper must be brighter than its surround",
                             min=1, max=255),
+    "light_desk_contrast": Setting("float", "a paper only this many grey levels brighter than its surround (a light "
+                                            "desk) is a sheet too, when its outline follows the picture's edges "
+                                            "(light_desk_edge_share)", min=1, max=255),
+    "light_desk_edge_share": Setting("float", "share of a faint sheet's outline that must follow an edge of the "
+                                              "picture (a sheet's own edge; a threshold across uneven light follows "
+                                              "none)", min=0, max=1),
     "formats_mm": Setting("size-list", "paper formats a photographed sheet may be, [short, long] in mm, in order of "
                                        "preference (A4, A5 and B5 share one shape: the first listed is taken)"),
     "aspect_tolerance": Setting("float", "a sheet whose long/short ratio is within this share of a format's is that "
