@@ -28,6 +28,10 @@ class View:
     fingers: int = 0  # thumbs holding the sheet flat, over its left and right edges
 
 
+# Light grey-white desk tops, mottled: their colour (RGB) under even light. Paper is about 250.
+LIGHT_DESKS = {"laminate": (214, 211, 204), "white-laminate": (232, 230, 226), "grey-laminate": (200, 196, 188)}
+
+
 def _desk(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     w, h = size
     small = (max(1, w // 8), max(1, h // 8))
@@ -35,9 +39,9 @@ def _desk(kind: str, size: tuple[int, int], rng: np.random.Generator) -> np.ndar
         grain = rng.standard_normal((small[1], 1)).repeat(small[0], axis=1)
         grain = cv2.GaussianBlur(grain.astype(np.float32), (1, 9), 0) * 14
         base = np.array([96, 64, 42], np.float32)
-    elif kind == "laminate":  # a light grey-white office desk: under uneven light, no darker than paper in the shade
+    elif kind in LIGHT_DESKS:  # light office desks: under uneven light, no darker than paper in the shade
         grain = cv2.GaussianBlur(rng.standard_normal((small[1], small[0])).astype(np.float32), (0, 0), 3) * 4
-        base = np.array([214, 211, 204], np.float32)
+        base = np.array(LIGHT_DESKS[kind], np.float32)
     elif kind == "slate":  # dark grey stone, mottled
         grain = cv2.GaussianBlur(rng.standard_normal((small[1], small[0])).astype(np.float32), (0, 0), 6) * 60
         base = np.array([62, 66, 70], np.float32)

@@ -199,6 +199,9 @@ def test_on_a_light_desk_only_a_sheet_whose_outline_follows_its_edge_counts(prof
     assert sheet.surrounded(cfg)
     assert replace(sheet, edge_share=cfg.light_desk_edge_share).surrounded(cfg)  # the bound, inclusive
     assert not replace(sheet, edge_share=cfg.light_desk_edge_share - 1e-4).surrounded(cfg)
+    leaning = find_sheet(scene("leaning")[1])  # a dark desk: contrast enough, an outline that follows an edge
+    assert replace(leaning, edge_share=cfg.min_edge_share).surrounded(cfg)
+    assert not replace(leaning, edge_share=cfg.min_edge_share - 1e-4).surrounded(cfg)
     # a near-white desk under light falling off to one side: the threshold's region runs across the light
     photo, truth = desk_photo(scene("light-desk")[0], View(tilt=20, turn=10, desk="laminate", light=0.6), seed=3,
                               frame=FRAME)

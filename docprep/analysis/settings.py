@@ -127,6 +127,8 @@ SHEET = {
                                    "are paper; a photo's are the desk)", min=0, max=1),
     "min_contrast": Setting("float", "grey levels (darkest channel) the paper must be brighter than its surround",
                             min=1, max=255),
+    "min_edge_share": Setting("float", "share of a sheet's outline that must follow an edge of the picture at all (a "
+                                       "region a threshold cut across uneven light follows almost none)", min=0, max=1),
     "light_desk_contrast": Setting("float", "a paper only this many grey levels brighter than its surround (a light "
                                             "desk) is a sheet too, when its outline follows the picture's edges "
                                             "(light_desk_edge_share)", min=1, max=255),

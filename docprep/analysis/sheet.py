@@ -67,7 +67,8 @@ class Sheet:
         light desk the paper is only a little brighter than the desk; then its outline must follow its edge."""
         distinct = self.contrast >= cfg.min_contrast or (self.contrast >= cfg.light_desk_contrast
                                                          and self.edge_share >= cfg.light_desk_edge_share)
-        return cfg.min_share <= self.coverage <= cfg.max_share and self.border_outside >= cfg.min_border and distinct
+        return (cfg.min_share <= self.coverage <= cfg.max_share and self.border_outside >= cfg.min_border and distinct
+                and self.edge_share >= cfg.min_edge_share)
 
 
 def _paperness(pixels: np.ndarray) -> np.ndarray:

@@ -522,7 +522,8 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
     explain=T("用手机拍的材料照片直接转成 PDF 时，纸张四周的桌面、手指或房间也一起进了页面：纸张歪斜变形、大小不是 A4、分辨率按整幅照片"
               "估算，审核时会被退回。docprep 找出画面中最大的明亮四边形（纸张），纸张不超过画面的 {sheet.max_share:.0%}、画面外圈"
               "至少 {sheet.min_border:.0%} 不是纸、且纸张比四周亮 {sheet.min_contrast:g} 个灰度级以上（浅色桌面上亮 {sheet.light_desk_contrast:g} 个灰度级以上、"
-              "且纸张轮廓至少 {sheet.light_desk_edge_share:.0%} 落在画面中的边缘上）时提示。扫描件四边都是纸，不提示。",
+              "且纸张轮廓至少 {sheet.light_desk_edge_share:.0%} 落在画面中的边缘上）时提示；轮廓不足 {sheet.min_edge_share:.0%} "
+              "落在边缘上的亮区不是纸张。扫描件四边都是纸，不提示。",
               "A phone photo of a document turned straight into a PDF brings the desk, fingers or room round the sheet "
               "onto the page: the sheet is skewed in perspective, the page is not A4 and its resolution is guessed "
               "from the whole photo, and reviewers return it. docprep finds the largest bright four-sided region "
@@ -530,7 +531,8 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
               "{sheet.min_border:.0%} of the picture's outer ring is not paper, and the paper is at least "
               "{sheet.min_contrast:g} grey levels brighter than what surrounds it (on a light desk "
               "{sheet.light_desk_contrast:g}, where at least {sheet.light_desk_edge_share:.0%} of the sheet's outline "
-              "follows an edge in the picture). A scan shows paper to its edges and is not flagged."),
+              "follows an edge in the picture); a bright region whose outline follows an edge for less than "
+              "{sheet.min_edge_share:.0%} of its length is no sheet. A scan shows paper to its edges and is not flagged."),
     fix=T("用 docprep fix 照片.jpg -o 材料.pdf 从原照片重新生成（自动找出纸张、校正透视、按纸张规格定尺寸、提亮纸面），或用扫描仪扫描。",
           "Make the PDF again from the original photo with docprep fix PHOTO.jpg -o DOCUMENT.pdf (it finds the "
           "sheet, corrects the perspective, sizes the page by its paper format and whitens the paper), or scan "
