@@ -326,8 +326,9 @@ def init(folder, profile_ref, lang):
 @cli.command()
 @click.argument("app_dir", metavar="APP_DIR", type=click.Path(path_type=Path))
 @click.option("-o", "--output", metavar="OUT", required=True,
-              help="OUT.zip, or a folder (an existing one, or a path ending in /), outside APP_DIR (a folder, or a zip of one). Written whole "
-                   "or not at all; an existing folder is replaced only when empty or an earlier package.")
+              help="OUT.zip, or a folder (an existing one, or a path ending in /), outside APP_DIR (a folder, or a zip "
+                   "of one). Written whole or not at all; an existing folder is replaced only when empty or an "
+                   "earlier package.")
 @click.option("--profile", "profile_ref", default=None,
               help="Profile name (see `docprep profiles`) or path to a TOML file. Default: the settings file's "
                    f"`profile`, else {DEFAULT_PROFILE}.")

@@ -1,5 +1,5 @@
-"""`docprep bundle`: one application folder (or a zip of one) -> the package to upload, as a zip or a folder. At the interface
-layer, beside api.py: a bundle runs the check a user interface runs (api.plan_check), then packs.
+"""`docprep bundle`: one application folder (or a zip of one) -> the package to upload, as a zip or a folder. At
+the interface layer, beside api.py: a bundle runs the check a user interface runs (api.plan_check), then packs.
 
 prepare_bundle() refuses, before any file is read, what cannot work: no such folder, an output inside the
 application (the next check would read it), an output that is neither a .zip nor a folder, a folder that holds

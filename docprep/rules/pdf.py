@@ -532,7 +532,8 @@ def color(doc: PdfDocument, cfg) -> Iterator[Problem]:
               "{sheet.min_contrast:g} grey levels brighter than what surrounds it (on a light desk "
               "{sheet.light_desk_contrast:g}, where at least {sheet.light_desk_edge_share:.0%} of the sheet's outline "
               "follows an edge in the picture); a bright region whose outline follows an edge for less than "
-              "{sheet.min_edge_share:.0%} of its length is no sheet. A scan shows paper to its edges and is not flagged."),
+              "{sheet.min_edge_share:.0%} of its length is no sheet. A scan shows paper to its edges and is not "
+              "flagged."),
     fix=T("用 docprep fix 照片.jpg -o 材料.pdf 从原照片重新生成（自动找出纸张、校正透视、按纸张规格定尺寸、提亮纸面），或用扫描仪扫描。",
           "Make the PDF again from the original photo with docprep fix PHOTO.jpg -o DOCUMENT.pdf (it finds the "
           "sheet, corrects the perspective, sizes the page by its paper format and whitens the paper), or scan "
