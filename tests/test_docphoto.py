@@ -278,3 +278,14 @@ def test_the_fix_writes_the_page_and_says_the_sheet_was_cut_out(profile, tmp_pat
     [change] = result.report.changes
     assert change.action == "pdf.sheet-cut" and change.measured["page"] == 1
     assert "荣誉证书照片.jpg" in change.message.zh and "cut out" in change.message.en
+
+
+def test_corners_far_outside_the_frame_are_measured_without_running_out_of_memory():
+    """Lines fitted to a sliver's outline can meet 10^12 pixels away: the outline is sampled no more densely than
+    the frame's perimeter allows (a pixel apart, it took every byte of memory)."""
+    from docprep.analysis.sheet import _edge_share
+
+    edges = np.zeros((400, 300), np.uint8)
+    edges[:, 10] = 255
+    far = np.array([[10.0, 0.0], [1e12, 0.0], [1e12, 1e12], [10.0, 1e12]])
+    assert 0.0 < _edge_share(edges, far) <= 1.0

@@ -198,11 +198,13 @@ def _edge_share(edges: np.ndarray, corners: np.ndarray) -> float:
     """The share of the four sides (sampled a pixel apart) that lies on an edge (within EDGE_NEAR pixels): a
     sheet's outline follows its own edge all round, a region cut by a threshold across smooth light does not."""
     near = cv2.dilate(edges, np.ones((2 * EDGE_NEAR + 1,) * 2, np.uint8)) > 0
+    h, w = edges.shape
     points = []
     for a, b in zip(corners, np.roll(corners, -1, axis=0)):
-        steps = max(2, int(np.hypot(*(b - a))))
+        # a pixel apart, but no more points than the frame's perimeter: lines fitted to a sliver's outline can meet
+        # far outside the frame (10^12 pixels away), and the points outside it are not counted anyway
+        steps = int(min(max(2.0, np.hypot(*(b - a))), 2 * (w + h)))
         points.append(a + (b - a) * np.linspace(0, 1, steps, endpoint=False)[:, None])
-    xy = np.round(np.concatenate(points)).astype(int)
-    h, w = edges.shape
+    xy = np.round(np.concatenate(points)).astype(np.int64)
     xy = xy[(xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)]
     return round(float(near[xy[:, 1], xy[:, 0]].mean()), 4) if len(xy) else 0.0
