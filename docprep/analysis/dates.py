@@ -12,18 +12,22 @@ import numpy as np
 from .geometry import Box, mm_to_px
 from .ocr import TextLine
 from .inklayers import InkLayers
-from .words import Verification, piece_box, text_layer_lines
+from .words import Verification, piece_box, ring_rows, text_layer_lines
 
 if TYPE_CHECKING:
     from .marks import MarkSettings
 
 # One character for another, so positions still index the original text: full-width forms and OCR slips.
-_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+", "0123456789....--///十")
+_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+ニ", "0123456789....--///十二")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
                            r"\s*([一二三四五六七八九十]{1,3})\s*日?")
 _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
+# A date a seal's ink crosses: a year (Arabic, three digits of it before 年, or Chinese numerals with a 〇), a date's
+# mark after it, and what was read of the rest (characters the seal hid left out, or the line cut short by it).
+_CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])((?:19|20)\d{2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
+                           r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,22 @@ def parse_dates(text: str) -> list[tuple[date | None, int, int]]:
         value = _date(year, _cn_number(m.group(2)), _cn_number(m.group(3)))
         if value:
             found.append((value, m.start(), m.end()))
+    return found
+
+
+def parse_crossed_dates(text: str, least_chars: int) -> list[tuple[None, int, int]]:
+    """Dates in a line a seal crosses that `parse_dates` does not take, (None, start, end): a year followed by 年, 月
+    or a separator and what was read of the month and day (2025年月2日 with the month under the seal's star,
+    二〇二一年九 cut short by its ring), at least `least_chars` date characters in all (spaces left out). A Chinese
+    year has a 〇; digits alone are no date (2024725 is one for `parse_dates`, 20224 none). The value is unknown."""
+    text = text.translate(_DATE_SLIPS)
+    found = []
+    for m in _CROSSED_DATE.finditer(text):
+        year, rest = m.group(1), m.group(2).rstrip()
+        if not year.isdigit() and not set(year) & set("〇零○"):
+            continue
+        if len(year) + len(rest.replace(" ", "")) >= least_chars:
+            found.append((None, m.start(), m.start(2) + len(rest)))
     return found
 
 
@@ -118,9 +138,12 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     zone = date_zone(verification, dpi, settings, rgb.shape)
     # A date may start within reach and run on: read a wider strip than the reach itself.
     wide = zone.grown(near, rgb.shape, by_y=0)
+    read = list(verification.lines)
     if not zone.inside(verification.region):
-        found = _nearest_date(layers.read_dark(wide), verification.box, near)
-    return found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
+        read += layers.read_dark(wide)
+        found = _nearest_date(read, verification.box, near)
+    found = found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
+    return found or _crossed_date(read, layers.rings, verification.box, near, settings)
 
 
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:
@@ -128,10 +151,23 @@ def date_zone(verification: Verification, dpi: float, settings: MarkSettings, sh
     return verification.box.grown(mm_to_px(settings.date_near_mm, dpi), shape)
 
 
-def _nearest_date(lines: list[TextLine], words: Box, near: float) -> VerificationDate | None:
+def _crossed_date(lines: list[TextLine], rings: tuple, words: Box, near: float,
+                  settings: MarkSettings) -> VerificationDate | None:
+    """On a grey or one-bit page, the date on a line that a seal's ring (analysis.rings) crosses, read in part
+    (`parse_crossed_dates`, at least `date_under_seal_min_chars` characters): the seal's ink is as dark as the pen
+    there, its star and arc text hide digits and cut the line in pieces, which are joined by rows first. None on
+    a colour page (a red seal's ink is lifted off the writing) or where no such line is near the words."""
+    if not rings:
+        return None
+    crossed = [line for line in lines + ring_rows(lines, rings) if any(line.box.overlap(ring.box) > 0 for ring in rings)]
+    return _nearest_date(crossed, words, near,
+                         lambda text: parse_crossed_dates(text, settings.date_under_seal_min_chars))
+
+
+def _nearest_date(lines: list[TextLine], words: Box, near: float, parse=parse_dates) -> VerificationDate | None:
     best = None
     for line in lines:
-        for value, start, end in parse_dates(line.text):
+        for value, start, end in parse(line.text):
             box = piece_box(line, start, end)
             gap = box.gap(words)
             if gap <= near and (best is None or gap < best[0]):

@@ -173,6 +173,39 @@ def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkS
     return best
 
 
+def _find_ringed(lines: list[TextLine], rings: tuple[Seal, ...], settings: MarkSettings):
+    """The words on a grey or one-bit page where a seal's impression (its ring, analysis.rings) crosses them: its
+    ink is as dark as the pen's there and cannot be lifted, so its ring and arc text hide characters and its star
+    cuts the line in pieces. The pieces on one row are joined (`ring_rows`), and a line a ring
+    crosses is matched as a red line a seal crosses (`_find_crossed`). As `_find_in` gives it, or None."""
+    if not rings:
+        return None
+    return _find_crossed(lines + ring_rows(lines, rings), tuple(ring.box for ring in rings), settings)
+
+
+def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
+    """The lines that cross each ring joined by rows, left to right, however far apart within it: a seal's star and
+    arc text cut the words and the date in pieces (与原件 … 致). A row: lines whose middles are within half the
+    taller one's height."""
+    rows: list[list[TextLine]] = []
+    for ring in rings:
+        inside = sorted((line for line in lines if line.box.overlap(ring.box) > 0), key=lambda line: line.box.x)
+        mine: list[list[TextLine]] = []
+        for line in inside:
+            middle = line.box.y + line.box.h / 2
+            row = next((row for row in mine if abs(row[0].box.y + row[0].box.h / 2 - middle)
+                        < max(row[0].box.h, line.box.h) / 2), None)
+            if row is None:
+                mine.append([line])
+            else:
+                row.append(line)
+        rows += [row for row in mine if len(row) > 1]
+    return [TextLine("".join(line.text for line in row),
+                     Box.from_corners(min(line.box.x for line in row), min(line.box.y for line in row),
+                                      max(line.box.right for line in row), max(line.box.bottom for line in row)))
+            for row in rows]
+
+
 def _find_red(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
     """The words on lines read in the red ink: as any line (`_find_in`), else on a line a seal crosses
     (`_find_crossed`)."""
@@ -206,7 +239,7 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
         if reader.spent + region.area > budget:
             continue  # a smaller region further on may still fit
         lines = reader.read(gray, region)
-        found = _find_in(lines, settings)
+        found = _find_in(lines, settings) or _find_ringed(lines, layers.rings, settings)
         if found:
             return _verification(found, "ocr", lines, region)
         red_lines, found = reader.read_red(region)
