@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import ocr
 from .geometry import Box, mm_to_px
 from .ocr import TextLine
 from .inklayers import InkLayers
-from .words import Verification, piece_box, ring_rows, text_layer_lines
+from .words import Verification, piece_box, ring_bands, ring_rows, text_layer_lines
 
 if TYPE_CHECKING:
     from .marks import MarkSettings
@@ -24,9 +25,9 @@ _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
                            r"\s*([一二三四五六七八九十]{1,3})\s*日?")
 _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
-# A date a seal's ink crosses: a year (Arabic, three digits of it before 年, or Chinese numerals with a 〇), a date's
-# mark after it, and what was read of the rest (characters the seal hid left out, or the line cut short by it).
-_CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])((?:19|20)\d{2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
+# A date a seal's ink crosses: a year (Arabic, 2 to 4 digits of it: the seal hid the others; or Chinese numerals
+# with a 〇), a date's mark after it, and what was read of the rest (characters the seal hid left out, or the line cut short by it).
+_CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])((?:19\d|2\d{1,2})\d?(?!\d)|[〇零○一二三四五六七八九十]{2,4})"
                            r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
 
 
@@ -143,7 +144,14 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
         read += layers.read_dark(wide)
         found = _nearest_date(read, verification.box, near)
     found = found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
-    return found or _crossed_date(read, layers.rings, verification.box, near, settings)
+    found = found or _crossed_date(read, layers.rings, verification.box, near, settings)
+    for band in ring_bands(read, layers.rings, dpi, settings, rgb.shape, zone) if found is None else ():
+        more = ocr.read_region(layers.dark, dpi, band, settings)  # the date's row alone, the seal's text cut off
+        found = _nearest_date(more, verification.box, near) or _crossed_date(more, layers.rings, verification.box,
+                                                                             near, settings)
+        if found:
+            break
+    return found
 
 
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:

@@ -106,6 +106,9 @@ MARKS = {
     "ocr_max_page_share": Setting("float", "OCR reads at most this share of a page's area (a region that would "
                                   "pass it is skipped for a smaller one)", 0, 1),
     "date_near_mm": Setting("float", "greatest gap between the words and their date, mm", 0, 300),
+    "ring_band_mm": Setting("float", "on a grey or one-bit scan where the words or their date were not found, each "
+                            "row of pieces read across a seal's ring is read again alone in a band this high, mm "
+                            "(the seal's arc text above and below cut off)", 1, 100),
     "date_under_seal_min_chars": Setting("int", "on a grey or one-bit scan, a date on a line that a seal's ring "
                                          "crosses (its ink as dark as the pen's, hiding digits) is taken when a year, "
                                          "a date's mark after it (年, 月, a separator) and at least this many date "

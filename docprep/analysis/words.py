@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from . import ocr
-from .geometry import Box, clip, px_per_mm
+from .geometry import Box, clip, mm_to_px, px_per_mm
 from .inklayers import InkLayers
 from .ocr import TextLine
 from .seals import Seal, find_seals
@@ -185,9 +185,17 @@ def _find_ringed(lines: list[TextLine], rings: tuple[Seal, ...], settings: MarkS
 
 def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
     """The lines that cross each ring joined by rows, left to right, however far apart within it: a seal's star and
-    arc text cut the words and the date in pieces (与原件 … 致). A row: lines whose middles are within half the
-    taller one's height."""
-    rows: list[list[TextLine]] = []
+    arc text cut the words and the date in pieces (与原件 … 致). Rows of one line are left out."""
+    return [TextLine("".join(line.text for line in row),
+                     Box.from_corners(min(line.box.x for line in row), min(line.box.y for line in row),
+                                      max(line.box.right for line in row), max(line.box.bottom for line in row)))
+            for _ring, row in _rows_in_rings(lines, rings) if len(row) > 1]
+
+
+def _rows_in_rings(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[tuple[Box, list[TextLine]]]:
+    """Per ring, the lines that cross it in rows (lines whose middles are within half the taller one's height),
+    each left to right: (the ring's box, the row)."""
+    rows: list[tuple[Box, list[TextLine]]] = []
     for ring in rings:
         inside = sorted((line for line in lines if line.box.overlap(ring.box) > 0), key=lambda line: line.box.x)
         mine: list[list[TextLine]] = []
@@ -199,11 +207,23 @@ def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
                 mine.append([line])
             else:
                 row.append(line)
-        rows += [row for row in mine if len(row) > 1]
-    return [TextLine("".join(line.text for line in row),
-                     Box.from_corners(min(line.box.x for line in row), min(line.box.y for line in row),
-                                      max(line.box.right for line in row), max(line.box.bottom for line in row)))
-            for row in rows]
+        rows += [(ring.box, row) for row in mine]
+    return rows
+
+
+def ring_bands(lines: list[TextLine], rings: tuple[Seal, ...], dpi: float, settings: MarkSettings,
+               shape: tuple[int, ...], within: Box | None = None) -> list[Box]:
+    """Bands `ring_band_mm` high round each row of pieces read across a ring (in `within` where given), as wide as
+    the ring and `date_near_mm` either side: the row read again alone, without the seal's arc text and bottom
+    text above and below it, which the detector took into its lines or read in their place."""
+    height, reach = mm_to_px(settings.ring_band_mm, dpi), mm_to_px(settings.date_near_mm, dpi)
+    bands: list[Box] = []
+    for ring, row in _rows_in_rings(lines, rings):
+        middle = sum(line.box.y + line.box.h / 2 for line in row) / len(row)
+        band = clip(ring.x - reach, middle - height / 2, ring.right + reach, middle + height / 2, shape)
+        if (within is None or band.overlap(within) > 0) and not any(abs(band.y - b.y) < height / 4 for b in bands):
+            bands.append(band)
+    return bands
 
 
 def _find_red(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
@@ -245,6 +265,11 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
         red_lines, found = reader.read_red(region)
         if found:
             return _verification(found, "ocr", lines + red_lines, region)
+        for band in ring_bands(lines, layers.rings, dpi, settings, gray.shape, region):
+            more = reader.read(gray, band, 0.0)  # within the region just read: never refused by the budget
+            lines, found = lines + more, _find_in(more, settings) or _find_ringed(more, layers.rings, settings)
+            if found:
+                return _verification(found, "ocr", lines, region)
     return None
 
 
