@@ -41,6 +41,8 @@ def test_a_date_read_in_part_needs_a_year_a_mark_and_the_profiles_characters():
     assert parse_crossed_dates("二〇二一年九", 7) == []  # one fewer than asked
     assert parse_crossed_dates("2023.5", 6) and not parse_crossed_dates("2023.", 6)  # a year and its mark alone
     assert not parse_crossed_dates("2023年", 6)
+    assert parse_crossed_dates("二〇第二月二十七日", 6) == [(None, 0, 9)]  # 年 and the year's end under the seal
+    assert parse_crossed_dates("第二月二十七日", 6) == []  # no 〇: nothing says it is a year's
 
 
 def test_digits_alone_or_a_year_without_its_marks_are_no_date():

@@ -29,6 +29,10 @@ _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3
 # 〇), a date's mark after it, and what was read of the rest (characters the seal hid left out, or the line cut short by it).
 _CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])(19\d{2}(?!\d)|20\d{0,2}(?!\d)|[〇零○一二三四五六七八九十]{2,4})"
                            r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
+# A Chinese date whose 年 the seal hid with the year's last numerals: a 〇 in what is left of the year, at most one
+# character in their place, then the month and the day (二〇第二月二十七日).
+_CROSSED_CN_DATE = re.compile(r"[〇零○一二三四五六七八九]*[〇零○][〇零○一二三四五六七八九]*\S?"
+                              r"[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ def parse_crossed_dates(text: str, least_chars: int) -> list[tuple[None, int, in
             continue
         if len(year) + len(rest.replace(" ", "")) >= least_chars:
             found.append((None, m.start(), m.start(2) + len(rest)))
+    found += [(None, m.start(), m.end()) for m in _CROSSED_CN_DATE.finditer(text)
+              if not any(start <= m.start() < end for _, start, end in found)]
     return found
 
 
@@ -128,7 +134,9 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
     words (in the writing, and in the red ink where the words were read there); reads the words' surroundings
     in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough, and
-    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words."""
+    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words. On a
+    grey or one-bit page, a date a seal's ring crosses is then taken as read in part (`_crossed_date`), and
+    each row across the ring near the words (and the row under them) is read again alone (`ring_bands`)."""
     near = mm_to_px(settings.date_near_mm, dpi)
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
@@ -145,7 +153,9 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
         found = _nearest_date(read, verification.box, near)
     found = found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
     found = found or _crossed_date(read, layers.rings, verification.box, near, settings)
-    for band in ring_bands(read, layers.rings, dpi, settings, rgb.shape, zone) if found is None else ():
+    words = verification.box
+    under = TextLine("", Box(words.x, words.bottom, words.w, words.h))  # the row under the words: a date's usual place
+    for band in ring_bands(read + [under], layers.rings, dpi, settings, rgb.shape, zone) if found is None else ():
         more = ocr.read_region(layers.dark, dpi, band, settings)  # the date's row alone, the seal's text cut off
         found = _nearest_date(more, verification.box, near) or _crossed_date(more, layers.rings, verification.box,
                                                                              near, settings)
