@@ -35,7 +35,7 @@ def line(text: str, x: int, right: int, y: int = 170) -> TextLine:
 
 def test_a_date_read_in_part_needs_a_year_a_mark_and_the_profiles_characters():
     assert S.date_under_seal_min_chars == 6
-    for text in ("2025年月2日", "二〇二一年九", "2024月4", "20.2.1", "2021.2", "203/4/7"):  # 6 characters or more
+    for text in ("2025年月2日", "二〇二一年九", "2024月4", "20.2.1", "2021.2", "203/4/7", "223年3月7日"):  # 6 characters or more
         assert parse_crossed_dates(text, 6) == [(None, 0, len(text))], text
         assert parse_dates(text) == [], text  # none of them a whole date
     assert parse_crossed_dates("二〇二一年九", 7) == []  # one fewer than asked
@@ -46,7 +46,7 @@ def test_a_date_read_in_part_needs_a_year_a_mark_and_the_profiles_characters():
 
 
 def test_digits_alone_or_a_year_without_its_marks_are_no_date():
-    for text in ("20224", "2024725", "3301020012345", "2306", "23/41", "一二三年四月五", "2566-1234", "人事专用章"):
+    for text in ("223.3.7", "20224", "2024725", "3301020012345", "2306", "23/41", "一二三年四月五", "2566-1234", "人事专用章"):
         assert parse_crossed_dates(text, 6) == [], text
 
 
