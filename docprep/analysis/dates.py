@@ -26,8 +26,10 @@ _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*
                            r"\s*([一二三四五六七八九十]{1,3})\s*日?")
 _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
 # A date a seal's ink crosses: a year (19xx, or 20 and what the seal left of the rest, or three digits before 年;
-# or Chinese numerals with a 〇), a date's mark after it, and what was read of the rest (characters the seal hid left out, or the line cut short by it).
-_CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])(19\d{2}(?!\d)|20\d{0,2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
+# or Chinese numerals with a 〇), a date's mark after it, and what was read of the rest (characters the seal hid
+# left out, or the line cut short by it).
+_CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])"
+                           r"(19\d{2}(?!\d)|20\d{0,2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
                            r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
 # A Chinese date whose 年 the seal hid with the year's last numerals: a 〇 in what is left of the year, at most one
 # character in their place, then the month and the day (二〇第二月二十七日).
@@ -177,7 +179,8 @@ def _crossed_date(lines: list[TextLine], rings: tuple, words: Box, near: float,
     a colour page (a red seal's ink is lifted off the writing) or where no such line is near the words."""
     if not rings:
         return None
-    crossed = [line for line in lines + ring_rows(lines, rings) if any(line.box.overlap(ring.box) > 0 for ring in rings)]
+    crossed = [line for line in lines + ring_rows(lines, rings)
+               if any(line.box.overlap(ring.box) > 0 for ring in rings)]
     return _nearest_date(crossed, words, near,
                          lambda text: parse_crossed_dates(text, settings.date_under_seal_min_chars))
 
