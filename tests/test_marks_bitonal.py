@@ -43,10 +43,13 @@ def test_a_date_read_in_part_needs_a_year_a_mark_and_the_profiles_characters():
     assert not parse_crossed_dates("2023年", 6)
     assert parse_crossed_dates("二〇第二月二十七日", 6) == [(None, 0, 9)]  # 年 and the year's end under the seal
     assert parse_crossed_dates("第二月二十七日", 6) == []  # no 〇: nothing says it is a year's
+    assert parse_crossed_dates("2年7月19日", 6) == [(None, 2, 7)]  # the year under the seal: a month and a day
+    assert parse_crossed_dates("中023/10/3", 6) == [(None, 1, 9)]  # the year's 2 lost, the month and the day whole
+    assert parse_crossed_dates("13月19日", 6) == parse_crossed_dates("023/10/32", 6) == []  # no such month, day
 
 
 def test_digits_alone_or_a_year_without_its_marks_are_no_date():
-    for text in ("223.3.7", "20224", "2024725", "3301020012345", "2306", "23/41", "一二三年四月五", "2566-1234", "人事专用章"):
+    for text in ("223.3", "20224", "2024725", "3301020012345", "2306", "23/41", "一二三年四月五", "2566-1234", "人事专用章"):
         assert parse_crossed_dates(text, 6) == [], text
 
 
