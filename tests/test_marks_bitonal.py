@@ -84,11 +84,12 @@ def test_the_bands_are_the_profiles_height_round_each_row_across_the_ring():
     assert ring_bands([line("与原件", 100, 150)], (ring(),), 100, S, (800, 800)) == []  # nothing across the ring
 
 
-@pytest.mark.parametrize("seed", [23, 59])
+@pytest.mark.parametrize("seed", [23, 59, 47])
 def test_words_and_a_date_a_one_bit_seal_crosses_are_found(seed):
     """Seed 23: the star over the month (2025年★月2日), read 2025年月2日: before, no date. Seed 59: the words and
     the date under the seal's arc text and star, read only as 核对 and 61 in the region round the ring; each row
-    read alone gives 核对一致 and 2024.6.14 (before: neither)."""
+    read alone gives 核对一致 and 2024.6.14 (before: neither). Seed 47: nothing of the date was read round the
+    ring; the row under the words, read alone, gives 202107-12 (before: no date)."""
     found, truth = marks("date-under-seal-bitonal", seed)
     assert hit(found.words, truth.words) and hit(found.date, truth.date)
 
