@@ -240,8 +240,10 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
     removed (a seal usually sits on the words), region by region and only as far as needed: around each
     seal, then the ink blocks (dark, or red beyond the seals) from the bottom up (on a crowded page, the whole
     page in bands), until `ocr_max_page_share` of the page would be exceeded. Where a region read in vain holds
-    red ink that is not a seal, that red ink is read too, as dark text on white (words stamped in red). Each
-    region read is appended to `searched`."""
+    red ink that is not a seal, that red ink is read too, as dark text on white (words stamped in red). On a grey
+    or one-bit page the words a seal's ring crosses are matched on the pieces read across it (`_find_ringed`),
+    and each row of them is read again alone (`ring_bands`) where that fails. Each region read is appended to
+    `searched`."""
     searched = [] if searched is None else searched
     if text_words:
         lines = text_layer_lines(list(text_words))
