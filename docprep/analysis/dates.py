@@ -9,21 +9,35 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import ocr
 from .geometry import Box, mm_to_px
 from .ocr import TextLine
 from .inklayers import InkLayers
-from .words import Verification, piece_box, text_layer_lines
+from .words import Verification, piece_box, ring_bands, ring_rows, text_layer_lines
 
 if TYPE_CHECKING:
     from .marks import MarkSettings
 
 # One character for another, so positions still index the original text: full-width forms and OCR slips.
-_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+", "0123456789....--///十")
+_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+ニ", "0123456789....--///十二")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
                            r"\s*([一二三四五六七八九十]{1,3})\s*日?")
 _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
+# A date a seal's ink crosses: a year (19xx, or 20 and what the seal left of the rest, or three digits before 年;
+# or Chinese numerals with a 〇), a date's mark after it, and what was read of the rest (characters the seal hid
+# left out, or the line cut short by it).
+_CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])"
+                           r"(19\d{2}(?!\d)|20\d{0,2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
+                           r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
+# A date whose year the seal hid (7月19日 after what is left of it), or whose year lost a digit before its month and
+# day in full (023/10/3): the month and the day are checked.
+_CROSSED_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日|(?<!\d)\d{3}([./\-])(\d{1,2})\3(\d{1,2})(?!\d)")
+# A Chinese date whose 年 the seal hid with the year's last numerals: a 〇 in what is left of the year, at most one
+# character in their place, then the month and the day (二〇第二月二十七日).
+_CROSSED_CN_DATE = re.compile(r"[〇零○一二三四五六七八九]*[〇零○][〇零○一二三四五六七八九]*\S?"
+                              r"[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,28 @@ def parse_dates(text: str) -> list[tuple[date | None, int, int]]:
         if value:
             found.append((value, m.start(), m.end()))
     return found
+
+
+def parse_crossed_dates(text: str, least_chars: int) -> list[tuple[None, int, int]]:
+    """Dates in a line a seal crosses that `parse_dates` does not take, (None, start, end): a year followed by 年, 月
+    or a separator and what was read of the month and day (2025年月2日 with the month under the seal's star,
+    二〇二一年九 cut short by its ring), at least `least_chars` date characters in all (spaces left out); or a
+    month and a day in full whose year the seal hid (7月19日, 023/10/3, 二〇第二月二十七日). A Chinese year has a 〇;
+    digits alone are no date (2024725 is one for `parse_dates`, 20224 none). The value is unknown."""
+    text = text.translate(_DATE_SLIPS)
+    found = []
+    for m in _CROSSED_DATE.finditer(text):
+        year, rest = m.group(1), m.group(2).rstrip()
+        if not year.isdigit() and not set(year) & set("〇零○"):
+            continue
+        if len(year) + len(rest.replace(" ", "")) >= least_chars:
+            found.append((None, m.start(), m.start(2) + len(rest)))
+    found += [(None, m.start(), m.end()) for m in _CROSSED_CN_DATE.finditer(text)]
+    for m in _CROSSED_MONTH_DAY.finditer(text):
+        month, day = (int(v) for v in (m.group(1, 2) if m.group(1) else m.group(4, 5)))
+        if _date(2000, month, day):  # a leap year: 2月29日 is a day
+            found.append((None, m.start(), m.end()))
+    return [hit for k, hit in enumerate(found) if not any(start <= hit[1] < end for _, start, end in found[:k])]
 
 
 def _lenient(year: int, rest: str) -> date | None:
@@ -107,7 +143,9 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
     words (in the writing, and in the red ink where the words were read there); reads the words' surroundings
     in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough, and
-    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words."""
+    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words. On a
+    grey or one-bit page, a date a seal's ring crosses is then taken as read in part (`_crossed_date`), and
+    each row across the ring near the words (and the row under them) is read again alone (`ring_bands`)."""
     near = mm_to_px(settings.date_near_mm, dpi)
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
@@ -118,9 +156,21 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     zone = date_zone(verification, dpi, settings, rgb.shape)
     # A date may start within reach and run on: read a wider strip than the reach itself.
     wide = zone.grown(near, rgb.shape, by_y=0)
+    read = list(verification.lines)
     if not zone.inside(verification.region):
-        found = _nearest_date(layers.read_dark(wide), verification.box, near)
-    return found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
+        read += layers.read_dark(wide)
+        found = _nearest_date(read, verification.box, near)
+    found = found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
+    found = found or _crossed_date(read, layers.rings, verification.box, near, settings)
+    words = verification.box
+    under = TextLine("", Box(words.x, words.bottom, words.w, words.h))  # the row under the words: a date's usual place
+    for band in ring_bands(read + [under], layers.rings, dpi, settings, rgb.shape, zone) if found is None else ():
+        more = ocr.read_region(layers.dark, dpi, band, settings)  # the date's row alone, the seal's text cut off
+        found = _nearest_date(more, verification.box, near) or _crossed_date(more, layers.rings, verification.box,
+                                                                             near, settings)
+        if found:
+            break
+    return found
 
 
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:
@@ -128,10 +178,24 @@ def date_zone(verification: Verification, dpi: float, settings: MarkSettings, sh
     return verification.box.grown(mm_to_px(settings.date_near_mm, dpi), shape)
 
 
-def _nearest_date(lines: list[TextLine], words: Box, near: float) -> VerificationDate | None:
+def _crossed_date(lines: list[TextLine], rings: tuple, words: Box, near: float,
+                  settings: MarkSettings) -> VerificationDate | None:
+    """On a grey or one-bit page, the date on a line that a seal's ring (analysis.rings) crosses, read in part
+    (`parse_crossed_dates`, at least `date_under_seal_min_chars` characters): the seal's ink is as dark as the pen
+    there, its star and arc text hide digits and cut the line in pieces, which are joined by rows first. None on
+    a colour page (a red seal's ink is lifted off the writing) or where no such line is near the words."""
+    if not rings:
+        return None
+    crossed = [line for line in lines + ring_rows(lines, rings)
+               if any(line.box.overlap(ring.box) > 0 for ring in rings)]
+    return _nearest_date(crossed, words, near,
+                         lambda text: parse_crossed_dates(text, settings.date_under_seal_min_chars))
+
+
+def _nearest_date(lines: list[TextLine], words: Box, near: float, parse=parse_dates) -> VerificationDate | None:
     best = None
     for line in lines:
-        for value, start, end in parse_dates(line.text):
+        for value, start, end in parse(line.text):
             box = piece_box(line, start, end)
             gap = box.gap(words)
             if gap <= near and (best is None or gap < best[0]):

@@ -79,7 +79,8 @@ MARKS = {
     "words_under_seal_min_chars": Setting("int", "red words that stop at a seal's edge (running on under its ring "
                                           "and text) are matched on the characters read before or after it, when "
                                           "at least this many were read", 1, 20),
-    "words_under_seal_cost": Setting("float", "on red lines that a seal crosses (red over red), a character of the "
+    "words_under_seal_cost": Setting("float", "on red lines that a seal crosses (red over red), and on a grey or "
+                                     "one-bit scan lines that a seal's ring crosses, a character of the "
                                      "words read as another or not read at all costs this share of an edit (the "
                                      "seal's ink hides it); at least words_under_seal_min_chars must be read", 0, 1),
     "red_words_line_mm": Setting("float", "red words that a seal crosses are looked for round the densest row of red "
@@ -105,6 +106,13 @@ MARKS = {
     "ocr_max_page_share": Setting("float", "OCR reads at most this share of a page's area (a region that would "
                                   "pass it is skipped for a smaller one)", 0, 1),
     "date_near_mm": Setting("float", "greatest gap between the words and their date, mm", 0, 300),
+    "ring_band_mm": Setting("float", "on a grey or one-bit scan where the words or their date were not found, each "
+                            "row of pieces read across a seal's ring is read again alone in a band this high, mm "
+                            "(the seal's arc text above and below cut off)", 1, 100),
+    "date_under_seal_min_chars": Setting("int", "on a grey or one-bit scan, a date on a line that a seal's ring "
+                                         "crosses (its ink as dark as the pen's, hiding digits) is taken when a year, "
+                                         "a date's mark after it (年, 月, a separator) and at least this many date "
+                                         "characters in all were read; its value is then unknown", 1, 20),
     "signature_near_mm": Setting("float", "greatest gap between the words and the verifier's signature, mm", 0, 300),
     "signature_min_mm": Setting("float", "least size of the handwriting taken for a signature (specks, dots), mm",
                                 0, 100),

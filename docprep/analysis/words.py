@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from . import ocr
-from .geometry import Box, clip, px_per_mm
+from .geometry import Box, clip, mm_to_px, px_per_mm
 from .inklayers import InkLayers
 from .ocr import TextLine
 from .seals import Seal, find_seals
@@ -173,6 +173,59 @@ def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkS
     return best
 
 
+def _find_ringed(lines: list[TextLine], rings: tuple[Seal, ...], settings: MarkSettings):
+    """The words on a grey or one-bit page where a seal's impression (its ring, analysis.rings) crosses them: its
+    ink is as dark as the pen's there and cannot be lifted, so its ring and arc text hide characters and its star
+    cuts the line in pieces. The pieces on one row are joined (`ring_rows`), and a line a ring
+    crosses is matched as a red line a seal crosses (`_find_crossed`). As `_find_in` gives it, or None."""
+    if not rings:
+        return None
+    return _find_crossed(lines + ring_rows(lines, rings), tuple(ring.box for ring in rings), settings)
+
+
+def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
+    """The lines that cross each ring joined by rows, left to right, however far apart within it: a seal's star and
+    arc text cut the words and the date in pieces (与原件 … 致). Rows of one line are left out."""
+    return [TextLine("".join(line.text for line in row),
+                     Box.from_corners(min(line.box.x for line in row), min(line.box.y for line in row),
+                                      max(line.box.right for line in row), max(line.box.bottom for line in row)))
+            for _ring, row in _rows_in_rings(lines, rings) if len(row) > 1]
+
+
+def _rows_in_rings(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[tuple[Box, list[TextLine]]]:
+    """Per ring, the lines that cross it in rows (lines whose middles are within half the taller one's height),
+    each left to right: (the ring's box, the row)."""
+    rows: list[tuple[Box, list[TextLine]]] = []
+    for ring in rings:
+        inside = sorted((line for line in lines if line.box.overlap(ring.box) > 0), key=lambda line: line.box.x)
+        mine: list[list[TextLine]] = []
+        for line in inside:
+            middle = line.box.y + line.box.h / 2
+            row = next((row for row in mine if abs(row[0].box.y + row[0].box.h / 2 - middle)
+                        < max(row[0].box.h, line.box.h) / 2), None)
+            if row is None:
+                mine.append([line])
+            else:
+                row.append(line)
+        rows += [(ring.box, row) for row in mine]
+    return rows
+
+
+def ring_bands(lines: list[TextLine], rings: tuple[Seal, ...], dpi: float, settings: MarkSettings,
+               shape: tuple[int, ...], within: Box | None = None) -> list[Box]:
+    """Bands `ring_band_mm` high round each row of pieces read across a ring (in `within` where given), as wide as
+    the ring and `date_near_mm` either side: the row read again alone, without the seal's arc text and bottom
+    text above and below it, which the detector took into its lines or read in their place."""
+    height, reach = mm_to_px(settings.ring_band_mm, dpi), mm_to_px(settings.date_near_mm, dpi)
+    bands: list[Box] = []
+    for ring, row in _rows_in_rings(lines, rings):
+        middle = sum(line.box.y + line.box.h / 2 for line in row) / len(row)
+        band = clip(ring.x - reach, middle - height / 2, ring.right + reach, middle + height / 2, shape)
+        if (within is None or band.overlap(within) > 0) and not any(abs(band.y - b.y) < height / 4 for b in bands):
+            bands.append(band)
+    return bands
+
+
 def _find_red(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
     """The words on lines read in the red ink: as any line (`_find_in`), else on a line a seal crosses
     (`_find_crossed`)."""
@@ -187,8 +240,10 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
     removed (a seal usually sits on the words), region by region and only as far as needed: around each
     seal, then the ink blocks (dark, or red beyond the seals) from the bottom up (on a crowded page, the whole
     page in bands), until `ocr_max_page_share` of the page would be exceeded. Where a region read in vain holds
-    red ink that is not a seal, that red ink is read too, as dark text on white (words stamped in red). Each
-    region read is appended to `searched`."""
+    red ink that is not a seal, that red ink is read too, as dark text on white (words stamped in red). On a grey
+    or one-bit page the words a seal's ring crosses are matched on the pieces read across it (`_find_ringed`),
+    and each row of them is read again alone (`ring_bands`) where that fails. Each region read is appended to
+    `searched`."""
     searched = [] if searched is None else searched
     if text_words:
         lines = text_layer_lines(list(text_words))
@@ -206,12 +261,17 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
         if reader.spent + region.area > budget:
             continue  # a smaller region further on may still fit
         lines = reader.read(gray, region)
-        found = _find_in(lines, settings)
+        found = _find_in(lines, settings) or _find_ringed(lines, layers.rings, settings)
         if found:
             return _verification(found, "ocr", lines, region)
         red_lines, found = reader.read_red(region)
         if found:
             return _verification(found, "ocr", lines + red_lines, region)
+        for band in ring_bands(lines, layers.rings, dpi, settings, gray.shape, region):
+            more = reader.read(gray, band, 0.0)  # within the region just read: never refused by the budget
+            lines, found = lines + more, _find_in(more, settings) or _find_ringed(more, layers.rings, settings)
+            if found:
+                return _verification(found, "ocr", lines, region)
     return None
 
 
