@@ -24,6 +24,8 @@ _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
                            r"\s*([一二三四五六七八九十]{1,3})\s*日?")
 _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
+# A year, a separator (年, or any mark the seal's ink turned it into) and a digit: the part of a date a seal left.
+_PARTIAL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:年|[^\w\s])\s*\d[\d年月日./\-]*")
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,15 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 
 def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verification, settings: MarkSettings,
-                           text_words: list[TextLine] | None = None,
-                           layers: InkLayers | None = None) -> VerificationDate | None:
+                           text_words: list[TextLine] | None = None, layers: InkLayers | None = None,
+                           seals: tuple[Box, ...] = ()) -> VerificationDate | None:
     """The date nearest the verification words, no further than `date_near_mm` from them: the document's own
     issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
     words (in the writing, and in the red ink where the words were read there); reads the words' surroundings
     in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough, and
-    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words."""
+    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words. Where
+    none of those lines holds a whole date, a date that one of the `seals` (page pixels) hides in part is taken,
+    of unknown value (`_partial_date`)."""
     near = mm_to_px(settings.date_near_mm, dpi)
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
@@ -118,14 +122,36 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     zone = date_zone(verification, dpi, settings, rgb.shape)
     # A date may start within reach and run on: read a wider strip than the reach itself.
     wide = zone.grown(near, rgb.shape, by_y=0)
+    lines = list(verification.lines)
     if not zone.inside(verification.region):
-        found = _nearest_date(layers.read_dark(wide), verification.box, near)
-    return found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
+        lines += layers.read_dark(wide)
+        found = _nearest_date(lines[len(verification.lines):], verification.box, near)
+    if found is None:
+        lines += layers.read_red(wide)  # a date stamped in red
+        found = _nearest_date(lines[len(verification.lines):], verification.box, near)
+    return found or _partial_date(lines, verification.box, near, seals)
 
 
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:
     """Where the verification date may be: within `date_near_mm` of the words."""
     return verification.box.grown(mm_to_px(settings.date_near_mm, dpi), shape)
+
+
+def _partial_date(lines: list[TextLine], words: Box, near: float, seals: tuple[Box, ...]) -> VerificationDate | None:
+    """The nearest date that a seal hides in part, no further than `near` from the words, of unknown value: on a line
+    a seal's box crosses, a year followed by a separator and a digit (2023年4 of 2023年4月21日 under the seal's star,
+    2025/171专用章 with its text over 2025/1/1, 2023>06-25 with its ring over a dash). The rest of the date is
+    under the seal's ink, red over red or pen under it."""
+    best = None
+    for line in lines:
+        if not any(line.box.overlap(seal) > 0 for seal in seals):
+            continue
+        for m in _PARTIAL_DATE.finditer(line.text.translate(_DATE_SLIPS)):
+            box = piece_box(line, m.start(), m.end())
+            gap = box.gap(words)
+            if gap <= near and (best is None or gap < best[0]):
+                best = (gap, VerificationDate(box, line.text[m.start():m.end()], None))
+    return best[1] if best else None
 
 
 def _nearest_date(lines: list[TextLine], words: Box, near: float) -> VerificationDate | None:
