@@ -120,10 +120,8 @@ def beside_words(seals: list[Seal], words: Box, settings: MarkSettings) -> list[
     covers is cut there, and what is left of its frame (核对无 in three sides of a rectangle) is as square as a name
     seal. A seal whose box the words' box covers by more than `seal_words_max_share` of its area holds the words:
     a seal stamped over the words covers far more than their line."""
-    def covered(box: Box) -> float:
-        w = min(box.right, words.right) - max(box.x, words.x)
-        h = min(box.bottom, words.bottom) - max(box.y, words.y)
-        return w * h / box.area if w > 0 and h > 0 and box.area else 0.0
+    def covered(box: Box) -> float:  # the share of the seal's box under the words' box
+        return box.overlap(words) * min(box.area, words.area) / box.area if box.area else 0.0
 
     return [seal for seal in seals if covered(seal.box) <= settings.seal_words_max_share]
 
