@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import cv2
@@ -14,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ holds the page generator
 
-from docprep.analysis.dates import _partial_date  # noqa: E402
+from docprep.analysis.dates import _partial_date, parse_dates  # noqa: E402
 from docprep.analysis.geometry import Box, mm_to_px  # noqa: E402
 from docprep.analysis.inklayers import InkLayers  # noqa: E402
 from docprep.analysis.ocr import TextLine  # noqa: E402
@@ -143,3 +144,10 @@ def test_a_word_stamps_frame_cut_short_by_the_seal_is_not_a_second_seal():
 def test_a_name_seal_beside_the_words_is_kept():
     found, truth = marks("square", 1)  # the base case's square seal
     assert len(found.seals) == 1 and hit(found.seals[0], truth.seals[0])
+
+
+def test_a_digit_read_as_a_superscript_is_a_digit():
+    """On a grey base page (seed 203) the reader gave 2024年11月1⁰日: the date stopped at 1 and 0日 was taken for
+    the signature."""
+    assert parse_dates("2024年11月1⁰日") == [(date(2024, 11, 10), 0, 11)]
+    assert parse_dates("²⁰²⁴.3.5") == [(date(2024, 3, 5), 0, 8)]

@@ -17,8 +17,9 @@ from .words import Verification, piece_box, text_layer_lines
 if TYPE_CHECKING:
     from .marks import MarkSettings
 
-# One character for another, so positions still index the original text: full-width forms and OCR slips.
-_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+", "0123456789....--///十")
+# One character for another, so positions still index the original text: full-width and superscript forms
+# (the reader takes a digit for a superscript one: 2024年11月1⁰日) and OCR slips.
+_DATE_SLIPS = str.maketrans("０１２３４５６７８９⁰¹²³⁴⁵⁶⁷⁸⁹·．・。—－／|\\+", "01234567890123456789....--///十")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
