@@ -18,8 +18,9 @@ from .words import Verification, piece_box, ring_bands, ring_rows, text_layer_li
 if TYPE_CHECKING:
     from .marks import MarkSettings
 
-# One character for another, so positions still index the original text: full-width forms and OCR slips.
-_DATE_SLIPS = str.maketrans("０１２３４５６７８９·．・。—－／|\\+ニ", "0123456789....--///十二")
+# One character for another, so positions still index the original text: full-width and superscript forms
+# (the reader takes a digit for a superscript one: 2024年11月1⁰日) and OCR slips.
+_DATE_SLIPS = str.maketrans("０１２３４５６７８９⁰¹²³⁴⁵⁶⁷⁸⁹·．・。—－／|\\+ニ", "01234567890123456789....--///十二")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
@@ -38,6 +39,8 @@ _CROSSED_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日|(?<!\d)\d{3}([
 # character in their place, then the month and the day (二〇第二月二十七日).
 _CROSSED_CN_DATE = re.compile(r"[〇零○一二三四五六七八九]*[〇零○][〇零○一二三四五六七八九]*\S?"
                               r"[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+# A year, a separator (年, or any mark the seal's ink turned it into) and a digit: the part of a date a seal left.
+_PARTIAL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:年|[^\w\s])\s*\d[\d年月日./\-]*")
 
 
 @dataclass(frozen=True)
@@ -137,15 +140,17 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 
 def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verification, settings: MarkSettings,
-                           text_words: list[TextLine] | None = None,
-                           layers: InkLayers | None = None) -> VerificationDate | None:
+                           text_words: list[TextLine] | None = None, layers: InkLayers | None = None,
+                           seals: tuple[Box, ...] = ()) -> VerificationDate | None:
     """The date nearest the verification words, no further than `date_near_mm` from them: the document's own
     issue date elsewhere on the page does not count. Searches the text layer or the lines read with the
     words (in the writing, and in the red ink where the words were read there); reads the words' surroundings
     in the writing (`layers.dark`: strokes under the seal kept) only when those did not reach far enough, and
-    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words. On a
-    grey or one-bit page, a date a seal's ring crosses is then taken as read in part (`_crossed_date`), and
-    each row across the ring near the words (and the row under them) is read again alone (`ring_bands`)."""
+    then in the red ink alone (`layers.red`: a date stamped in red) where there is red ink round the words. Where
+    none of those lines holds a whole date, a date that one of the `seals` (page pixels) hides in part is taken,
+    of unknown value (`_partial_date`). On a grey or one-bit page, a date a seal's ring crosses is then taken as
+    read in part (`_crossed_date`), and each row across the ring near the words (and the row under them) is read
+    again alone (`ring_bands`)."""
     near = mm_to_px(settings.date_near_mm, dpi)
     if verification.source == "text-layer" and text_words:
         return _nearest_date(text_layer_lines(list(text_words)), verification.box, near)
@@ -160,7 +165,10 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     if not zone.inside(verification.region):
         read += layers.read_dark(wide)
         found = _nearest_date(read, verification.box, near)
-    found = found or _nearest_date(layers.read_red(wide), verification.box, near)  # a date stamped in red
+    if found is None:
+        read += layers.read_red(wide)  # a date stamped in red
+        found = _nearest_date(read, verification.box, near)
+    found = found or _partial_date(read, verification.box, near, seals)
     found = found or _crossed_date(read, layers.rings, verification.box, near, settings)
     words = verification.box
     under = TextLine("", Box(words.x, words.bottom, words.w, words.h))  # the row under the words: a date's usual place
@@ -176,6 +184,16 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
 def date_zone(verification: Verification, dpi: float, settings: MarkSettings, shape: tuple[int, ...]) -> Box:
     """Where the verification date may be: within `date_near_mm` of the words."""
     return verification.box.grown(mm_to_px(settings.date_near_mm, dpi), shape)
+
+
+def _partial_date(lines: list[TextLine], words: Box, near: float, seals: tuple[Box, ...]) -> VerificationDate | None:
+    """The nearest date that a seal hides in part, no further than `near` from the words, of unknown value: on a line
+    a seal's box crosses, a year followed by a separator and a digit (2023年4 of 2023年4月21日 under the seal's star,
+    2025/171专用章 with its text over 2025/1/1, 2023>06-25 with its ring over a dash). The rest of the date is
+    under the seal's ink, red over red or pen under it."""
+    crossed = [line for line in lines if any(line.box.overlap(seal) > 0 for seal in seals)]
+    return _nearest_date(crossed, words, near, lambda text: [
+        (None, m.start(), m.end()) for m in _PARTIAL_DATE.finditer(text.translate(_DATE_SLIPS))])
 
 
 def _crossed_date(lines: list[TextLine], rings: tuple, words: Box, near: float,

@@ -80,13 +80,22 @@ class InkLayers:
         return gray
 
     def _lift_seal(self, gray: np.ndarray, box: Box) -> None:
-        """Turn a grey seal's own ink inside its ring's ellipse (`box`) to paper, in place: the ring's level is the
-        median of the ink in its rim band (`seal_ring_band`); ink lighter than that level less `ring_keep_under` is
-        the seal's, darker ink is kept. On a one-bit scan the seal is as black as the pen: nothing is lifted."""
+        """Turn a grey seal's own ink inside its ring's ellipse (`box`) to paper, in place: ink lighter than the
+        ring's level (`_ring_level`) less `ring_keep_under` is the seal's, darker ink is kept. On a one-bit scan the
+        seal is as black as the pen: nothing is lifted."""
         x0, y0, x1, y1 = int(box.x), int(box.y), int(box.right), int(box.bottom)
         crop = gray[y0:y1, x0:x1]
+        found = self._ring_level(crop)
+        if found is not None:
+            reach, level, paper, ink = found
+            crop[ink & (crop >= level - self.settings.ring_keep_under) & (reach <= 1)] = np.uint8(paper)
+
+    def _ring_level(self, crop: np.ndarray) -> tuple[np.ndarray, float, float, np.ndarray] | None:
+        """In the box of a grey seal's ring: each pixel's reach (1 on the ellipse, 0 at its centre), the ring's level
+        (the median of the ink in its rim band, `seal_ring_band`), the paper's level and where the ink is; None where
+        there is no ring ink, or one level of ink only (a one-bit scan: the seal cannot be told from the pen)."""
         if crop.size == 0:
-            return
+            return None
         h, w = crop.shape
         yy, xx = np.ogrid[:h, :w]
         reach = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2
@@ -94,11 +103,31 @@ class InkLayers:
         ink = crop < paper - self.settings.ring_ink_contrast
         rim = ink & (reach > (1 - self.settings.seal_ring_band) ** 2) & (reach <= 1)
         if not rim.any():
-            return
+            return None
         level = float(np.median(crop[rim]))
-        if level <= float(crop[ink].min()):
-            return  # one level of ink (a one-bit scan): the seal cannot be told from the pen
-        crop[ink & (crop >= level - self.settings.ring_keep_under) & (reach <= 1)] = np.uint8(paper)
+        return None if level <= float(crop[ink].min()) else (reach, level, paper, ink)
+
+    @cached_property
+    def grey_seal(self) -> np.ndarray:
+        """Where a grey seal is by a wider margin than `dark` lifts it (uint8, 255 there): within each ring's
+        ellipse grown by `seal_arc_tolerance` (its ring's blurred outer edge), what is lighter than the ring's
+        level less `signature_ring_under`. The seal's darker spots (an uneven stamp pad) are kept in `dark` as
+        strokes under it, and the faint edges of its lifted ink stay too; the signature finder leaves out strokes
+        that lie wholly here: a pen's strokes are darker somewhere."""
+        out = np.zeros(self.rgb.shape[:2], np.uint8)
+        gray = self.rgb[..., 0]
+        grow = 1 + self.settings.seal_arc_tolerance
+        for ring in self.rings:
+            b = ring.box
+            found = self._ring_level(gray[int(b.y):int(b.bottom), int(b.x):int(b.right)])
+            if found is None:
+                continue
+            wide = b.grown(b.w / 2 * (grow - 1), gray.shape, b.h / 2 * (grow - 1))
+            x0, y0, x1, y1 = int(wide.x), int(wide.y), int(wide.right), int(wide.bottom)
+            yy, xx = np.ogrid[y0:y1, x0:x1]
+            within = ((xx - b.cx) / (b.w / 2 * grow)) ** 2 + ((yy - b.cy) / (b.h / 2 * grow)) ** 2 <= 1
+            out[y0:y1, x0:x1][within & (gray[y0:y1, x0:x1] >= found[1] - self.settings.signature_ring_under)] = 255
+        return out
 
     @cached_property
     def red(self) -> np.ndarray:

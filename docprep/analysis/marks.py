@@ -15,7 +15,7 @@ from .geometry import Box
 from .inklayers import InkLayers
 from .ocr import TextLine
 from .rings import find_rings
-from .seals import find_seals
+from .seals import beside_words, find_seals
 from .signature import find_signature, signature_zone
 from .words import find_verification
 
@@ -55,7 +55,8 @@ def _read_whole(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words:
     whole = replace(settings, ocr_trim_contrast=0)
     layers = InkLayers(rgb, dpi, whole, rings)
     words = find_verification(rgb, dpi, whole, text_words, near, [], layers)
-    date = find_verification_date(rgb, dpi, words, whole, text_words, layers) if words is not None else None
+    seals = tuple(seal.box for seal in near)
+    date = find_verification_date(rgb, dpi, words, whole, text_words, layers, seals) if words is not None else None
     return (words, date, layers) if date is not None else None
 
 
@@ -78,10 +79,11 @@ def find_marks(rgb: np.ndarray, dpi: float, settings: MarkSettings, to_points: C
     words = find_verification(rgb, dpi, settings, text_words, near, searched, layers) if upright else None
     date = zone = signature = signed_zone = None
     if words is not None:
-        date = find_verification_date(rgb, dpi, words, settings, text_words, layers)
+        date = find_verification_date(rgb, dpi, words, settings, text_words, layers, tuple(seal.box for seal in near))
         if date is None and words.source == "ocr" and settings.ocr_trim_contrast:
             again = _read_whole(rgb, dpi, settings, text_words, near, found_rings)
             words, date, layers = again or (words, date, layers)
+        seals = beside_words(seals, words.box, settings)  # not the words' own stamp, cut short by a seal
         zone = points(date_zone(words, dpi, settings, rgb.shape))
         signature = find_signature(layers, words, date, settings)
         signed_zone = points(signature_zone(words.box, dpi, settings, rgb.shape))

@@ -115,6 +115,17 @@ def find_seals(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> list[Seal
     return as_seals(found, scale, px_mm)
 
 
+def beside_words(seals: list[Seal], words: Box, settings: MarkSettings) -> list[Seal]:
+    """The seals that are not the frame of the verification words' own red stamp: a red word stamp whose end a seal
+    covers is cut there, and what is left of its frame (核对无 in three sides of a rectangle) is as square as a name
+    seal. A seal whose box the words' box covers by more than `seal_words_max_share` of its area holds the words:
+    a seal stamped over the words covers far more than their line."""
+    def covered(box: Box) -> float:  # the share of the seal's box under the words' box
+        return box.overlap(words) * min(box.area, words.area) / box.area if box.area else 0.0
+
+    return [seal for seal in seals if covered(seal.box) <= settings.seal_words_max_share]
+
+
 def as_seals(found: list[Traced], scale: float, px_mm: float) -> list[Seal]:
     """Seals traced in a mask shrunk by `scale` (`px_mm` of its pixels in a millimetre), in page pixels, largest
     first."""

@@ -59,6 +59,8 @@ MARKS = {
                               "word stamp joined to a date stamp is inked alike on all)", 0, 1),
     "seal_oval_min_mm": Setting("float", "least shortest axis of an oval seal (or ring on a grey scan), mm: a word "
                                 "stamp's oval frame is narrower", 0, 300),
+    "seal_words_max_share": Setting("float", "a seal whose box the verification words' box covers by more than this "
+                                    "share of its area is the frame of the words' own red stamp, not a seal", 0, 1),
     "ring_ink_contrast": Setting("int", "grey levels below the paper counted as ink when a grey scan is searched "
                                  "for a seal's ring", 1, 255),
     "ring_diameter_mm": Setting("range", "size of a seal's ring on a grey scan in mm (longest axis): unit seals",
@@ -120,6 +122,9 @@ MARKS = {
                                  1, 100),
     "signature_max_name_chars": Setting("int", "read text beside the words (words, dates and labels left out) "
                                         "up to this many characters may be a signed name; longer is text", 0, 50),
+    "signature_ring_under": Setting("int", "on a grey scan, ink inside a seal's ring is handwriting only where darker "
+                                    "than the ring's own ink by this many grey levels (the seal's darker spots, kept "
+                                    "for reading by ring_keep_under, are not)", 0, 255),
     "signature_labels": Setting("str-list", "labels written or printed before a signature (核对人：); never "
                                 "a signature themselves"),
 }

@@ -103,16 +103,19 @@ def _strokes_beside(layers: InkLayers, verification: Verification, lines: list[T
         zone = clip(min(zone.x, wider.x), min(zone.y, wider.y), max(zone.right, wider.right),
                     max(zone.bottom, wider.bottom), dark.shape)
     known = _known_boxes(verification, lines, date, settings)
-    parts = _unknown_strokes(dark[zone.y:zone.bottom, zone.x:zone.right], zone, known, dpi, settings)
+    seal = layers.grey_seal[zone.y:zone.bottom, zone.x:zone.right] > 0 if layers.rings else None
+    parts = _unknown_strokes(dark[zone.y:zone.bottom, zone.x:zone.right], zone, known, dpi, settings, seal)
     return [part for part in parts if not verification.box.inside(part)], zone  # (not a frame round the words)
 
 
-def _unknown_strokes(crop: np.ndarray, zone: Box, known_boxes: list[Box], dpi: float,
-                     settings: MarkSettings) -> list[Box]:
+def _unknown_strokes(crop: np.ndarray, zone: Box, known_boxes: list[Box], dpi: float, settings: MarkSettings,
+                     seal: np.ndarray | None = None) -> list[Box]:
     """Boxes (page pixels) of the groups of strokes in `crop` (the zone of the writing layer) outside the known
     text: ink darker than the paper by `ocr_ink_contrast`, rules and the known boxes taken out, strokes a quarter
     of `signature_min_mm` apart joined into one group; a group under half `signature_min_mm` across is too thin
-    (a rule's fragment, a dash, a speck, a stroke of a known character straying from its box)."""
+    (a rule's fragment, a dash, a speck, a stroke of a known character straying from its box), and one whose ink
+    lies wholly where `seal` is set (a grey seal's own ink left in the writing: `InkLayers.grey_seal`) is the
+    seal's. A pen stroke under a grey seal is darker somewhere, and its group is kept whole."""
     ink = (crop < float(np.median(crop)) - settings.ocr_ink_contrast).astype(np.uint8)
     ink[_rules(ink, mm_to_px(settings.signature_rule_mm, dpi)) > 0] = 0
     known = np.zeros_like(ink)
@@ -130,7 +133,7 @@ def _unknown_strokes(crop: np.ndarray, zone: Box, known_boxes: list[Box], dpi: f
     parts = []
     for label in range(1, count):
         gy, gx = ys[group == label], xs[group == label]
-        if not len(gy):
+        if not len(gy) or (seal is not None and seal[gy, gx].all()):
             continue
         w, h = int(gx.max() - gx.min() + 1), int(gy.max() - gy.min() + 1)
         if min(w, h) >= least / 2:
