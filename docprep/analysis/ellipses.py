@@ -159,3 +159,48 @@ def _rim_ink(ellipse, ring: np.ndarray, band: float) -> tuple[np.ndarray, np.nda
     inked = np.zeros(inside.shape, bool)
     inked[inside] = ring[y[inside], x[inside]] > 0
     return inked, x, y
+
+
+def band_refit(ellipse, points: np.ndarray, tolerances: tuple[float, ...]):
+    """The ellipse refitted on the ink points (x, y; float32) lying near its rim, within each of `tolerances`
+    (shares of its radius, widest first) in turn: a ring broken into arcs (a one-bit threshold, text crossing it)
+    still leaves its pieces on one ellipse, which the outermost ink in each direction (`rim_refit`) does not follow
+    where the ring is missing. None when too few points lie near it."""
+    for tolerance in tolerances:
+        near = points[_near(points, ellipse, tolerance)]
+        if len(near) < MIN_FIT_POINTS:
+            return None
+        refit = cv2.fitEllipse(near)
+        if min(refit[1]) <= 0:
+            return None
+        ellipse = refit
+    return ellipse
+
+
+def arc_inked(ellipse, ink: np.ndarray, offset: float) -> float:
+    """How much of a ring is inked where an ellipse fitted to it runs, as a thin line: the share of RING_DIRECTIONS
+    directions in which the ink lies on the ellipse (to a pixel) and the paper `offset` pixels outside and inside it
+    is bare. Text crossing the ellipse is inked beside it too, and a ring broken by a one-bit threshold keeps its
+    arcs; its gaps are not bridged (bridging them bridges the gaps between characters as well)."""
+    (cx, cy), (d1, d2), angle = ellipse
+    t = np.radians(angle)
+    theta = np.linspace(0, 2 * np.pi, RING_DIRECTIONS, endpoint=False)
+    shifts = np.array([-1.0, 0.0, 1.0, -offset, offset])[:, None]
+    u, v = np.cos(theta) * (d1 / 2 + shifts), np.sin(theta) * (d2 / 2 + shifts)
+    x = np.rint(cx + u * np.cos(t) - v * np.sin(t)).astype(int)
+    y = np.rint(cy + u * np.sin(t) + v * np.cos(t)).astype(int)
+    inside = (x >= 0) & (y >= 0) & (x < ink.shape[1]) & (y < ink.shape[0])
+    inked = np.zeros(inside.shape, bool)
+    inked[inside] = ink[y[inside], x[inside]] > 0
+    return float((inked[:3].any(axis=0) & ~inked[3] & ~inked[4]).mean())
+
+
+def arc_trace(ellipse, ink: np.ndarray, offset: float, beside: float) -> float:
+    """How much a thin ring stands out where an ellipse fitted to its arcs runs: its share inked (`arc_inked`) less
+    the larger of that share on the ellipses `beside` pixels outside and inside it. A seal's ring is inked as a thin
+    line there and hardly beside it (paper, the seal's text further in); text crossed by an ellipse is inked alike
+    on all three."""
+    (cx, cy), (d1, d2), angle = ellipse
+    shifted = [arc_inked(((cx, cy), (d1 + 2 * s, d2 + 2 * s), angle), ink, offset) for s in (-beside, beside)]
+    return arc_inked(ellipse, ink, offset) - max(shifted)
+
