@@ -55,9 +55,9 @@ def find_rings(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> list[Seal
 
 # Ink points near a candidate's rim are refitted within these shares of its radius in turn (a circle the search
 # found, or one stretched back into an oval, lies within a tenth or so of the ring).
-REFIT_TOLERANCES = (0.15, 0.08, 0.05)
+REFIT_TOLERANCES = (0.2, 0.1, 0.05, 0.03)
 # Candidates tried per search (full circles, ovals lying, ovals standing), most votes first.
-MAX_CANDIDATES = 8
+MAX_CANDIDATES = 24
 
 
 def arc_rings(ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits, settings: MarkSettings,
@@ -70,13 +70,17 @@ def arc_rings(ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits
     `ring_arc_min_trace`). Judging the fitted curve's arcs, not the ink's connected outline, keeps a ring whose
     pieces no longer join. The best one, or none."""
     s = limits.circle_scale
-    small = cv2.GaussianBlur(cv2.resize(ink, None, fx=s, fy=s, interpolation=cv2.INTER_AREA), (0, 0), 1)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    large = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= settings.ring_arc_min_mm * px_mm
+    large[0] = False  # the paper
+    arcs = large[labels].astype(np.uint8) * 255
+    small = cv2.GaussianBlur(cv2.resize(arcs, None, fx=s, fy=s, interpolation=cv2.INTER_AREA), (0, 0), 1)
     ys, xs = np.nonzero(ink)
     points = np.stack([xs, ys], axis=1).astype(np.float32)
     spans = (settings.ring_arc_offset_mm * px_mm, settings.ring_arc_beside_mm * px_mm)
     best: Traced | None = None
     low, high = settings.ring_oval_squeeze
-    squeezes = [(1.0, 1.0)] + [pair for f in (low, (low + high) / 2, high) for pair in ((f, 1.0), (1.0, f))]
+    squeezes = [(1.0, 1.0)] + [pair for f in (low, high) for pair in ((f, 1.0), (1.0, f))]
     for fx, fy in squeezes:
         for ellipse in _hough(small, (fx, fy), diameter, limits)[:MAX_CANDIDATES]:
             (cx, cy), (d1, d2), angle = ellipse
