@@ -4,8 +4,10 @@ A reviewer looking at a grey copy sees whether a seal was stamped: a round or ov
 a star and text inside. `find_rings` looks for that shape in all the dark ink of the page, with the red seal
 finder's tracing (analysis.seals) held to its own [pdf.marks] `ring_*` thresholds: the ring must be inked nearly
 all round (text crossing it is ink too), and only ellipses count (a square frame of text lines could be a table).
-It finds that a seal was stamped, not that it is red or whose it is: pdf.color still says the scan cannot show
-the colour."""
+Where no ring's outline is traced (an oval seal over text, a ring that a one-bit threshold broke into arcs or text
+crossed), `arc_rings` searches the ink's long shapes for circles and squeezed circles of a seal's size and judges
+the ellipse fitted to the ink near each by how its rim stands out as a thin inked line. It finds that a seal was
+stamped, not that it is red or whose it is: pdf.color still says the scan cannot show the colour."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -56,7 +58,7 @@ def find_rings(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> list[Seal
 # Ink points near a candidate's rim are refitted within these shares of its radius in turn (a circle the search
 # found, or one stretched back into an oval, lies within a tenth or so of the ring).
 REFIT_TOLERANCES = (0.2, 0.1, 0.05, 0.03)
-# Candidates tried per search (full circles, ovals lying, ovals standing), most votes first.
+# Circles tried per search (round, then each squeeze lying and standing), most votes first.
 MAX_CANDIDATES = 24
 
 
@@ -70,18 +72,14 @@ def arc_rings(ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits
     `ring_arc_min_trace`). Judging the fitted curve's arcs, not the ink's connected outline, keeps a ring whose
     pieces no longer join. The best one, or none."""
     s = limits.circle_scale
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    large = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= settings.ring_arc_min_mm * px_mm
-    large[0] = False  # the paper
-    arcs = large[labels].astype(np.uint8) * 255
-    small = cv2.GaussianBlur(cv2.resize(arcs, None, fx=s, fy=s, interpolation=cv2.INTER_AREA), (0, 0), 1)
+    small = cv2.GaussianBlur(cv2.resize(_long_shapes(ink, settings.ring_arc_min_mm * px_mm), None, fx=s, fy=s,
+                                        interpolation=cv2.INTER_AREA), (0, 0), 1)
     ys, xs = np.nonzero(ink)
     points = np.stack([xs, ys], axis=1).astype(np.float32)
     spans = (settings.ring_arc_offset_mm * px_mm, settings.ring_arc_beside_mm * px_mm)
     best: Traced | None = None
     low, high = settings.ring_oval_squeeze
-    squeezes = [(1.0, 1.0)] + [pair for f in (low, high) for pair in ((f, 1.0), (1.0, f))]
-    for fx, fy in squeezes:
+    for fx, fy in dict.fromkeys([(1.0, 1.0)] + [pair for f in (low, high) for pair in ((f, 1.0), (1.0, f))]):
         for ellipse in _hough(small, (fx, fy), diameter, limits)[:MAX_CANDIDATES]:
             (cx, cy), (d1, d2), angle = ellipse
             ellipse = ((cx / s, cy / s), (d1 / s, d2 / s), angle)
@@ -89,6 +87,15 @@ def arc_rings(ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits
             if judged is not None and (best is None or judged.score > best.score):
                 best = judged
     return [] if best is None else [best]
+
+
+def _long_shapes(ink: np.ndarray, least: float) -> np.ndarray:
+    """The ink shapes at least `least` pixels across (a ring's arcs, titles, lines), without the smaller ones (body
+    text, specks), which would give the circle search votes everywhere."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    long = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) >= least
+    long[0] = False  # the paper
+    return long[labels].astype(np.uint8) * 255
 
 
 def _hough(small: np.ndarray, squeeze: tuple[float, float], diameter: tuple[float, float],
@@ -124,8 +131,8 @@ def _judge_arcs(ellipse, points: np.ndarray, ink: np.ndarray, diameter: tuple[fl
     traced = arc_trace(fitted, ink, *spans)
     if traced < min_trace:
         return None
-    x, y, w, h = cv2.boundingRect(cv2.ellipse2Poly((int(round(cx)), int(round(cy))),
-                                                   (int(axes[0] / 2), int(axes[1] / 2)), int(round(angle)), 0, 360, 5))
+    x, y, w, h = cv2.boundingRect(cv2.ellipse2Poly((round(cx), round(cy)), (int(axes[0] / 2), int(axes[1] / 2)),
+                                                   round(angle), 0, 360, 5))
     corners = (max(0, x), max(0, y), min(ink.shape[1], x + w), min(ink.shape[0], y + h))
     box = ink[corners[1]:corners[3], corners[0]:corners[2]]
     core = np.zeros_like(box)
