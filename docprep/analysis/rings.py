@@ -74,8 +74,6 @@ def arc_rings(ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits
     s = limits.circle_scale
     small = cv2.GaussianBlur(cv2.resize(_long_shapes(ink, settings.ring_arc_min_mm * px_mm), None, fx=s, fy=s,
                                         interpolation=cv2.INTER_AREA), (0, 0), 1)
-    ys, xs = np.nonzero(ink)
-    points = np.stack([xs, ys], axis=1).astype(np.float32)
     spans = (settings.ring_arc_offset_mm * px_mm, settings.ring_arc_beside_mm * px_mm)
     best: Traced | None = None
     low, high = settings.ring_oval_squeeze
@@ -83,7 +81,7 @@ def arc_rings(ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits
         for ellipse in _hough(small, (fx, fy), diameter, limits)[:MAX_CANDIDATES]:
             (cx, cy), (d1, d2), angle = ellipse
             ellipse = ((cx / s, cy / s), (d1 / s, d2 / s), angle)
-            judged = _judge_arcs(ellipse, points, ink, diameter, limits, settings.ring_arc_min_trace, spans)
+            judged = _judge_arcs(ellipse, ink, diameter, limits, settings.ring_arc_min_trace, spans)
             if judged is not None and (best is None or judged.score > best.score):
                 best = judged
     return [] if best is None else [best]
@@ -112,14 +110,18 @@ def _hough(small: np.ndarray, squeeze: tuple[float, float], diameter: tuple[floa
             ([] if circles is None else circles[0])]
 
 
-def _judge_arcs(ellipse, points: np.ndarray, ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits,
+def _judge_arcs(ellipse, ink: np.ndarray, diameter: tuple[float, float], limits: RingLimits,
                 min_trace: float, spans: tuple[float, float]) -> Traced | None:
     """The ring fitted near this ellipse, judged by how its arcs stand out (see `arc_rings`; `spans`: where the paper
     beside the ring must be bare, and where the ellipses it is compared with run, pixels) and by the ink inside it
     (a star, text: `limits.min_inner`), or None."""
     (cx, cy), axes, _ = ellipse
     reach = max(axes) / 2 * (1 + REFIT_TOLERANCES[0]) + 2
-    local = points[(np.abs(points[:, 0] - cx) <= reach) & (np.abs(points[:, 1] - cy) <= reach)]
+    x0, y0 = max(0, int(cx - reach)), max(0, int(cy - reach))
+    near = cv2.findNonZero(ink[y0:int(cy + reach) + 1, x0:int(cx + reach) + 1])
+    if near is None:
+        return None
+    local = (near.reshape(-1, 2) + (x0, y0)).astype(np.float32)
     fitted = band_refit(ellipse, local, REFIT_TOLERANCES)
     if fitted is None:
         return None
