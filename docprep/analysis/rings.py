@@ -56,7 +56,8 @@ def find_rings(rgb: np.ndarray, dpi: float, settings: MarkSettings) -> list[Seal
 
 
 # Ink points near a candidate's rim are refitted within these shares of its radius in turn (a circle the search
-# found, or one stretched back into an oval, lies within a tenth or so of the ring).
+# found, or one stretched back into an oval, lies within a fifth of the ring; each pass leaves out more of the text
+# beside it).
 REFIT_TOLERANCES = (0.2, 0.1, 0.05, 0.03)
 # Circles tried per search (round, then each squeeze lying and standing), most votes first.
 MAX_CANDIDATES = 24

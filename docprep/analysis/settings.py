@@ -77,7 +77,7 @@ MARKS = {
                                  "searched for circles squeezed across and along by each end of this range (an "
                                  "oval seal is then nearly round)", 0.1, 1),
     "ring_arc_min_mm": Setting("float", "in that search, ink shapes smaller than this across (lines of text) are left "
-                               "out: a ring's arcs, even broken, are longer", 0, 300),
+                               "out: a ring's arcs, even broken, are longer, mm", 0, 300),
     "ring_arc_offset_mm": Setting("float", "a ring fitted to the ink's arcs on a grey scan is inked in a direction "
                                   "where ink lies on it and the paper this far outside and inside it is bare (text "
                                   "crossing it is inked there too), mm", 0, 30),
