@@ -148,14 +148,64 @@ def _rim_ink(ellipse, ring: np.ndarray, band: float) -> tuple[np.ndarray, np.nda
     """Whether the ring mask is inked at each of RING_STEPS concentric ellipses (from 1.03 of the rim inward to
     the inner edge of its band) in each of RING_DIRECTIONS directions, and where those points are (off the page:
     not inked)."""
-    (cx, cy), (d1, d2), angle = ellipse
+    _, (d1, d2), _ = ellipse
+    scales = np.linspace(1.03, 1 - 2 * band, RING_STEPS)[:, None]
+    x, y = _round(ellipse, d1 / 2 * scales, d2 / 2 * scales)
+    return _inked_at(ring, x, y), x, y
+
+
+def _round(ellipse, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels in RING_DIRECTIONS directions round an ellipse's centre, turned as it is, on the ellipses of
+    half-axes a and b (columns: one row of directions for each)."""
+    (cx, cy), _, angle = ellipse
     t = np.radians(angle)
     theta = np.linspace(0, 2 * np.pi, RING_DIRECTIONS, endpoint=False)
-    scales = np.linspace(1.03, 1 - 2 * band, RING_STEPS)[:, None]
-    u, v = np.cos(theta) * d1 / 2 * scales, np.sin(theta) * d2 / 2 * scales
-    x = np.rint(cx + u * np.cos(t) - v * np.sin(t)).astype(int)
-    y = np.rint(cy + u * np.sin(t) + v * np.cos(t)).astype(int)
-    inside = (x >= 0) & (y >= 0) & (x < ring.shape[1]) & (y < ring.shape[0])
+    u, v = np.cos(theta) * a, np.sin(theta) * b
+    return (np.rint(cx + u * np.cos(t) - v * np.sin(t)).astype(int),
+            np.rint(cy + u * np.sin(t) + v * np.cos(t)).astype(int))
+
+
+def _inked_at(mask: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Whether a mask is inked at each of these pixels (off the page: not inked)."""
+    inside = (x >= 0) & (y >= 0) & (x < mask.shape[1]) & (y < mask.shape[0])
     inked = np.zeros(inside.shape, bool)
-    inked[inside] = ring[y[inside], x[inside]] > 0
-    return inked, x, y
+    inked[inside] = mask[y[inside], x[inside]] > 0
+    return inked
+
+
+def band_refit(ellipse, points: np.ndarray, tolerances: tuple[float, ...]):
+    """The ellipse refitted on the ink points (x, y; float32) lying near its rim, within each of `tolerances`
+    (shares of its radius, widest first) in turn: a ring broken into arcs (a one-bit threshold, text crossing it)
+    still leaves its pieces on one ellipse, which the outermost ink in each direction (`rim_refit`) does not follow
+    where the ring is missing. None when too few points lie near it."""
+    for tolerance in tolerances:
+        near = points[_near(points, ellipse, tolerance)]
+        if len(near) < MIN_FIT_POINTS:
+            return None
+        refit = cv2.fitEllipse(near)
+        if min(refit[1]) <= 0:
+            return None
+        ellipse = refit
+    return ellipse
+
+
+def arc_inked(ellipse, ink: np.ndarray, offset: float) -> float:
+    """How much of a ring is inked where an ellipse fitted to it runs, as a thin line: the share of RING_DIRECTIONS
+    directions in which the ink lies on the ellipse (to a pixel) and the paper `offset` pixels outside and inside it
+    is bare. Text crossing the ellipse is inked beside it too, and a ring broken by a one-bit threshold keeps its
+    arcs; its gaps are not bridged (bridging them bridges the gaps between characters as well)."""
+    _, (d1, d2), _ = ellipse
+    shifts = np.array([-1.0, 0.0, 1.0, -offset, offset])[:, None]
+    inked = _inked_at(ink, *_round(ellipse, d1 / 2 + shifts, d2 / 2 + shifts))
+    return float((inked[:3].any(axis=0) & ~inked[3] & ~inked[4]).mean())
+
+
+def arc_trace(ellipse, ink: np.ndarray, offset: float, beside: float) -> float:
+    """How much a thin ring stands out where an ellipse fitted to its arcs runs: its share inked (`arc_inked`) less
+    the larger of that share on the ellipses `beside` pixels outside and inside it. A seal's ring is inked as a thin
+    line there and hardly beside it (paper, the seal's text further in); text crossed by an ellipse is inked alike
+    on all three."""
+    (cx, cy), (d1, d2), angle = ellipse
+    shifted = [arc_inked(((cx, cy), (d1 + 2 * s, d2 + 2 * s), angle), ink, offset) for s in (-beside, beside)]
+    return arc_inked(ellipse, ink, offset) - max(shifted)
+

@@ -75,6 +75,18 @@ MARKS = {
     "ring_min_trace": Setting("float", "least share of directions round a ring in which one ellipse along its rim "
                               "is inked, over that share on the emptiest ellipse just inside it (text crossed by "
                               "circles is inked alike on all)", 0, 1),
+    "ring_oval_squeeze": Setting("range", "on a grey scan where no ring's outline is traced, the ink is also "
+                                 "searched for circles squeezed across and along by each end of this range (an "
+                                 "oval seal is then nearly round)", 0.1, 1),
+    "ring_arc_min_mm": Setting("float", "in that search, ink shapes smaller than this across (lines of text) are left "
+                               "out: a ring's arcs, even broken, are longer, mm", 0, 300),
+    "ring_arc_offset_mm": Setting("float", "a ring fitted to the ink's arcs on a grey scan is inked in a direction "
+                                  "where ink lies on it and the paper this far outside and inside it is bare (text "
+                                  "crossing it is inked there too), mm", 0, 30),
+    "ring_arc_beside_mm": Setting("float", "that share inked is compared with the same share on the ellipses this "
+                                  "far outside and inside the ring, mm", 0, 30),
+    "ring_arc_min_trace": Setting("float", "least share of directions in which a ring fitted to the ink's arcs is "
+                                  "inked, over the larger of those shares beside it", 0, 1),
     "phrases": Setting("str-list", "verification words and their variants (none: no copy could ever pass)",
                        min_items=1),
     "min_match": Setting("float", "least similarity of read text to a phrase (1 = exact)", 0, 1),
