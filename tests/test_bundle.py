@@ -274,7 +274,7 @@ def test_a_zipped_application_is_packed_as_its_folder_is(app, tmp_path, profile)
     assert archive.read_bytes() == before
     with pytest.raises(UsageError) as refused:
         prepare_bundle(archive, archive, profile)  # the package would overwrite the application
-    assert refused.value.key == "bundle_output_inside"
+    assert refused.value.key == "would_overwrite"
 
 
 # --- refusals ---------------------------------------------------------------------------------------------------

@@ -72,6 +72,8 @@ def output_target(output: str | os.PathLike) -> tuple[Path, bool]:
 
 
 def _check_output(folder: Path, output: Path, as_folder: bool) -> None:
+    if folder.is_file() and inside(output, folder):  # a zipped application: the package would replace it
+        raise UsageError("would_overwrite", path=display_path(output))
     if inside(output, folder):
         raise UsageError("bundle_output_inside", path=display_path(output), folder=display_path(folder))
     if as_folder:
