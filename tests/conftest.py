@@ -5,6 +5,7 @@ from drawings alone: the face detector and the picture measures must see a real 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 import sys
@@ -73,8 +74,13 @@ def write_jpeg_fixture():
     return write_jpeg
 
 
-# The command line caches results (engine.cache): the tests' runs share one cache of their own, never the user's.
+# The command line caches results (engine.cache): the tests' runs share one cache of their own, never the user's,
+# removed when the session ends.
 _CLI_CACHE = tempfile.mkdtemp(prefix="docprep-test-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_CLI_CACHE, ignore_errors=True)
 
 
 def _cli_env(**overrides: str | None) -> dict[str, str]:

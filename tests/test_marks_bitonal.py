@@ -75,21 +75,43 @@ def test_a_date_read_in_part_counts_only_across_a_ring_and_near_the_words():
     assert _crossed_date([line("2025年月2日", 320, 420)], (), words, near, S) is None  # a colour page
 
 
-def test_the_bands_are_the_profiles_height_round_each_row_across_the_ring():
+def test_the_bands_are_the_profiles_height_round_each_row_across_the_ring_then_down_the_ring():
     bands = ring_bands([line("与原件", 330, 380), line("2025", 330, 380, 220)], (ring(),), 100, S, (800, 800))
     height, reach = mm_to_px(S.ring_band_mm, 100), mm_to_px(S.date_near_mm, 100)
-    assert len(bands) == 2
     assert bands[0].x == int(RING.x - reach) and abs(bands[0].h - height) <= 1
-    assert abs(bands[0].y + bands[0].h / 2 - 182.5) <= 1
-    assert ring_bands([line("与原件", 100, 150)], (ring(),), 100, S, (800, 800)) == []  # nothing across the ring
+    assert abs(bands[0].y + bands[0].h / 2 - 182.5) <= 1 and abs(bands[1].y + bands[1].h / 2 - 232.5) <= 1
+    down = bands[2:]  # then the whole ring, half a band apart, from its top to its bottom
+    middles = [band.y + band.h / 2 for band in down]
+    assert abs(middles[0] - RING.y) <= 1 and middles[-1] >= RING.bottom - height / 2
+    assert all(0 < b - a <= height / 2 + 1 for a, b in zip(middles, middles[1:]))  # no row of half a band missed
+    low = [TextLine("与原件", Box(330, y, 50, 10)) for y in (170, 176.5)]  # two rows, under a quarter band apart
+    assert len(ring_bands(low, (ring(),), 100, S, (800, 800))) == len(down) + 1  # one band for both
 
 
-@pytest.mark.parametrize("seed", [23, 59, 47])
+def test_no_band_is_read_beyond_where_it_was_asked_for():
+    assert ring_bands([], (ring(),), 100, S, (800, 800), within=Box(0, 500, 800, 100)) == []  # below the ring
+    assert ring_bands([line("与原件", 100, 150)], (), 100, S, (800, 800)) == []  # no ring: a colour page
+
+
+def test_words_a_ring_crosses_need_the_profiles_characters_read():
+    """与原件数 (与原件一致 with the arc text over 一致): three characters right, two hidden, is the words; two
+    right is not, nor three of a seven-character phrase (less than half of it: `min_match`)."""
+    assert S.ring_words_min_chars == 3 and S.words_under_seal_min_chars == 4
+    assert _find_ringed([line("与原件数", 330, 420)], (ring(),), S) is not None
+    assert _find_ringed([line("与原数", 330, 420)], (ring(),), S) is None  # two of five
+    assert _find_ringed([line("复印件", 330, 420)], (ring(),), S) is None  # three of eight
+    assert _find_ringed([line("与原件数", 100, 150)], (ring(),), S) is None  # no ring crosses it
+
+
+@pytest.mark.parametrize("seed", [23, 59, 47, 89, 100137, 100017])
 def test_words_and_a_date_a_one_bit_seal_crosses_are_found(seed):
     """Seed 23: the star over the month (2025年★月2日), read 2025年月2日: before, no date. Seed 59: the words and
     the date under the seal's arc text and star, read only as 核对 and 61 in the region round the ring; each row
     read alone gives 核对一致 and 2024.6.14 (before: neither). Seed 47: nothing of the date was read round the
-    ring; the row under the words, read alone, gives 202107-12 (before: no date)."""
+    ring; the row under the words, read alone, gives 202107-12 (before: no date). Seed 89: 与原件数 and 与康件致,
+    three characters of five (before `ring_words_min_chars`: no words). Seed 100137: 核对无误 under the arc text,
+    which no line read round the ring touched, read in a band down the ring (before: no words). Seed 100017: its
+    date read as 2021:11.19 (before: no date)."""
     found, truth = marks("date-under-seal-bitonal", seed)
     assert hit(found.words, truth.words) and hit(found.date, truth.date)
 

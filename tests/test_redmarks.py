@@ -150,4 +150,6 @@ def test_a_digit_read_as_a_superscript_is_a_digit():
     """On a grey base page (seed 203) the reader gave 2024年11月1⁰日: the date stopped at 1 and 0日 was taken for
     the signature."""
     assert parse_dates("2024年11月1⁰日") == [(date(2024, 11, 10), 0, 11)]
+    assert parse_dates("2021:11.19") == [(date(2021, 11, 19), 0, 10)]  # a dot with a speck above it: a colon
+    assert parse_dates("10:30") == parse_dates("2021:11") == []  # a time, a year and a month
     assert parse_dates("²⁰²⁴.3.5") == [(date(2024, 3, 5), 0, 8)]

@@ -19,6 +19,7 @@ from docprep.profiles.loader import load_profile  # noqa: E402
 from test_marks_realworld_words import hit, marks  # noqa: E402
 
 S = load_profile().section("pdf").marks
+LEAST = S.words_under_seal_min_chars  # red words a seal crosses: the characters read that matching needs
 SEAL = Box(300, 100, 160, 160)
 
 
@@ -29,21 +30,21 @@ def crossed(text: str, x: int = 280, right: int = 480) -> TextLine:
 
 def test_characters_the_seal_hides_cost_the_profiles_share():
     assert S.words_under_seal_cost == 0.5 and S.words_under_seal_min_chars == 4
-    found = _find_crossed([crossed("与朦件核戏免误")], (SEAL,), S)  # 3 of 7 hidden: 1 - 1.5 / 7
+    found = _find_crossed([crossed("与朦件核戏免误")], (SEAL,), S, LEAST)  # 3 of 7 hidden: 1 - 1.5 / 7
     assert found[1] == "与原件核对无误" and abs(found[2] - (1 - 1.5 / 7)) < 1e-9
     assert match_phrase("与朦件核戏免误", S.phrases)[1] < S.min_match  # as an edit each: not the words
 
 
 def test_a_crossed_line_needs_the_least_characters_read():
-    assert _find_crossed([crossed("与原件核")], (SEAL,), S) is not None  # 4 read, 3 hidden (unread)
-    assert _find_crossed([crossed("与原大致")], (SEAL,), S) is None  # 3 of 与原件一致 read: one fewer
-    assert _find_crossed([crossed("人事专用章")], (SEAL,), S) is None  # the seal's own text
-    assert _find_crossed([crossed("杭州市第一人民医院")], (SEAL,), S) is None
+    assert _find_crossed([crossed("与原件核")], (SEAL,), S, LEAST) is not None  # 4 read, 3 hidden (unread)
+    assert _find_crossed([crossed("与原大致")], (SEAL,), S, LEAST) is None  # 3 of 与原件一致 read: one fewer
+    assert _find_crossed([crossed("人事专用章")], (SEAL,), S, LEAST) is None  # the seal's own text
+    assert _find_crossed([crossed("杭州市第一人民医院")], (SEAL,), S, LEAST) is None
 
 
 def test_a_line_no_seal_crosses_is_matched_as_any_other():
-    assert _find_crossed([crossed("与朦件核戏免误", 40, 280)], (SEAL,), S) is None  # beside the seal: no excuse
-    assert _find_crossed([crossed("与朦件核戏免误")], (), S) is None
+    assert _find_crossed([crossed("与朦件核戏免误", 40, 280)], (SEAL,), S, LEAST) is None  # beside the seal: no excuse
+    assert _find_crossed([crossed("与朦件核戏免误")], (), S, LEAST) is None
 
 
 def test_a_dash_between_characters_is_one():

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import ocr
 from .geometry import Box, mm_to_px
 from .ocr import TextLine
 from .inklayers import InkLayers
@@ -19,8 +18,9 @@ if TYPE_CHECKING:
     from .marks import MarkSettings
 
 # One character for another, so positions still index the original text: full-width and superscript forms
-# (the reader takes a digit for a superscript one: 2024年11月1⁰日) and OCR slips.
-_DATE_SLIPS = str.maketrans("０１２３４５６７８９⁰¹²³⁴⁵⁶⁷⁸⁹·．・。—－／|\\+ニ", "01234567890123456789....--///十二")
+# (the reader takes a digit for a superscript one: 2024年11月1⁰日) and OCR slips (a dot with a speck of a seal's ink
+# above it read as a colon: 2021:11.19).
+_DATE_SLIPS = str.maketrans("０１２３４５６７８９⁰¹²³⁴⁵⁶⁷⁸⁹·．・。:：—－／|\\+ニ", "01234567890123456789......--///十二")
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
@@ -173,7 +173,7 @@ def find_verification_date(rgb: np.ndarray, dpi: float, verification: Verificati
     words = verification.box
     under = TextLine("", Box(words.x, words.bottom, words.w, words.h))  # the row under the words: a date's usual place
     for band in ring_bands(read + [under], layers.rings, dpi, settings, rgb.shape, zone) if found is None else ():
-        more = ocr.read_region(layers.dark, dpi, band, settings)  # the date's row alone, the seal's text cut off
+        more = layers.read_band(band)  # the date's row alone, the seal's text cut off
         found = _nearest_date(more, verification.box, near) or _crossed_date(more, layers.rings, verification.box,
                                                                              near, settings)
         if found:

@@ -33,6 +33,7 @@ class InkLayers:
     def __init__(self, rgb: np.ndarray, dpi: float, settings: MarkSettings, rings: tuple[Seal, ...] = ()):
         self.rgb, self.dpi, self.settings, self.rings = rgb, dpi, settings, rings
         self._read: dict[tuple[str, Box], list[ocr.TextLine]] = {}
+        self._bands: dict[Box, list[ocr.TextLine]] = {}
 
     def read_dark(self, region: Box) -> list[ocr.TextLine]:
         """The lines OCR reads in a region of the writing (`dark`), or in a region read before that holds it:
@@ -46,6 +47,14 @@ class InkLayers:
         if not self.red_mask[y0:y1, x0:x1].any():
             return []
         return self._read_layer("red", region)
+
+    def read_band(self, band: Box) -> list[ocr.TextLine]:
+        """The lines OCR reads in a band across a seal's ring (`words.ring_bands`) of the writing read alone, never
+        taken from a larger region read before (the seal's text above and below is what reading it alone leaves
+        out); read once for the words and their date."""
+        if band not in self._bands:
+            self._bands[band] = ocr.read_region(self.dark, self.dpi, band, self.settings)
+        return self._bands[band]
 
     def _read_layer(self, name: str, region: Box) -> list[ocr.TextLine]:
         for (layer, done), lines in self._read.items():

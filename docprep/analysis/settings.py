@@ -93,6 +93,9 @@ MARKS = {
     "words_under_seal_min_chars": Setting("int", "red words that stop at a seal's edge (running on under its ring "
                                           "and text) are matched on the characters read before or after it, when "
                                           "at least this many were read", 1, 20),
+    "ring_words_min_chars": Setting("int", "on a grey or one-bit scan, words on a line that a seal's ring crosses "
+                                    "are matched when at least this many characters of the phrase were read (its "
+                                    "ring, arc text and star hide the rest, each at words_under_seal_cost)", 1, 20),
     "words_under_seal_cost": Setting("float", "on red lines that a seal crosses (red over red), and on a grey or "
                                      "one-bit scan lines that a seal's ring crosses, a character of the "
                                      "words read as another or not read at all costs this share of an edit (the "

@@ -157,17 +157,16 @@ def _find_cut(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSetti
     return best
 
 
-def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
+def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings, least_right: int):
     """The best match of the words on red lines that a seal crosses (red over red: its ring and arc text run
     through the characters): a character the seal's ink hides, read as another or not at all, costs
-    `words_under_seal_cost` of an edit, when at least `words_under_seal_min_chars` characters of the phrase were
-    read. As `_find_in` gives it, or None."""
+    `words_under_seal_cost` of an edit, when at least `least_right` characters of the phrase were read. As
+    `_find_in` gives it, or None."""
     best = None
     for line in lines:
         if not any(line.box.overlap(seal) > 0 for seal in seals):
             continue
-        found = match_phrase(line.text, settings.phrases, settings.words_under_seal_cost,
-                             settings.words_under_seal_min_chars)
+        found = match_phrase(line.text, settings.phrases, settings.words_under_seal_cost, least_right)
         if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
             best = (line,) + found
     return best
@@ -176,11 +175,13 @@ def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkS
 def _find_ringed(lines: list[TextLine], rings: tuple[Seal, ...], settings: MarkSettings):
     """The words on a grey or one-bit page where a seal's impression (its ring, analysis.rings) crosses them: its
     ink is as dark as the pen's there and cannot be lifted, so its ring and arc text hide characters and its star
-    cuts the line in pieces. The pieces on one row are joined (`ring_rows`), and a line a ring
-    crosses is matched as a red line a seal crosses (`_find_crossed`). As `_find_in` gives it, or None."""
+    cuts the line in pieces. The pieces on one row are joined (`ring_rows`), and a line a ring crosses is matched
+    as a red line a seal crosses (`_find_crossed`), when `ring_words_min_chars` characters of the phrase were read
+    (and, by `min_match`, at least half of them). As `_find_in` gives it, or None."""
     if not rings:
         return None
-    return _find_crossed(lines + ring_rows(lines, rings), tuple(ring.box for ring in rings), settings)
+    return _find_crossed(lines + ring_rows(lines, rings), tuple(ring.box for ring in rings), settings,
+                         settings.ring_words_min_chars)
 
 
 def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
@@ -213,23 +214,31 @@ def _rows_in_rings(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[tuple
 
 def ring_bands(lines: list[TextLine], rings: tuple[Seal, ...], dpi: float, settings: MarkSettings,
                shape: tuple[int, ...], within: Box | None = None) -> list[Box]:
-    """Bands `ring_band_mm` high round each row of pieces read across a ring (in `within` where given), as wide as
-    the ring and `date_near_mm` either side: the row read again alone, without the seal's arc text and bottom
-    text above and below it, which the detector took into its lines or read in their place."""
+    """Bands `ring_band_mm` high across each ring (in `within` where given), as wide as the ring and `date_near_mm`
+    either side, to be read alone, without the seal's arc text and bottom text above and below them, which the
+    detector took into its lines or read in their place: first round each row of pieces read across a ring (a band
+    within a quarter band of one before it left out), then down the whole ring half a band apart (a row the
+    detector saw nothing of among the seal's text: 核对无误 under its arc text), so that any row up to half a band
+    high lies whole in one of those."""
     height, reach = mm_to_px(settings.ring_band_mm, dpi), mm_to_px(settings.date_near_mm, dpi)
-    bands: list[Box] = []
+
+    def band(ring: Box, middle: float) -> Box:
+        return clip(ring.x - reach, middle - height / 2, ring.right + reach, middle + height / 2, shape)
+
+    rows: list[Box] = []
     for ring, row in _rows_in_rings(lines, rings):
-        middle = sum(line.box.y + line.box.h / 2 for line in row) / len(row)
-        band = clip(ring.x - reach, middle - height / 2, ring.right + reach, middle + height / 2, shape)
-        if (within is None or band.overlap(within) > 0) and not any(abs(band.y - b.y) < height / 4 for b in bands):
-            bands.append(band)
-    return bands
+        box = band(ring, sum(line.box.y + line.box.h / 2 for line in row) / len(row))
+        if not any(abs(box.y - b.y) < height / 4 and box.overlap(b) > 0 for b in rows):
+            rows.append(box)
+    down = [band(ring.box, ring.box.y + k * height / 2) for ring in rings
+            for k in range(int(ring.box.h / (height / 2)) + 1)]
+    return [box for box in rows + down if within is None or box.overlap(within) > 0]
 
 
 def _find_red(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
     """The words on lines read in the red ink: as any line (`_find_in`), else on a line a seal crosses
     (`_find_crossed`)."""
-    return _find_in(lines, settings) or _find_crossed(lines, seals, settings)
+    return _find_in(lines, settings) or _find_crossed(lines, seals, settings, settings.words_under_seal_min_chars)
 
 
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
@@ -268,7 +277,7 @@ def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_
         if found:
             return _verification(found, "ocr", lines + red_lines, region)
         for band in ring_bands(lines, layers.rings, dpi, settings, gray.shape, region):
-            more = reader.read(gray, band, 0.0)  # within the region just read: never refused by the budget
+            more = layers.read_band(band)  # within the region just read: never refused by the budget
             lines, found = lines + more, _find_in(more, settings) or _find_ringed(more, layers.rings, settings)
             if found:
                 return _verification(found, "ocr", lines, region)
