@@ -135,19 +135,28 @@ def as_seals(found: list[Traced], scale: float, px_mm: float) -> list[Seal]:
     return sorted(seals, key=lambda seal: -seal.size_mm[0])
 
 
-def straight_lines(ink: np.ndarray, length: float) -> np.ndarray:
+def straight_lines(ink: np.ndarray, length: float, widest: float | None = None) -> np.ndarray:
     """Where an ink mask holds straight horizontal or vertical runs of `length` pixels or longer (rules, borders;
     no stretch of a seal's ring or frame is that straight), grown by a pixel so that their blurred edge goes with
-    them. The ink is grown by a pixel first, so that a line tilted by a degree or two (a scan, a photo) still holds
-    a straight run that long, and a line broken by a pixel is whole."""
+    them; with `widest`, only runs at most that many pixels wide (a row of bold print on a coarse copy is a run as
+    long, as wide as its characters are high). The ink is grown by a pixel first, so that a line tilted by a degree
+    or two (a scan, a photo) still holds a straight run that long, and a line broken by a pixel is whole."""
     k = int(round(length))
     lines = np.zeros_like(ink)
     if k < 3 or max(ink.shape) < k or not ink.any():
         return lines
     near = _around(ink, 1)
     grown = cv2.dilate(ink[near], np.ones((3, 3), np.uint8))
-    for kernel in (np.ones((1, k), np.uint8), np.ones((k, 1), np.uint8)):  # nothing beyond the part is ink
-        lines[near] |= cv2.morphologyEx(grown, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    across = int(np.ceil(widest)) + 3 if widest is not None else 0  # a grown run is 2 pixels wider than its ink
+    def opened(mask: np.ndarray, kernel: np.ndarray) -> np.ndarray:  # nothing beyond the part is ink
+        return cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+
+    for along, wide in ((np.ones((1, k), np.uint8), np.ones((across, 1), np.uint8)),
+                        (np.ones((k, 1), np.uint8), np.ones((1, across), np.uint8))):
+        run = opened(grown, along)
+        if across:
+            run = cv2.bitwise_and(run, cv2.bitwise_not(opened(run, wide)))
+        lines[near] |= run
     return lines
 
 

@@ -108,6 +108,10 @@ MARKS = {
     "ocr_block_dpi": Setting("int", "resolution at which ink blocks are found", 20, 300),
     "ocr_ink_contrast": Setting("int", "grey levels below the paper counted as ink for blocks", 1, 255),
     "ocr_block_join_mm": Setting("float", "ink this close joins into one block, mm", 0, 100),
+    "ocr_rule_mm": Setting("float", "straight ink runs this long (a frame, a table's rules) are left out when "
+                           "ink blocks are found, mm", 5, 1000),
+    "ocr_rule_width_mm": Setting("float", "...when they are at most this wide, mm (a row of print is as wide as its "
+                                 "characters are high)", 0, 20),
     "ocr_block_min_mm": Setting("float", "smallest block read, mm", 0, 100),
     "ocr_block_pad_mm": Setting("float", "margin round an ink block read for the words, mm", 0, 50),
     "ocr_trim_contrast": Setting("int", "grey levels below the paper counted as ink when a region's blank margins "

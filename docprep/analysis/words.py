@@ -18,7 +18,7 @@ from . import ocr
 from .geometry import Box, clip, mm_to_px, px_per_mm
 from .inklayers import InkLayers
 from .ocr import TextLine
-from .seals import Seal, find_seals
+from .seals import Seal, find_seals, straight_lines
 
 if TYPE_CHECKING:
     from .marks import MarkSettings
@@ -403,12 +403,16 @@ def _verification(found, source: str, lines: list[TextLine], region: Box) -> Ver
 def ink_blocks(gray: np.ndarray, dpi: float, settings: MarkSettings) -> list[Box]:
     """Blocks of dark ink (paragraphs, a title, a handwritten note), lowest first: HR writes its note in the
     space left under the document, so the lowest blocks are read first. Found on a coarse copy: ink is
-    what is darker than the paper (the median) by `ocr_ink_contrast`, joined across `ocr_block_join_mm`."""
+    what is darker than the paper (the median) by `ocr_ink_contrast`, less its rules (straight runs at least
+    `ocr_rule_mm` long and at most `ocr_rule_width_mm` wide: a certificate's frame round the page would be a block
+    the page's size, read from the bottom until the budget is spent, and a table's rules join all the text they
+    hold), joined across `ocr_block_join_mm`."""
     scale = min(1.0, settings.ocr_block_dpi / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     paper = float(np.median(small))
     ink = (small < paper - settings.ocr_ink_contrast).astype(np.uint8)
     px_mm = px_per_mm(dpi * scale)
+    ink &= 1 - straight_lines(ink, settings.ocr_rule_mm * px_mm, settings.ocr_rule_width_mm * px_mm)
     join = max(1, int(round(settings.ocr_block_join_mm * px_mm)))
     joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (join, join)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
@@ -417,3 +421,4 @@ def ink_blocks(gray: np.ndarray, dpi: float, settings: MarkSettings) -> list[Box
         if max(w, h) - join >= settings.ocr_block_min_mm * px_mm:  # the dilation added `join` to each side's sum
             blocks.append(Box.from_corners(*(int(round(v / scale)) for v in (x, y, x + w, y + h))))
     return sorted(blocks, key=lambda block: -block.bottom)
+
