@@ -96,7 +96,7 @@ def test_no_band_is_read_beyond_where_it_was_asked_for():
 def test_words_a_ring_crosses_need_the_profiles_characters_read():
     """与原件数 (与原件一致 with the arc text over 一致): three characters right, two hidden, is the words; two
     right is not, nor three of a seven-character phrase (less than half of it: `min_match`)."""
-    assert S.ring_words_min_chars == 3 and S.words_under_seal_min_chars == 4
+    assert S.words_crossed_min_chars == 3
     assert _find_ringed([line("与原件数", 330, 420)], (ring(),), S) is not None
     assert _find_ringed([line("与原数", 330, 420)], (ring(),), S) is None  # two of five
     assert _find_ringed([line("复印件", 330, 420)], (ring(),), S) is None  # three of eight
@@ -109,7 +109,7 @@ def test_words_and_a_date_a_one_bit_seal_crosses_are_found(seed):
     the date under the seal's arc text and star, read only as 核对 and 61 in the region round the ring; each row
     read alone gives 核对一致 and 2024.6.14 (before: neither). Seed 47: nothing of the date was read round the
     ring; the row under the words, read alone, gives 202107-12 (before: no date). Seed 89: 与原件数 and 与康件致,
-    three characters of five (before `ring_words_min_chars`: no words). Seed 100137: 核对无误 under the arc text,
+    three characters of five (before `words_crossed_min_chars`: no words). Seed 100137: 核对无误 under the arc text,
     which no line read round the ring touched, read in a band down the ring (before: no words). Seed 100017: its
     date read as 2021:11.19 (before: no date)."""
     found, truth = marks("date-under-seal-bitonal", seed)

@@ -93,18 +93,21 @@ MARKS = {
     "words_under_seal_min_chars": Setting("int", "red words that stop at a seal's edge (running on under its ring "
                                           "and text) are matched on the characters read before or after it, when "
                                           "at least this many were read", 1, 20),
-    "ring_words_min_chars": Setting("int", "on a grey or one-bit scan, words on a line that a seal's ring crosses "
-                                    "are matched when at least this many characters of the phrase were read (its "
-                                    "ring, arc text and star hide the rest, each at words_under_seal_cost)", 1, 20),
+    "words_crossed_min_chars": Setting("int", "words on a red line that a seal crosses, or on a grey or one-bit "
+                                       "scan on a line that a seal's ring crosses, are matched when at least this "
+                                       "many characters of the phrase were read (the seal's ring, arc text and star "
+                                       "hide the rest, each at words_under_seal_cost)", 1, 20),
     "words_under_seal_cost": Setting("float", "on red lines that a seal crosses (red over red), and on a grey or "
                                      "one-bit scan lines that a seal's ring crosses, a character of the "
                                      "words read as another or not read at all costs this share of an edit (the "
-                                     "seal's ink hides it); at least words_under_seal_min_chars must be read", 0, 1),
+                                     "seal's ink hides it); at least words_crossed_min_chars must be read", 0, 1),
     "red_words_line_mm": Setting("float", "red words that a seal crosses are looked for round the densest row of red "
                                  "ink, averaged over this height, mm (a stamp's characters are 4.5-6.5 mm)", 0.5, 50),
     "red_words_band_mm": Setting("float", "height of the band round that row read alone for those words, mm", 1, 100),
     "ocr_dpi": Setting("int", "resolution at which regions are read", 72, 400),
     "ocr_near_seal_mm": Setting("float", "margin round a seal read for the words, mm", 0, 200),
+    "ocr_near_seal_share": Setting("float", "the region round a seal is at most this share of the OCR budget "
+                                   "(ocr_max_page_share): the rest is left for the ink blocks", 0.05, 1),
     "ocr_block_dpi": Setting("int", "resolution at which ink blocks are found", 20, 300),
     "ocr_ink_contrast": Setting("int", "grey levels below the paper counted as ink for blocks", 1, 255),
     "ocr_block_join_mm": Setting("float", "ink this close joins into one block, mm", 0, 100),

@@ -157,16 +157,17 @@ def _find_cut(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSetti
     return best
 
 
-def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings, least_right: int):
+def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
     """The best match of the words on red lines that a seal crosses (red over red: its ring and arc text run
     through the characters): a character the seal's ink hides, read as another or not at all, costs
-    `words_under_seal_cost` of an edit, when at least `least_right` characters of the phrase were read. As
-    `_find_in` gives it, or None."""
+    `words_under_seal_cost` of an edit, when at least `words_crossed_min_chars` characters of the phrase were
+    read (and, by `min_match`, at least half of them). As `_find_in` gives it, or None."""
     best = None
     for line in lines:
         if not any(line.box.overlap(seal) > 0 for seal in seals):
             continue
-        found = match_phrase(line.text, settings.phrases, settings.words_under_seal_cost, least_right)
+        found = match_phrase(line.text, settings.phrases, settings.words_under_seal_cost,
+                             settings.words_crossed_min_chars)
         if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
             best = (line,) + found
     return best
@@ -176,12 +177,10 @@ def _find_ringed(lines: list[TextLine], rings: tuple[Seal, ...], settings: MarkS
     """The words on a grey or one-bit page where a seal's impression (its ring, analysis.rings) crosses them: its
     ink is as dark as the pen's there and cannot be lifted, so its ring and arc text hide characters and its star
     cuts the line in pieces. The pieces on one row are joined (`ring_rows`), and a line a ring crosses is matched
-    as a red line a seal crosses (`_find_crossed`), when `ring_words_min_chars` characters of the phrase were read
-    (and, by `min_match`, at least half of them). As `_find_in` gives it, or None."""
+    as a red line a seal crosses (`_find_crossed`). As `_find_in` gives it, or None."""
     if not rings:
         return None
-    return _find_crossed(lines + ring_rows(lines, rings), tuple(ring.box for ring in rings), settings,
-                         settings.ring_words_min_chars)
+    return _find_crossed(lines + ring_rows(lines, rings), tuple(ring.box for ring in rings), settings)
 
 
 def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
@@ -238,7 +237,7 @@ def ring_bands(lines: list[TextLine], rings: tuple[Seal, ...], dpi: float, setti
 def _find_red(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkSettings):
     """The words on lines read in the red ink: as any line (`_find_in`), else on a line a seal crosses
     (`_find_crossed`)."""
-    return _find_in(lines, settings) or _find_crossed(lines, seals, settings, settings.words_under_seal_min_chars)
+    return _find_in(lines, settings) or _find_crossed(lines, seals, settings)
 
 
 def find_verification(rgb: np.ndarray, dpi: float, settings: MarkSettings, text_words: list[TextLine] | None = None,
@@ -364,14 +363,16 @@ def _intersection(a: Box, b: Box) -> float:
 def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings,
              red_blocks: Callable[[], list[Box]] = list) -> Iterator[Box]:
     """Where to read for the words, in order: round each seal (by `ocr_near_seal_mm`, or less where that would
-    pass the page's OCR budget: round a 46 mm seal, 45 mm would, and the words beside it were never read); then
+    pass `ocr_near_seal_share` of the page's OCR budget: round a 46 mm seal, 45 mm would pass the whole budget, and
+    the words beside it were never read; and a region round a seal that took nearly all of it left nothing for
+    the words written further off, under a table the seal was stamped on); then
     the ink blocks not read yet (of the writing, and `red_blocks` beyond the seals), lowest first, or, on a page
     of more than `ocr_max_blocks` blocks of writing, the whole page from the bottom. Anything taller than
     `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the area it
     is given, and the time budget is spent in band-sized steps)."""
     px_mm = px_per_mm(dpi)
     done = []
-    side = math.sqrt(settings.ocr_max_page_share * gray.size)  # the largest square the budget reads
+    side = math.sqrt(settings.ocr_near_seal_share * settings.ocr_max_page_share * gray.size)  # the largest square
     for seal in seals:
         near = min(settings.ocr_near_seal_mm * px_mm, (side - max(seal.box.w, seal.box.h)) / 2 - 1)
         done.append(seal.box.grown(max(0.0, near), gray.shape))
