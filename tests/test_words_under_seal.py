@@ -89,11 +89,11 @@ def test_the_region_round_a_large_seal_takes_at_most_its_share_of_the_budget():
     """Round a 46 mm seal, 45 mm on each side passed the page's OCR budget and the region was skipped: the words
     beside the seal were never read; and a region filling the budget left nothing for the words written further
     off (under a table the seal was stamped on). The margin is cut to fit `ocr_near_seal_share` of the budget;
-    round a unit seal it is the profile's."""
+    round a small seal it is the profile's."""
     from docprep.analysis.seals import Seal
     from docprep.analysis.words import _regions
 
-    assert S.ocr_near_seal_mm == 25 and S.ocr_near_seal_share == 0.5
+    assert S.ocr_near_seal_mm == 45 and S.ocr_near_seal_share == 0.7
     gray = np.full((1169, 827), 250, np.uint8)  # A4 at 100 dpi
     near = mm_to_px(S.ocr_near_seal_mm, 100)
     share = S.ocr_near_seal_share * S.ocr_max_page_share * gray.size
@@ -101,8 +101,10 @@ def test_the_region_round_a_large_seal_takes_at_most_its_share_of_the_budget():
     first = next(_regions(gray, 100, [large], S))
     assert share * 0.98 < first.area <= share
     assert 300 - near < first.x < 300 and first.inside(Box(0, 0, 827, 1169))
-    unit = Seal(Box(300, 500, 181, 181), "round", (46.0, 46.0), 1.0)
-    assert next(_regions(gray, 100, [unit], S)) == unit.box.grown(near, gray.shape)
+    unit = Seal(Box(300, 500, 165, 165), "round", (42.0, 42.0), 1.0)  # a unit seal: 36 mm round it
+    assert share * 0.98 < next(_regions(gray, 100, [unit], S)).area <= share
+    name = Seal(Box(300, 500, 79, 79), "round", (20.0, 20.0), 1.0)
+    assert next(_regions(gray, 100, [name], S)) == name.box.grown(near, gray.shape)
 
 
 def test_red_words_beside_a_large_seal_are_read():
