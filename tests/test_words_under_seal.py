@@ -105,6 +105,9 @@ def test_the_region_round_a_large_seal_takes_at_most_its_share_of_the_budget():
     assert share * 0.98 < next(_regions(gray, 100, [unit], S)).area <= share
     name = Seal(Box(300, 500, 79, 79), "round", (20.0, 20.0), 1.0)
     assert next(_regions(gray, 100, [name], S)) == name.box.grown(near, gray.shape)
+    beside = Seal(Box(480, 500, 165, 165), "round", (42.0, 42.0), 1.0)  # two touching seals: the share between them
+    first, second = list(_regions(gray, 100, [unit, beside], S))[:2]
+    assert share * 0.45 < first.area <= share / 2 and share * 0.45 < second.area <= share / 2
 
 
 def test_red_words_beside_a_large_seal_are_read():

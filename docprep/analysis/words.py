@@ -362,17 +362,18 @@ def _intersection(a: Box, b: Box) -> float:
 
 def _regions(gray: np.ndarray, dpi: float, seals: list[Seal], settings: MarkSettings,
              red_blocks: Callable[[], list[Box]] = list) -> Iterator[Box]:
-    """Where to read for the words, in order: round each seal (by `ocr_near_seal_mm`, or less where that would
-    pass `ocr_near_seal_share` of the page's OCR budget: round a 46 mm seal, 45 mm would pass the whole budget, and
-    the words beside it were never read; and a region round a seal that took nearly all of it left nothing for
-    the words written further off, under a table the seal was stamped on); then
-    the ink blocks not read yet (of the writing, and `red_blocks` beyond the seals), lowest first, or, on a page
-    of more than `ocr_max_blocks` blocks of writing, the whole page from the bottom. Anything taller than
-    `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the area it
-    is given, and the time budget is spent in band-sized steps)."""
+    """Where to read for the words, in order: round each seal (by `ocr_near_seal_mm`, or less where the seals'
+    regions together would pass `ocr_near_seal_share` of the page's OCR budget: round a 46 mm seal, 45 mm would
+    pass the whole budget, and the words beside it were never read; and regions round the seals that took nearly
+    all of it left nothing for words written further off, under a table a seal was stamped on or beside two
+    touching seals); then the ink blocks not read yet (of the writing, and `red_blocks` beyond the seals), lowest
+    first, or, on a page of more than `ocr_max_blocks` blocks of writing, the whole page from the bottom. Anything
+    taller than `ocr_band_mm` is read in overlapping bands from the bottom up (the detector's memory grows with the
+    area it is given, and the time budget is spent in band-sized steps)."""
     px_mm = px_per_mm(dpi)
     done = []
-    side = math.sqrt(settings.ocr_near_seal_share * settings.ocr_max_page_share * gray.size)  # the largest square
+    share = settings.ocr_near_seal_share * settings.ocr_max_page_share * gray.size / max(1, len(seals))
+    side = math.sqrt(share)  # the largest square each seal's region may be: together they take the share
     for seal in seals:
         near = min(settings.ocr_near_seal_mm * px_mm, (side - max(seal.box.w, seal.box.h)) / 2 - 1)
         done.append(seal.box.grown(max(0.0, near), gray.shape))
