@@ -148,6 +148,7 @@ def straight_lines(ink: np.ndarray, length: float, widest: float | None = None) 
     near = _around(ink, 1)
     grown = cv2.dilate(ink[near], np.ones((3, 3), np.uint8))
     across = int(np.ceil(widest)) + 3 if widest is not None else 0  # a grown run is 2 pixels wider than its ink
+
     def opened(mask: np.ndarray, kernel: np.ndarray) -> np.ndarray:  # nothing beyond the part is ink
         return cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
 

@@ -106,8 +106,8 @@ MARKS = {
     "red_words_band_mm": Setting("float", "height of the band round that row read alone for those words, mm", 1, 100),
     "ocr_dpi": Setting("int", "resolution at which regions are read", 72, 400),
     "ocr_near_seal_mm": Setting("float", "margin round a seal read for the words, mm", 0, 200),
-    "ocr_near_seal_share": Setting("float", "the region round a seal is at most this share of the OCR budget "
-                                   "(ocr_max_page_share): the rest is left for the ink blocks", 0.05, 1),
+    "ocr_near_seal_share": Setting("float", "the regions round the seals take together at most this share of the "
+                                   "OCR budget (ocr_max_page_share): the rest is left for the ink blocks", 0.05, 1),
     "ocr_block_dpi": Setting("int", "resolution at which ink blocks are found", 20, 300),
     "ocr_ink_contrast": Setting("int", "grey levels below the paper counted as ink for blocks", 1, 255),
     "ocr_block_join_mm": Setting("float", "ink this close joins into one block, mm", 0, 100),
