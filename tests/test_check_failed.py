@@ -3,8 +3,8 @@ file (its type and a short text in the message, the traceback in the log), every
 reported, and the command exits 2 — in this process and in `-j` worker processes.
 
 How failures are injected: one registered rule's check replaced by one that raises — through the rule registry, the seam every check goes through, in this process with
-pytest's monkeypatch; for worker processes in a script that replaces it when imported, since spawned workers
-import the main script (as they would a user's). No switch in docprep turns failures on: nothing a profile or the
+pytest's monkeypatch; for worker processes by tests/faulty_docprep.py, a script that replaces it when imported,
+since spawned workers import the main script (as they would a user's). No switch in docprep turns failures on: nothing a profile or the
 environment could set by accident."""
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ import dataclasses
 import json
 import logging
 import struct
-import subprocess
-import sys
-import textwrap
 import zlib
 from pathlib import Path
 
+import faulty_docprep
 import pytest
 from helpers import rules_of
 
@@ -26,7 +24,7 @@ from docprep.errors import OutputError
 from docprep.model import LoadFailure, Problem, Severity
 from docprep.rules import photo as photo_rules
 
-INJECTED = "injected failure for the test"
+INJECTED = faulty_docprep.INJECTED
 
 
 def _png(width: int, height: int) -> bytes:
@@ -158,58 +156,19 @@ def rules_of_entry(entry: dict) -> list[str]:
 
 # ---- in worker processes ----
 
-SCRIPT = '''
-"""docprep's command line with photo.face replaced by a check that fails on files named boom*: done when this
-script is imported, so also in each spawned worker (they import the main script)."""
-import dataclasses
-import os
-import sys
-
-from docprep.rules import photo as photo_rules
-
-
-def _fails_on_boom(photo, settings):
-    if os.path.basename(photo.name).startswith("boom"):
-        raise RuntimeError(f"{INJECTED!r} in process {{os.getpid()}}")
-    return _original(photo, settings)
-
-
-_rules = photo_rules.FAMILY.rules
-_index = next(i for i, rule in enumerate(_rules) if rule.id == "photo.face")
-_original = _rules[_index].check
-_rules[_index] = dataclasses.replace(_rules[_index], check=_fails_on_boom)
-
-if __name__ == "__main__":
-    from docprep.cli import main
-
-    print(f"main process {{os.getpid()}}", file=sys.stderr)
-    main(sys.argv[1:])
-'''
-
-
 @pytest.fixture(scope="module")
-def injected(tmp_path_factory, good_jpeg):
-    """(script, folder): two good photos around one that the script's check fails on."""
-    base = tmp_path_factory.mktemp("inject")
-    script = base / "failing_docprep.py"
-    script.write_text(textwrap.dedent(SCRIPT.format(INJECTED=INJECTED)), encoding="utf-8")
-    folder = base / "photos"
+def boom_folder(tmp_path_factory, good_jpeg):
+    """A folder of two good photos around one that tests/faulty_docprep.py's check fails on."""
+    folder = tmp_path_factory.mktemp("inject") / "photos"
     folder.mkdir()
     for name in ("a.jpg", "boom.jpg", "c.jpg"):
         (folder / name).write_bytes(good_jpeg)
-    return script, folder
-
-
-def run_script(script: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, timeout=300,
-                          encoding="utf-8", errors="backslashreplace", env={**__import__("os").environ,
-                                                                           "PYTHONIOENCODING": "utf-8"})
+    return folder
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_failure_in_a_worker_is_reported_like_one_in_process(injected, jobs):
-    script, folder = injected
-    done = run_script(script, "check", "--format", "json", "--no-cache", "-j", jobs, "--lang", "en", folder)
+def test_a_failure_in_a_worker_is_reported_like_one_in_process(boom_folder, jobs):
+    done = faulty_docprep.run("check", "--format", "json", "--no-cache", "-j", jobs, "--lang", "en", boom_folder)
     assert done.returncode == 2, done.stderr[-3000:]
     files = {Path(f["path"]).name: f for f in json.loads(done.stdout)["files"]}
     assert [files[n]["status"] for n in ("a.jpg", "boom.jpg", "c.jpg")] == ["ok", "error", "ok"]
@@ -218,5 +177,5 @@ def test_a_failure_in_a_worker_is_reported_like_one_in_process(injected, jobs):
     main_pid = done.stderr.split("main process ", 1)[1].split()[0]
     failed_pid = failed["message"].split("in process ", 1)[1].split(")")[0]
     assert (failed_pid != main_pid) == (jobs == "2")  # -j 2: it failed in a worker, and still came back
-    assert "Traceback" in done.stderr and "_fails_on_boom" in done.stderr  # the worker's log reached this stderr
+    assert "Traceback" in done.stderr and "_misbehaving" in done.stderr  # the worker's log reached this stderr
     assert "1 file could not be checked" in done.stderr
