@@ -20,7 +20,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install \".[web]\"")
 pytest.importorskip("multipart", reason="the web extra is not installed: pip install \".[web]\"")
-from pdf_fixtures import page as page_image  # noqa: E402
+from pdf_fixtures import page as page_image, pdf_from_images  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from docprep.engine import check_photo_bytes  # noqa: E402
@@ -339,6 +339,37 @@ def test_check_tells_its_progress_file_by_file_when_asked_for_lines(client):
     refused = client.post("/api/check", files=files, data={"profile": "nope"},
                           headers={"accept": "application/x-ndjson"})
     assert refused.status_code == 400
+
+
+def test_a_check_past_the_time_limit_answers_its_report_and_the_server_keeps_answering(tmp_path):
+    """/api/check runs in a worker process under the profile's [file] time_limit_s: a PDF far too long for it gets
+    file.time-limit in the answer, and the server answers other requests while that check runs."""
+    profile = tmp_path / "two-seconds.toml"
+    profile.write_text('extends = "zj-2021"\n[file]\ntime_limit_s = 2.0\n', encoding="utf-8")
+    # 40 pages read for their verification marks: far more than 2 s of work
+    long_copy = pdf_from_images([page_image(dpi=150, seed=s % 4) for s in range(40)])
+    slow: dict = {}
+    with TestClient(create_app(load_profile(profile)), base_url=BASE_URL) as client:
+        def check_long_copy() -> None:
+            files = [("files", ("长扫描件.pdf", long_copy, "application/pdf"))]
+            slow["answer"] = client.post("/api/check", files=files, data={"lang": "en"})
+
+        worker = threading.Thread(target=check_long_copy)
+        started = time.monotonic()
+        worker.start()
+        time.sleep(0.5)
+        page = client.get("/")
+        assert page.status_code == 200 and worker.is_alive()  # answered while the long check runs
+        photo = [("files", ("a.jpg", _bytes(PHOTOS / "good-413x579.jpg"), "image/jpeg"))]
+        other = client.post("/api/check", files=photo, data={"profile": "zj-2021", "lang": "en"})
+        worker.join(timeout=120)
+    assert other.status_code == 200 and [f["status"] for f in other.json()["files"]] == ["ok"]
+    answer = slow["answer"]
+    assert answer.status_code == 200 and time.monotonic() - started < 60
+    [long_file] = answer.json()["files"]
+    assert long_file["path"] == "长扫描件.pdf" and long_file["kind"] == "pdf"
+    assert [(f["rule"], f["severity"]) for f in long_file["findings"]] == [("file.time-limit", "error")]
+    assert "more than the 2 s allowed" in long_file["findings"][0]["message"]
 
 
 def test_the_page_s_files_ship_in_the_wheel():
