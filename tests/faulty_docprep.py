@@ -47,7 +47,7 @@ def _replace_face_check() -> None:
 
 def run(*args) -> subprocess.CompletedProcess:
     """`docprep ARGS` with the misbehaving check, in a new process: its exit code, standard output and error."""
-    return subprocess.run([sys.executable, __file__, *map(str, args)], capture_output=True, timeout=300,
+    return subprocess.run([sys.executable, __file__, *map(str, args)], capture_output=True, timeout=300, check=False,
                           encoding="utf-8", errors="backslashreplace",
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 

@@ -20,7 +20,8 @@ import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install \".[web]\"")
 pytest.importorskip("multipart", reason="the web extra is not installed: pip install \".[web]\"")
-from pdf_fixtures import page as page_image, pdf_from_images  # noqa: E402
+from pdf_fixtures import page as page_image  # noqa: E402
+from pdf_fixtures import pdf_from_images  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from docprep.engine import check_photo_bytes  # noqa: E402
