@@ -136,6 +136,8 @@ def test_files_set_on_the_input_are_checked_and_their_findings_shown(checked):
     assert cards.count() == 2
     photo = checked.locator("article.card[data-path='landscape-phone-1600x1200.jpg']")
     assert "photo.aspect-ratio" in photo.inner_text() and "错误" in photo.inner_text()
+    advice = photo.locator("ul.findings").inner_text()  # how to fix it: the card's button, not a command
+    assert "“一键修正照片”按钮" in advice and "docprep fix" not in advice
     pdf = checked.locator("article.card[data-path='no-seal.pdf']")
     assert "pdf.missing-seal" in pdf.inner_text()
     picture = pdf.locator(".pictures img").first

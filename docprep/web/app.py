@@ -4,6 +4,7 @@ is: read the form, hand the uploads to web.jobs in a thread (the server keeps an
     GET  /                        the page (?lang=en for English)
     POST /api/check               files (one or more), profile, kind, lang -> docprep.report/1 (with Accept:
                                   application/x-ndjson, a progress line per file first)
+    (every POST)                  wording=page: its JSON's messages say what the page offers, not commands
     POST /api/fix                 file (one photo), profile, lang -> the fixed JPEG, or 422 with the findings
     POST /api/scan-pdf            files (images, in page order), name, kind, profile, lang -> one PDF, or 422
     POST /api/bundle              files (an application's, with relative paths), profile, fix_photo, lang
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import DocprepError, UsageError
 from ..i18n import message
 from ..profiles import Profile, load_profile, shipped_profiles
+from .advice import page_document
 from .guard import Guard, pick_lang
 from .jobs import JSON, Answer, Upload, bundle_uploads, check_uploads, fix_upload, scan_uploads
 from .page import render_page
@@ -140,6 +143,8 @@ class Api:
             return _error(400, exc.message(lang))
         except (Stopped, asyncio.CancelledError):  # the server is stopping (Ctrl-C): no traceback, a plain answer
             return _error(503, message("web.stopping")(lang))
+        if form.get("wording") == "page" and answer.media_type == JSON:  # the page's own words (web.advice)
+            answer = replace(answer, body=page_document(answer.body.decode("utf-8"), lang).encode("utf-8"))
         return _download(answer)
 
     async def check(self, request: Request) -> Response:

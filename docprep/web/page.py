@@ -1,6 +1,7 @@
 """The page itself: one Jinja2 template (templates/index.html.j2) with its texts in both languages from the
-catalogues ([page] keys), the shipped profiles, and each rule's title and fix as the profiles word them, handed to
-the page's script as JSON (the script switches language without asking the server)."""
+catalogues ([page] keys), the shipped profiles, and each rule's title and fix as the profiles word them (commands
+named as the page's buttons: web.advice), handed to the page's script as JSON (the script switches language
+without asking the server)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -9,10 +10,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from ..api import attachment_kind_names
-from ..i18n import LANGUAGES, catalogue
+from ..i18n import LANGUAGES, Text, catalogue
 from ..profiles import Profile, load_profile, shipped_profiles
 from ..profiles.texts import with_settings
 from ..rules import REGISTRY
+from ..rules.registry import Rule
+from .advice import page_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SECTION = "page."
@@ -33,11 +36,16 @@ def _both(text) -> dict[str, str]:
     return {lang: text(lang) for lang in LANGUAGES}
 
 
+def rule_text(text: Text, rule: Rule, profile: Profile) -> Text:
+    """One of a rule's texts as the page shows it: the profile's limits in it, the page's words for commands."""
+    return page_text(with_settings(text, profile, rule.family))
+
+
 def describe(profile: Profile) -> dict:
     """A profile as the page shows it: its description, its attachment kinds' names, and each rule's title and fix
-    with the profile's limits in them."""
-    rules = {rule.id: {"title": _both(with_settings(rule.title, profile, rule.family)),
-                       "fix": _both(with_settings(rule.fix, profile, rule.family))} for rule in REGISTRY.values()}
+    with the profile's limits in them, in the page's words (web.advice: its buttons, not commands)."""
+    rules = {rule.id: {"title": _both(rule_text(rule.title, rule, profile)),
+                       "fix": _both(rule_text(rule.fix, rule, profile))} for rule in REGISTRY.values()}
     return {"name": profile.name, "description": _both(profile.description), "rules": rules,
             "kinds": {kind: _both(label) for kind, label in attachment_kind_names(profile).items()}}
 

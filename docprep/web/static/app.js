@@ -92,6 +92,7 @@ function formOf(files, field) {
   for (const f of files) form.append(field, f.file, f.name);
   form.append("profile", profile().name);
   form.append("lang", lang);
+  form.append("wording", "page");  // messages that name a command name this page's buttons instead
   if ($("kind").value) form.append("kind", $("kind").value);
   return form;
 }
