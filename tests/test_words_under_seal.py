@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ hold
 from docprep.analysis.geometry import Box, mm_to_px  # noqa: E402
 from docprep.analysis.inklayers import InkLayers  # noqa: E402
 from docprep.analysis.ocr import TextLine  # noqa: E402
-from docprep.analysis.words import _find_crossed, match_phrase  # noqa: E402
+from docprep.analysis.words import _find_across_reads, _find_crossed, match_phrase  # noqa: E402
 from docprep.profiles.loader import load_profile  # noqa: E402
 from test_marks_realworld_words import hit, marks  # noqa: E402
 
@@ -49,6 +49,25 @@ def test_a_line_no_seal_crosses_is_matched_as_any_other():
     assert _find_crossed([crossed("与朦件核戏免误")], (), S) is None
 
 
+def test_reads_of_one_crossed_line_count_a_character_read_in_any():
+    """Three bands round one red line each lose other characters to the seal (reads of a generated page)."""
+    assert S.red_words_band_more_mm == (6.0, 10.0)
+    first, second = [crossed("另两件核对密")], [crossed("与"), crossed("核对", 400)]
+    assert _find_crossed(first, (SEAL,), S) is None  # 件核对 of 7: 1 - 2.0 / 7 < min_match
+    assert _find_across_reads([first], (SEAL,), S) is None
+    found = _find_across_reads([first, second], (SEAL,), S)  # 与 from the second: 4 of 7 read, 1 - 1.5 / 7
+    assert found[1] == "与原件核对无误" and abs(found[2] - (1 - 1.5 / 7)) < 1e-9
+    assert found[0].text == "另两件核对密"  # the read holding most of the phrase gives the line
+
+
+def test_reads_of_a_crossed_line_need_the_least_characters_between_them():
+    assert _find_across_reads([[crossed("核对")], [crossed("对")]], (SEAL,), S) is None  # 2 of 核对无误
+    assert _find_across_reads([[crossed("核对")], [crossed("无")]], (SEAL,), S) is not None  # 3 of 4
+    assert _find_across_reads([[crossed("与原")], [crossed("原件")]], (SEAL,), S) is not None  # 3 of 与原件一致
+    assert _find_across_reads([[crossed("核对", 40, 280)], [crossed("无误", 40, 280)]], (SEAL,), S) is None  # beside
+    assert _find_across_reads([[crossed("浙江省建设")], [crossed("投资集团")]], (SEAL,), S) is None  # arc text
+
+
 def test_a_dash_between_characters_is_one():
     assert match_phrase("与原件-致", S.phrases)[:2] == ("与原件一致", 1 - 0.25 / 5)
 
@@ -67,14 +86,14 @@ def red_page(line_y: int) -> np.ndarray:
 
 
 def test_the_band_read_is_centred_on_the_densest_red_row():
-    band = InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, 300))
+    band = InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, 300), S.red_words_band_mm)
     height = int(round(mm_to_px(S.red_words_band_mm, 100)))
     middle = 200 + mm_to_px(5, 100) / 2
     assert band.h == height and band.x == 100 and band.w == 400
     assert abs(band.y + band.h / 2 - middle) <= 2
-    assert InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, height)) is None  # no lower: none
+    assert InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, height), S.red_words_band_mm) is None  # no lower: none
     blank = np.full((500, 600, 3), 250, np.uint8)
-    assert InkLayers(blank, 100, S).red_words_band(Box(100, 100, 400, 300)) is None  # no red ink
+    assert InkLayers(blank, 100, S).red_words_band(Box(100, 100, 400, 300), S.red_words_band_mm) is None  # no red ink
 
 
 def test_red_words_the_seals_arc_text_runs_through_are_read():
@@ -83,6 +102,15 @@ def test_red_words_the_seals_arc_text_runs_through_are_read():
     found, truth = marks("red-word-stamp", 104)
     assert hit(found.words, truth.words), found.words_text
     assert hit(found.date, truth.date)
+
+
+def test_red_words_read_in_part_in_each_band_are_read_together():
+    """与原件核对无误 stamped over the seal's arc text (宁波市教育局): the 7.5 mm band read 另两件核对密 (3 of 7), the
+    6 mm band 另再件核对变, the 10 mm band 另题体核对密误: 件, 核, 对 and 误 between them. And 与原件核对无误 read
+    as 与 and 核对 in one band, 与原核对始 in another."""
+    for seed in (233, 259):
+        found, truth = marks("red-word-stamp", seed)
+        assert hit(found.words, truth.words), (seed, found.words_text)
 
 
 def test_the_region_round_a_large_seal_takes_at_most_its_share_of_the_budget():

@@ -165,15 +165,15 @@ class InkLayers:
             cv2.ellipse(out, centre, axes, 0, 0, 360, 255, -1)
         return out
 
-    def red_words_band(self, region: Box) -> Box | None:
-        """The band of `region` round its densest row of red ink (a window of `red_words_line_mm`), `red_words_band_mm`
+    def red_words_band(self, region: Box, height_mm: float) -> Box | None:
+        """The band of `region` round its densest row of red ink (a window of `red_words_line_mm`), `height_mm`
         high: a red word stamp's line where a seal crosses it. Read alone, the seal's arc text and ring above and
         below the line are cut off and the reader finds the line; only the parts within the band are left over
         the characters. None where the region holds no red ink or is lower than the band."""
         x0, y0, x1, y1 = int(region.x), int(region.y), int(region.right), int(region.bottom)
         rows = (self.red_mask[y0:y1, x0:x1] > 0).mean(axis=1) if x1 > x0 else np.zeros(0)
         window = max(1, int(round(mm_to_px(self.settings.red_words_line_mm, self.dpi))))
-        height = int(round(mm_to_px(self.settings.red_words_band_mm, self.dpi)))
+        height = int(round(mm_to_px(height_mm, self.dpi)))
         if len(rows) <= height or not rows.any():
             return None
         middle = y0 + int(np.argmax(np.convolve(rows, np.ones(window) / window, mode="same")))

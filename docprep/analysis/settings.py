@@ -104,6 +104,8 @@ MARKS = {
     "red_words_line_mm": Setting("float", "red words that a seal crosses are looked for round the densest row of red "
                                  "ink, averaged over this height, mm (a stamp's characters are 4.5-6.5 mm)", 0.5, 50),
     "red_words_band_mm": Setting("float", "height of the band round that row read alone for those words, mm", 1, 100),
+    "red_words_band_more_mm": Setting("range", "heights of two more bands round that row read where the first does "
+                                      "not show the words; a character read in any of the bands counts, mm", 1, 100),
     "ocr_dpi": Setting("int", "resolution at which regions are read", 72, 400),
     "ocr_near_seal_mm": Setting("float", "margin round a seal read for the words, mm", 0, 200),
     "ocr_near_seal_share": Setting("float", "the regions round the seals take together at most this share of the "

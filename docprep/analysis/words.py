@@ -62,7 +62,7 @@ def match_phrase(text: str, phrases: tuple[str, ...], hidden: float = 1.0,
     best = None
     for phrase in phrases:
         distance, start, end, right = _fuzzy_find(phrase, norm, hidden)
-        if right < least_right:
+        if right.bit_count() < least_right:
             continue
         score = 1 - distance / len(phrase)
         if best is None or (score, len(phrase)) > (best[1], len(best[0])):
@@ -72,22 +72,22 @@ def match_phrase(text: str, phrases: tuple[str, ...], hidden: float = 1.0,
 
 def _fuzzy_find(pattern: str, text: str, hidden: float = 1.0) -> tuple[float, int, int, int]:
     """Least edit distance between `pattern` and any piece of `text` (Sellers' algorithm), with the piece's
-    start and end and how many characters of `pattern` it holds (or a confusable one). A character of `pattern`
-    substituted or left out costs `hidden`, one more in `text` costs 1."""
+    start and end and which characters of `pattern` it holds (or a confusable one), as bits (bit i: the i-th).
+    A character of `pattern` substituted or left out costs `hidden`, one more in `text` costs 1."""
     m = len(text)
-    prev = [(0.0, j, 0) for j in range(m + 1)]  # (cost, start, -characters right)
+    prev = [(0.0, j, 0, 0) for j in range(m + 1)]  # (cost, start, -characters right, their bits)
     for i, p in enumerate(pattern, 1):
-        cur = [(i * hidden, 0, 0)] + [(0.0, 0, 0)] * m
+        cur = [(i * hidden, 0, 0, 0)] + [(0.0, 0, 0, 0)] * m
         for j in range(1, m + 1):
             t = text[j - 1]
             same = t == p or _CONFUSABLE.get(t, t) == _CONFUSABLE.get(p, p)
             cost = 0.0 if t == p else _CONFUSABLE_COST if same else hidden
             diagonal, up, left = prev[j - 1], prev[j], cur[j - 1]
-            cur[j] = min((diagonal[0] + cost, diagonal[1], diagonal[2] - same), (up[0] + hidden, up[1], up[2]),
-                         (left[0] + 1, left[1], left[2]))
+            cur[j] = min((diagonal[0] + cost, diagonal[1], diagonal[2] - same, diagonal[3] | same << (i - 1)),
+                         (up[0] + hidden,) + up[1:], (left[0] + 1,) + left[1:])
         prev = cur
     end = min(range(m + 1), key=lambda j: (prev[j][0], -j))
-    return prev[end][0], prev[end][1], end, -prev[end][2]
+    return prev[end][0], prev[end][1], end, prev[end][3]
 
 
 def piece_box(line: TextLine, start: int, end: int) -> Box:
@@ -170,6 +170,33 @@ def _find_crossed(lines: list[TextLine], seals: tuple[Box, ...], settings: MarkS
                              settings.words_crossed_min_chars)
         if found and found[1] >= settings.min_match and (best is None or found[1] > best[2]):
             best = (line,) + found
+    return best
+
+
+def _find_across_reads(reads: list[list[TextLine]], seals: tuple[Box, ...], settings: MarkSettings):
+    """The words on one red line a seal crosses, read several times alone (bands of different heights round it,
+    `red_words_band_more_mm`): each read loses other characters to the seal's ring and arc text, so a character of
+    the phrase read (itself or a confusable one) in any of the reads counts, and one read in none costs
+    `words_under_seal_cost` of an edit; at least `words_crossed_min_chars` must be read. Each read's pieces that
+    cross a seal are taken left to right as one text. As `_find_in` gives it (on the read holding most of the
+    phrase), or None."""
+    texts = [TextLine("".join(line.text for line in row), Box.from_corners(
+        min(line.box.x for line in row), min(line.box.y for line in row), max(line.box.right for line in row),
+        max(line.box.bottom for line in row)))
+        for row in ([line for line in sorted(read, key=lambda line: line.box.x)
+                     if any(line.box.overlap(seal) > 0 for seal in seals)] for read in reads) if row]
+    best = None
+    for phrase in settings.phrases:
+        found = [(match_phrase(line.text, (phrase,), settings.words_under_seal_cost), line) for line in texts]
+        found = [(match, line) for match, line in found if match is not None]
+        bits = [_fuzzy_find(phrase, _NOT_TEXT.sub("", line.text), settings.words_under_seal_cost)[3]
+                for _match, line in found]
+        right = sum(1 << i for i in range(len(phrase)) if any(b >> i & 1 for b in bits)).bit_count()
+        score = 1 - settings.words_under_seal_cost * (len(phrase) - right) / len(phrase)
+        if right >= settings.words_crossed_min_chars and score >= settings.min_match and found and (
+                best is None or score > best[2]):
+            match, line = max(found, key=lambda pair: pair[0][1])
+            best = (line, phrase, score) + match[2:]
     return best
 
 
@@ -315,10 +342,17 @@ class _Reader:
         lines = self.read(self.layers.red, red, red.area - _intersection(red, region))
         seals = [seal.box for seal in self.seals if seal.box.overlap(red) > 0]
         found = _find_red(lines, tuple(seals), self.settings)
-        band = self.layers.red_words_band(red) if seals and not found else None
+        band = self.layers.red_words_band(red, self.settings.red_words_band_mm) if seals and not found else None
         if band is not None:  # red words a seal crosses: their line alone, the seal's ink above and below cut off
             more = self.read(self.layers.red, band, 0.0)
-            lines, found = lines + more, _find_red(more, tuple(seals), self.settings)
+            lines, found, reads = lines + more, _find_red(more, tuple(seals), self.settings), [more]
+            for height in self.settings.red_words_band_more_mm if not found else ():
+                more = self.read(self.layers.red, self.layers.red_words_band(red, height), 0.0)
+                lines, reads = lines + more, reads + [more]
+                found = _find_red(more, tuple(seals), self.settings) or _find_across_reads(reads, tuple(seals),
+                                                                                           self.settings)
+                if found:
+                    break
         for seal in sorted(seals, key=lambda box: -box.area) if not found else ():  # one at a time, largest first:
             more = self.read(self.layers.red_apart((seal,)), red, 0.0)  # a red word stamp taken for a seal too
             lines, found = lines + more, _find_in(more, self.settings) or _find_cut(more, (seal,), self.settings)
