@@ -41,11 +41,13 @@ def test_a_date_read_in_part_needs_a_year_a_mark_and_the_profiles_characters():
     assert parse_crossed_dates("二〇二一年九", 7) == []  # one fewer than asked
     assert parse_crossed_dates("2023.5", 6) and not parse_crossed_dates("2023.", 6)  # a year and its mark alone
     assert not parse_crossed_dates("2023年", 6)
-    assert parse_crossed_dates("二〇第二月二十七日", 6) == [(None, 0, 9)]  # 年 and the year's end under the seal
-    assert parse_crossed_dates("第二月二十七日", 6) == []  # no 〇: nothing says it is a year's
+    assert parse_crossed_dates("二〇第二月二十七日", 6) == [(None, 3, 9)]  # 年 and the year's end under the seal
+    assert parse_crossed_dates("二0乙第二月一十七日", 6) == [(None, 4, 10)]  # its 〇 read as 0, two in its place
     assert parse_crossed_dates("2年7月19日", 6) == [(None, 2, 7)]  # the year under the seal: a month and a day
     assert parse_crossed_dates("中023/10/3", 6) == [(None, 1, 9)]  # the year's 2 lost, the month and the day whole
+    assert parse_crossed_dates("1021.2.7A", 6) == [(None, 0, 8)]  # the year's 2 read as 1
     assert parse_crossed_dates("13月19日", 6) == parse_crossed_dates("023/10/32", 6) == []  # no such month, day
+    assert parse_crossed_dates("十三月五日", 6) == parse_crossed_dates("二月三十日", 6) == []
 
 
 def test_digits_alone_or_a_year_without_its_marks_are_no_date():
@@ -103,7 +105,7 @@ def test_words_a_ring_crosses_need_the_profiles_characters_read():
     assert _find_ringed([line("与原件数", 100, 150)], (ring(),), S) is None  # no ring crosses it
 
 
-@pytest.mark.parametrize("seed", [23, 59, 47, 89, 100137, 100017])
+@pytest.mark.parametrize("seed", [23, 59, 47, 89, 100137, 100017, 71, 131])
 def test_words_and_a_date_a_one_bit_seal_crosses_are_found(seed):
     """Seed 23: the star over the month (2025年★月2日), read 2025年月2日: before, no date. Seed 59: the words and
     the date under the seal's arc text and star, read only as 核对 and 61 in the region round the ring; each row
@@ -111,7 +113,8 @@ def test_words_and_a_date_a_one_bit_seal_crosses_are_found(seed):
     ring; the row under the words, read alone, gives 202107-12 (before: no date). Seed 89: 与原件数 and 与康件致,
     three characters of five (before `words_crossed_min_chars`: no words). Seed 100137: 核对无误 under the arc text,
     which no line read round the ring touched, read in a band down the ring (before: no words). Seed 100017: its
-    date read as 2021:11.19 (before: no date)."""
+    date read as 2021:11.19 (before: no date). Seed 71: 二〇二一年二月二十七日 read as 二第二月七日 and 二0乙第二月一十七日: a
+    month and a day whose year the seal spoilt (before: no date). Seed 131: 2021.2.12 read as 1021.2.7A (before: no date)."""
     found, truth = marks("date-under-seal-bitonal", seed)
     assert hit(found.words, truth.words) and hit(found.date, truth.date)
 

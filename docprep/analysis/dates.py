@@ -32,13 +32,10 @@ _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3
 _CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])"
                            r"(19\d{2}(?!\d)|20\d{0,2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
                            r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
-# A date whose year the seal hid (7月19日 after what is left of it), or whose year lost a digit before its month and
-# day in full (023/10/3): the month and the day are checked.
-_CROSSED_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日|(?<!\d)\d{3}([./\-])(\d{1,2})\3(\d{1,2})(?!\d)")
-# A Chinese date whose 年 the seal hid with the year's last numerals: a 〇 in what is left of the year, at most one
-# character in their place, then the month and the day (二〇第二月二十七日).
-_CROSSED_CN_DATE = re.compile(r"[〇零○一二三四五六七八九]*[〇零○][〇零○一二三四五六七八九]*\S?"
-                              r"[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+# A date whose year the seal hid (7月19日 or 二月二十七日 after what is left of it), or whose year lost a digit or
+# was misread before its month and day in full (023/10/3, 1021.2.7): the month and the day are checked.
+_CROSSED_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日|(?<!\d)\d{3,4}([./\-])(\d{1,2})\3(\d{1,2})(?!\d)"
+                                r"|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 # A year, a separator (年, or any mark the seal's ink turned it into) and a digit: the part of a date a seal left.
 _PARTIAL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:年|[^\w\s])\s*\d[\d年月日./\-]*")
 
@@ -86,8 +83,9 @@ def parse_crossed_dates(text: str, least_chars: int) -> list[tuple[None, int, in
     """Dates in a line a seal crosses that `parse_dates` does not take, (None, start, end): a year followed by 年, 月
     or a separator and what was read of the month and day (2025年月2日 with the month under the seal's star,
     二〇二一年九 cut short by its ring), at least `least_chars` date characters in all (spaces left out); or a
-    month and a day in full whose year the seal hid (7月19日, 023/10/3, 二〇第二月二十七日). A Chinese year has a 〇;
-    digits alone are no date (2024725 is one for `parse_dates`, 20224 none). The value is unknown."""
+    month and a day in full whose year the seal hid or spoilt (7月19日, 二〇第二月二十七日, 023/10/3, 1021.2.7). A
+    Chinese year has a 〇; digits alone are no date (2024725 is one for `parse_dates`, 20224 none). The value is
+    unknown."""
     text = text.translate(_DATE_SLIPS)
     found = []
     for m in _CROSSED_DATE.finditer(text):
@@ -96,9 +94,9 @@ def parse_crossed_dates(text: str, least_chars: int) -> list[tuple[None, int, in
             continue
         if len(year) + len(rest.replace(" ", "")) >= least_chars:
             found.append((None, m.start(), m.start(2) + len(rest)))
-    found += [(None, m.start(), m.end()) for m in _CROSSED_CN_DATE.finditer(text)]
     for m in _CROSSED_MONTH_DAY.finditer(text):
-        month, day = (int(v) for v in (m.group(1, 2) if m.group(1) else m.group(4, 5)))
+        month, day = (map(int, m.group(1, 2)) if m.group(1) else map(int, m.group(4, 5)) if m.group(4)
+                      else map(_cn_number, m.group(6, 7)))
         if _date(2000, month, day):  # a leap year: 2月29日 is a day
             found.append((None, m.start(), m.end()))
     return [hit for k, hit in enumerate(found) if not any(start <= hit[1] < end for _, start, end in found[:k])]
