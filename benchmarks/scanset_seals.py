@@ -240,7 +240,9 @@ def _pair(page: np.ndarray, c: _Canvas, rng: np.random.Generator, words: Rect, t
 
 
 def _emboss(page: np.ndarray, mask: np.ndarray, center: tuple[int, int], gold) -> None:
-    """An embossed gold seal: gold foil in the seal's shape, lit from the top left (light and dark edges)."""
+    """An embossed gold seal: gold foil in the seal's shape, lit from the top left (light and dark edges). It is
+    the original's own seal, printed on the copy before HR wrote on it: the words and the date lie over it (the
+    ink under the foil's colour is kept, as a copy shows it), not under it."""
     h, w = mask.shape
     x0, y0 = center[0] - w // 2, center[1] - h // 2
     light = cv2.GaussianBlur(mask, (0, 0), 1.2)
@@ -248,7 +250,9 @@ def _emboss(page: np.ndarray, mask: np.ndarray, center: tuple[int, int], gold) -
     region = page[y0:y0 + h, x0:x0 + w].astype(np.float32)
     foil = np.asarray(gold, np.float32) * (1 + 0.6 * relief)
     m = mask[..., None]
-    page[y0:y0 + h, x0:x0 + w] = (region * (1 - m) + foil * m).clip(0, 255).astype(np.uint8)
+    paper = np.percentile(page, 90, axis=(0, 1)).astype(np.float32)
+    under = region * np.minimum(foil / paper, 1)  # the foil's colour darkens paper; ink over it stays as dark
+    page[y0:y0 + h, x0:x0 + w] = (region * (1 - m) + under * m).clip(0, 255).astype(np.uint8)
 
 
 def _phone(page: np.ndarray, truth: Truth, rng: np.random.Generator, dpi: int) -> tuple[np.ndarray, int]:
