@@ -115,7 +115,8 @@ def cli():
 @click.option("--applications", "applications", is_flag=True,
               help="Judge every direct subfolder of a folder given as one applicant's application (or the folder "
                    "itself when it holds documents): completeness, metadata, a verdict per applicant. Folders with "
-                   "an application.toml are judged as applications without this.")
+                   "an application.toml, or whose files' names show the profile's [app.discovery] kinds, are "
+                   "judged as applications without this.")
 @_lang_option
 def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, no_cache, config,
           applications, lang):
