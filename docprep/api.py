@@ -94,8 +94,8 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
                annotate_dir: Path | None = None, settings: Settings | None = None,
                applications: bool = False) -> CheckPlan:
     """Find the files to check (leaving out what the `settings`' ignore patterns match in folders) and the
-    applications among the folders: those holding an application.toml, and with `applications` (`check
-    --applications`) every direct subfolder of a folder named, or the folder itself when it holds documents
+    applications among the folders: those holding an application.toml or whose files' names show the profile's
+    [app.discovery] kinds, and with `applications` (`check --applications`) every direct subfolder of a folder named, or the folder itself when it holds documents
     (engine.applications); every zip found is an application too, its members checked in place (engine.archives). Raises UsageError when the report would overwrite a checked file, OutputError when the
     report or the pictures cannot be written — before any file is read."""
     paths = [Path(p) for p in paths]
@@ -108,7 +108,7 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
         if clash is not None:
             raise UsageError("report_over_input", path=display_path(clash))
         ensure_writable(report_path)
-    folders = [f for f in find_applications(paths, applications, ignore)
+    folders = [f for f in find_applications(paths, profile, applications, ignore)
                if annotate_dir is None or not inside(f, annotate_dir)]
     targets, archives = expand_archives(targets, profile)
     folders = sorted(folders + archives, key=lambda p: natural_key(display_path(p)))

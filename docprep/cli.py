@@ -20,7 +20,7 @@ from .profiles.texts import with_settings
 from .render.formats import FORMATS
 from .render.formats import render as render_format
 from .render.progress import Progress
-from .render.report import application_entries, summary_line, to_json, to_text
+from .render.report import summary_line, to_json, to_text
 from .rules import REGISTRY
 
 
@@ -115,7 +115,8 @@ def cli():
 @click.option("--applications", "applications", is_flag=True,
               help="Judge every direct subfolder of a folder given as one applicant's application (or the folder "
                    "itself when it holds documents): completeness, metadata, a verdict per applicant. Folders with "
-                   "an application.toml are judged as applications without this.")
+                   "an application.toml, or whose files' names show the profile's [app.discovery] kinds, are "
+                   "judged as applications without this.")
 @_lang_option
 def check(paths, profile_ref, fmt, output, jobs, attachment, annotate_dir, errors_only, no_cache, config,
           applications, lang):
@@ -154,7 +155,7 @@ def _emit_report(report: Report, fmt: str, lang: str, profile, report_path: Path
         from .render.html import render as render_html  # Jinja2, only for the page
 
         data = (render_html(report, lang, profile) if fmt == "html"
-                else render_format(report, fmt, lang, profile, entries=application_entries(report)))
+                else render_format(report, fmt, lang, profile))
         if report_path is None:
             _write_stdout(data)
         else:

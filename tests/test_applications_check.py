@@ -34,9 +34,11 @@ def make_applicant(folder: Path, skip: tuple[str, ...] = (), toml: str | None = 
     return folder
 
 
+PROFILE = load_profile("zj-2021")
+
+
 def run(paths, applications: bool = False):
-    profile = load_profile("zj-2021")
-    return plan_check([Path(p) for p in paths], profile, applications=applications).run(jobs=1)
+    return plan_check([Path(p) for p in paths], PROFILE, applications=applications).run(jobs=1)
 
 
 @pytest.fixture(scope="module")
@@ -147,18 +149,24 @@ def test_exit_code_counts_application_errors(tmp_path, run_cli):
     assert application["files"] == [] and application["status"] == "error"
 
 
-def test_without_application_toml_nothing_changes(tmp_path):
+def test_without_application_toml_an_applicant_is_found_by_its_files_names(tmp_path):
+    """Without application.toml: the applicant's folder by its files' names (tests/test_applications_discovery.py
+    has the rule's table); a folder whose names show no kind only with --applications."""
     folder = make_applicant(tmp_path / "赵强", toml=None)
-    assert find_applications([tmp_path]) == []
+    assert find_applications([tmp_path], PROFILE) == [folder]
+    assert find_applications([folder], PROFILE) == [folder]  # the folder named is itself the application
+    for name in ["照片.jpg"] + ATTACHMENTS:
+        (folder / name).rename(folder / f"scan-{name.encode().hex()[:8]}{Path(name).suffix}")
+    assert find_applications([tmp_path], PROFILE) == []
     assert run([tmp_path]).applications == []
     assert "applications" not in json.loads(to_json(run([tmp_path]), "zh"))
-    assert [Path(p).name for p in find_applications([tmp_path], every_folder=True)] == ["赵强"]
-    assert find_applications([folder], every_folder=True) == [folder]  # documents directly: itself
+    assert [Path(p).name for p in find_applications([tmp_path], PROFILE, every_folder=True)] == ["赵强"]
+    assert find_applications([folder], PROFILE, every_folder=True) == [folder]  # documents directly: itself
 
 
 def test_application_toml_found_at_any_depth(tmp_path):
     make_applicant(tmp_path / "工程" / "2021" / "张伟")
-    assert [p.name for p in find_applications([tmp_path])] == ["张伟"]
+    assert [p.name for p in find_applications([tmp_path], PROFILE)] == ["张伟"]
 
 
 def test_a_file_is_classified_by_its_first_pages_text_also_from_the_cache(tmp_path, monkeypatch):

@@ -1,5 +1,8 @@
-"""Golden reports: the text (zh, en) and JSON reports of `docprep check samples/photos samples/attachments`, kept in
-tests/golden/. A change that alters a verdict or a message shows up here, in review, as a diff of these files.
+"""Golden reports: every format of `docprep check samples/photos samples/attachments` (samples.*) and of `docprep
+check samples/applications` (applications.*: the three sample applicants, their files grouped per applicant), kept
+in tests/golden/. A change that alters a verdict, a message or the grouping shows up here, in review, as a diff of
+these files. Each set is one check (a module fixture: the applicants' with OCR take about 30 s), rendered in every
+format.
 
 After a deliberate change, regenerate them with one command and review the diff:
 
@@ -12,33 +15,47 @@ from pathlib import Path
 
 import pytest
 
-from docprep import check_paths, load_profile
+from docprep import load_profile
+from docprep.api import attachment_kind_names, plan_check
 from docprep.render.report import to_json, to_text
-from docprep.api import attachment_kind_names
 from docprep.render.formats import render as render_format
 from docprep.render.html import render as render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("DOCPREP_UPDATE_GOLDEN") == "1"
+PROFILE = load_profile("zj-2021")
+
+
+def _checked(paths: list[str], jobs: int | None = 1):
+    """One check of `paths` as `docprep check` makes it (applications found and judged), with paths as README's
+    main-job command prints them (relative, forward slashes)."""
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        checked = plan_check([Path(p) for p in paths], PROFILE).run(jobs=jobs)
+    finally:
+        os.chdir(cwd)
+    slash = lambda path: path.replace(os.sep, "/")  # noqa: E731
+    for entry in checked.files:
+        entry.path = slash(entry.path)
+    for application in checked.applications:
+        application.path, application.files = slash(application.path), [slash(p) for p in application.files]
+        application.classes = {slash(path): kind for path, kind in application.classes.items()}
+    return checked
 
 
 @pytest.fixture(scope="module")
 def report():
-    """One check of the samples, with paths as README's main-job command prints them (relative, forward slashes)."""
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        checked = check_paths(["samples/photos", "samples/attachments"], load_profile("zj-2021"))
-    finally:
-        os.chdir(cwd)
-    for entry in checked.files:
-        entry.path = entry.path.replace(os.sep, "/")
-    return checked
+    return _checked(["samples/photos", "samples/attachments"])
 
 
-KIND_NAMES = attachment_kind_names(load_profile("zj-2021"))
-PROFILE = load_profile("zj-2021")
+@pytest.fixture(scope="module")
+def applications_report():
+    return _checked(["samples/applications"], jobs=None)  # the usable cores: OCR of 25 scans
+
+
+KIND_NAMES = attachment_kind_names(PROFILE)
 
 
 def _unversioned(data: bytes) -> bytes:
@@ -67,7 +84,17 @@ RENDERINGS = {
 
 @pytest.mark.parametrize("name", sorted(RENDERINGS))
 def test_sample_report_matches_its_golden_file(report, name):
-    rendered = RENDERINGS[name](report)
+    _matches(RENDERINGS[name](report), name)
+
+
+@pytest.mark.parametrize("name", sorted(RENDERINGS))
+def test_applications_report_matches_its_golden_file(applications_report, name):
+    """The sample applicants: each applicant's verdict line, findings and files with what each was taken as."""
+    assert [a.name for a in applications_report.applications] == ["张伟", "李娜", "王芳"]
+    _matches(RENDERINGS[name](applications_report), name.replace("samples.", "applications.", 1))
+
+
+def _matches(rendered: str | bytes, name: str) -> None:
     golden = GOLDEN / name
     if UPDATE and isinstance(rendered, bytes):
         golden.write_bytes(rendered)

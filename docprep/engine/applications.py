@@ -1,6 +1,14 @@
 """Applications in a check: which folders are applications, and each judged as a whole once its files are checked.
 
-A folder holding an `application.toml`, at any depth, is an application. Asked for every folder (`check
+At any depth below a folder named, and the named folder itself, a folder is an application when it holds an
+`application.toml`, or when the names of its documents (and of their folders below it) not in an application
+deeper down show the profile's [app.discovery] kinds: at least min_kinds different kinds that [app.attachments]
+requires, one of them an anchor (zj-2021: two, one the ID photo or a continuing-education proof). The documents
+counted are the folder's own and those in its subfolders named after a kind (照片/, 继续教育/), as an applicant
+sorts them; a subfolder named after no kind (photos/, 散件/) is a loose folder of its own. Names only, no content:
+finding the applications of a share costs a directory listing. The innermost folder that qualifies wins, and a
+folder with an application below it is one only by its application.toml: an applicant's folder under a unit's
+folder is the application, not the unit, whatever the unit's loose folders (照片汇总/, 表格/) hold. Asked for every folder (`check
 --applications`), each direct subfolder of a folder named is one as well (an HR share: a folder per applicant,
 empty ones included, so a missing applicant's folder is reported), or the named folder itself when it holds
 documents directly. A file belongs to the innermost application above it.
@@ -18,9 +26,11 @@ from typing import Callable, Iterable
 
 from ..applications.metadata import APPLICATION_FILE
 from ..documents.sniff import PDF_EXTENSIONS, extension
+from ..errors import ProfileError
 from ..model import ApplicationReport, FileClass, FileReport, Report
 from ..paths import display_name, display_path
 from ..profiles import Profile
+from ..rules.attachments import kinds_error, shows_application
 from ..rules.classify import classify, kind_by_name
 from ..rules.claims import claims
 from ..rules.completeness import completeness
@@ -49,14 +59,44 @@ def _is_document(entry: os.DirEntry) -> bool:
             and os.path.splitext(entry.name)[1].lstrip(".").lower() in DOCUMENT_EXTENSIONS)
 
 
-def _declared(folder: Path, ignore: Callable[[Path], bool] | None) -> Iterable[Path]:
-    """Folders at or below `folder` that hold an application.toml (links are not followed)."""
-    entries = _entries(folder, ignore)
-    if any(e.name == APPLICATION_FILE and e.is_file(follow_symlinks=False) for e in entries):
-        yield folder
-    for entry in entries:
+def _kind(name: str, profile: Profile) -> str | None:
+    """The kind a file's or folder's name says (rules.classify.kind_by_name: name hints, then the photo's words)."""
+    return kind_by_name(name, profile.section("pdf").kinds, profile.section("app"))
+
+
+def _found(folder: Path, profile: Profile, ignore: Callable[[Path], bool] | None, found: list[Path]
+           ) -> tuple[set[str], bool] | None:
+    """Adds the applications at or below `folder` to `found` (links are not followed), innermost first. An
+    application is a folder holding an application.toml, or one with no application below it whose documents show
+    enough required kinds by their names (rules.attachments.shows_application): its own documents, and those in its
+    subfolders named after a kind (照片/, 继续教育/2019.pdf), at any depth below them. A folder that holds
+    applicants is a unit's, and a subfolder named after no kind (photos/, 散件/) a loose folder, however many kinds
+    their files show. Returns None when `folder` is one; else what all its documents below show, seen from it:
+    their kinds, and whether one shows none (then the folder's own name may, seen from its parent)."""
+    counted: set[str] = set()  # what decides this folder: its own documents, its kind-named subfolders'
+    every: set[str] = set()  # what every document below shows, for a parent that this folder's name may count for
+    unnamed = declared = False
+    below = len(found)
+    for entry in _entries(folder, ignore):
         if entry.is_dir(follow_symlinks=False):
-            yield from _declared(Path(entry.path), ignore)
+            shown = _found(Path(entry.path), profile, ignore, found)
+            via = _kind(entry.name, profile) if shown is not None else None
+            kinds = (shown[0] | ({via} if via and shown[1] else set())) if shown is not None else set()
+            counted |= kinds if via else set()
+            every |= kinds
+            unnamed = unnamed or (shown is not None and shown[1] and via is None)
+        elif entry.name == APPLICATION_FILE and entry.is_file(follow_symlinks=False):
+            declared = True
+        elif _is_document(entry):
+            kind = _kind(entry.name, profile)
+            counted |= {kind} if kind else set()
+            every |= {kind} if kind else set()
+            unnamed = unnamed or kind is None
+    app = profile.section("app")
+    if declared or (len(found) == below and shows_application(counted, app.attachments, app.discovery)):
+        found.append(folder)
+        return None
+    return every, unnamed
 
 
 def _per_folder(folder: Path, ignore: Callable[[Path], bool] | None) -> list[Path]:
@@ -67,18 +107,26 @@ def _per_folder(folder: Path, ignore: Callable[[Path], bool] | None) -> list[Pat
     return [folder] if any(_is_document(e) for e in entries) or not subfolders else subfolders
 
 
-def find_applications(paths: Iterable[str | os.PathLike], every_folder: bool = False,
+def find_applications(paths: Iterable[str | os.PathLike], profile: Profile, every_folder: bool = False,
                       ignore: Callable[[Path], bool] | None = None) -> list[Path]:
-    """The application folders among `paths` (named folders; files named alone are no application), in a stable
-    natural order: folders holding an application.toml at any depth and, with `every_folder`, each direct
-    subfolder of a named folder (or the folder itself when it holds documents directly). `ignore`: the settings'
-    ignore patterns (engine.config.Settings.ignored)."""
+    """The application folders among `paths` (named folders, themselves included; files named alone are no
+    application), in a stable natural order: at any depth, folders holding an application.toml or whose files'
+    names show the profile's [app.discovery] kinds (_found) and, with `every_folder`, each direct subfolder of a
+    named folder (or the folder itself when it holds documents directly). `ignore`: the settings' ignore patterns
+    (engine.config.Settings.ignored). ProfileError when [app.attachments] or [app.discovery] names a kind
+    [pdf.kinds] does not list."""
+    app = profile.section("app")
+    error = kinds_error(app.attachments, profile.section("pdf").kinds, app.discovery)
+    if error is not None:
+        raise ProfileError(error)
     found: dict[str, Path] = {}
     for given in paths:
         path = Path(given)
         if not path.is_dir() or path.is_symlink():
             continue
-        folders = list(_declared(path, ignore)) + (_per_folder(path, ignore) if every_folder else [])
+        folders: list[Path] = []
+        _found(path, profile, ignore, folders)
+        folders += _per_folder(path, ignore) if every_folder else []
         for folder in folders:
             found.setdefault(os.path.normcase(os.path.abspath(folder)), folder)
     return sorted(found.values(), key=lambda p: natural_key(display_path(p)))

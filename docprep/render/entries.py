@@ -1,11 +1,11 @@
 """What the machine formats (JUnit, SARIF, GitLab Code Quality, CSV) report on, and the helpers they share: paths as
 forward-slash relative references and percent-encoded URIs, fingerprints of a finding, one line per finding.
 
-A format renders a list of Entry. Today `file_entries(report)` makes one entry per checked file, with no applicant.
+A format renders a list of Entry. `file_entries(report)` makes one entry per checked file, with no applicant.
 Applications add entries of their own (`Entry(FileReport(app_folder, ...), applicant=name, application=folder)`
-for what is wrong with the application as a whole, then one per file of it with the same applicant and folder) and
-hand that list to `render.formats.render(..., entries=...)`: every format groups and labels by those two fields, so
-no format changes when applications arrive."""
+for what is wrong with the application as a whole, then one per file of it with the same applicant and folder:
+render.report.application_entries), which `render.formats.render` uses by default when the report has
+applications: every format groups and labels by those two fields, so no format changes when applications arrive."""
 from __future__ import annotations
 
 import hashlib

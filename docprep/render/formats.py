@@ -3,8 +3,9 @@ exact bytes to write (a file, or standard output), so a BOM and CRLF line ends r
 
     data = render(report, "sarif", "zh", profile)
 
-`entries` (render.entries) is what the formats report on: by default one per checked file; applications pass
-their own list (an entry for each application's own findings, then its files, with the applicant set)."""
+`entries` (render.entries) is what the formats report on: by default, as `docprep check` writes them, grouped by
+applicant when the report has applications (render.report.application_entries: an entry for each application's
+own findings, then its files, with the applicant set), else one per checked file."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from ..model import Report
 from ..profiles import Profile
 from . import csv_report, gitlab, junit, sarif
 from .entries import Entry, file_entries
+from .report import application_entries
 
 Renderer = Callable[[list[Entry], str, Profile], bytes]
 
@@ -27,5 +29,8 @@ FORMATS = tuple(RENDERERS)
 
 def render(report: Report, fmt: str, lang: str, profile: Profile, entries: list[Entry] | None = None) -> bytes:
     """`report` in the machine format `fmt` (one of FORMATS), its messages in `lang`; `profile` is the one the
-    report was checked with (SARIF's rule help quotes its limits)."""
-    return RENDERERS[fmt](file_entries(report) if entries is None else entries, lang, profile)
+    report was checked with (SARIF's rule help quotes its limits); `entries`: what to report on, by default the
+    applications' and the files' entries as `docprep check` writes them."""
+    if entries is None:
+        entries = application_entries(report) or file_entries(report)
+    return RENDERERS[fmt](entries, lang, profile)

@@ -48,6 +48,7 @@ SETTINGS = {
                                      "small text compresses well and harms no one", min=0),
     },
     "attachments": attachments.SETTINGS,  # which file is which attachment, what must be handed in (completeness.py)
+    "discovery": attachments.DISCOVERY,  # which folders without an application.toml are applications
     "bundle": {  # `docprep bundle`: the package to upload (docprep/bundle/)
         "order": S("str-list", "attachment kinds of [pdf.kinds] in the order the notice lists the uploads: a bundle "
                                "makes one PDF per kind, numbered in this order and named by the kind's [pdf.kinds] "

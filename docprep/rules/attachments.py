@@ -46,6 +46,16 @@ SETTINGS = {
     "single": S("str-list", "kinds an application holds one file of: a second one competes for the slot "
                             "(app.duplicate-attachment)"),
 }
+# [app.discovery]: which folders without an application.toml are applications (engine.applications), judged by the
+# names of their files alone (kind_by_name: no content, no OCR, so finding them costs a directory listing).
+DISCOVERY = {
+    "min_kinds": S("int", "a folder without an application.toml is an application when the names of its files (and "
+                          "of their folders below it) show at least this many different kinds that requires names; "
+                          "0: only folders with an application.toml", min=0),
+    "anchor_kinds": S("str-list", "one of the kinds shown must be one of these (the ID photo, a continuing-education "
+                                  "proof: what only an application holds; a kind requires does not name is never "
+                                  "shown); empty: any kind requires names"),
+}
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,20 @@ def _requirements(entries: tuple[str, ...]) -> tuple[Requirement, ...]:
     return tuple(parse_requirement(entry) for entry in entries)
 
 
+def required_kinds(cfg) -> frozenset[str]:
+    """Every kind a requirement of [app.attachments] (`cfg`) names, whatever its conditions."""
+    return frozenset(kind for requirement in requirements(cfg) for kind in requirement.kinds)
+
+
+def shows_application(kinds, cfg, discovery) -> bool:
+    """Whether files whose names show `kinds` make a folder an application without an application.toml: at least
+    [app.discovery] (`discovery`) min_kinds of the kinds [app.attachments] (`cfg`) requires, one of them among its
+    anchor_kinds (any, when that is empty); never when min_kinds is 0."""
+    shown = set(kinds) & required_kinds(cfg)
+    anchored = not discovery.anchor_kinds or not shown.isdisjoint(discovery.anchor_kinds)
+    return discovery.min_kinds > 0 and len(shown) >= discovery.min_kinds and anchored
+
+
 def yearly_kinds(cfg) -> set[str]:
     """The kinds required per year: a file of one covers the years its name or content gives."""
     return {kind for requirement in requirements(cfg) if requirement.per_year for kind in requirement.kinds}
@@ -144,9 +168,10 @@ def validate(section: dict) -> str | None:
     return _validate_values(section)
 
 
-def kinds_error(cfg, kinds_cfg) -> str | None:
-    """What in [app.attachments] (`cfg`) names a kind that [pdf.kinds] (`kinds_cfg`) does not list (or "photo"), as
-    a profile error text; None when every kind is known. Checked where both tables meet (completeness)."""
+def kinds_error(cfg, kinds_cfg, discovery=None) -> str | None:
+    """What in [app.attachments] (`cfg`), or in [app.discovery] (`discovery`) anchor_kinds, names a kind that
+    [pdf.kinds] (`kinds_cfg`) does not list (or "photo"), as a profile error text; None when every kind is known.
+    Checked where the tables meet (completeness; engine.applications before a share is walked)."""
     known = set(known_kinds(kinds_cfg))
     if PHOTO in known or UNKNOWN in known:
         return f"key 'pdf.kinds': {PHOTO!r} is the ID photo's kind, not a PDF kind"
@@ -154,10 +179,11 @@ def kinds_error(cfg, kinds_cfg) -> str | None:
     named = [("requires", kind) for requirement in requirements(cfg) for kind in requirement.kinds]
     named += [("title_phrases", kind) for _, kind in pairs(cfg.title_phrases)]
     named += [("single", kind) for kind in cfg.single]
+    named = [(f"attachments.{key}", kind) for key, kind in named]
+    named += [("discovery.anchor_kinds", kind) for kind in discovery.anchor_kinds] if discovery else []
     for key, kind in named:
         if kind not in known:
-            return (f"key 'app.attachments.{key}': kind {kind!r} is not a kind of [pdf.kinds] "
-                    f"({', '.join(sorted(known))})")
+            return f"key 'app.{key}': kind {kind!r} is not a kind of [pdf.kinds] ({', '.join(sorted(known))})"
     return None
 
 
