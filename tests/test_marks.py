@@ -235,12 +235,14 @@ def test_not_the_words(text):
     ("二〇二三年十二月三十一日", date(2023, 12, 31)), ("核对人：张伟 2024.12.1", date(2024, 12, 1)),
     ("20234.16", date(2023, 4, 16)), ("2024/8127", date(2024, 8, 27)), ("2024·1.10", date(2024, 1, 10)),
     ("二0二二年月十一日", None),  # the month lost in reading: still a date, of unknown value
+    ("3024.3.17", None), ("202g/7/12", None), ("1021.2.7A", None),  # the year misread: a date, of unknown value
 ])
 def test_dates(text, value):
     assert [found[0] for found in parse_dates(text)] == [value]
 
 
-@pytest.mark.parametrize("text", ["2024年12月", "2024.13.5", "证书编号：202312345678", "2023年2月30日", "年  月  日"])
+@pytest.mark.parametrize("text", ["2024年12月", "2024.13.5", "证书编号：202312345678", "2023年2月30日", "年  月  日",
+                                  "3024.13.17", "ZJ12.3.4", "202g/7-12", "0571-8812-3456"])
 def test_not_dates(text):
     assert parse_dates(text) == []
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ holds the page generator
 
@@ -62,6 +63,15 @@ def test_a_red_date_stamp_under_the_seals_text_is_found():
     """2025/1/1 stamped in red on the line of the seal's bottom text 人事专用章: read 2025/171专用章, 2025/1用章
     (before: no date, `pdf.missing-date` on a dated copy)."""
     found, truth = marks("red-word-stamp", 64)
+    assert hit(found.words, truth.words)
+    assert hit(found.date, truth.date), found.date_text
+
+
+@pytest.mark.parametrize("seed", [260, 377])
+def test_a_date_whose_year_was_misread_is_found(seed):
+    """Two touching seals beside the words: 2024/7/2 read as 202g/7/2 and 202g/7/12, 2024.3.17 as 3024.3.17 (before:
+    no date, `pdf.missing-date` on a dated copy); dates of unknown value."""
+    found, truth = marks("touching-seals", seed)
     assert hit(found.words, truth.words)
     assert hit(found.date, truth.date), found.date_text
 

@@ -25,6 +25,9 @@ _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"�
 _ARABIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./\-]?\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*日?")
 _CHINESE_DATE = re.compile(r"([〇零○Oo0一二三四五六七八九]{2,4})\s*年\s*([一二三四五六七八九十]{0,3})\s*月"
                            r"\s*([一二三四五六七八九十]{1,3})\s*日?")
+# A date whose year OCR misread (3024.3.17, 202g/7/12, 1021.2.7): four characters, three of them digits, then a
+# month and a day with the same separator twice; its value is unknown.
+_MISREAD_YEAR_DATE = re.compile(r"(?<![0-9A-Za-z])([0-9A-Za-z]{4})([./\-])(\d{1,2})\2(\d{1,2})(?!\d)")
 _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3,7})(?!\d)")
 # A date a seal's ink crosses: a year (19xx, or 20 and what the seal left of the rest, or three digits before 年;
 # or Chinese numerals with a 〇), a date's mark after it, and what was read of the rest (characters the seal hid
@@ -32,9 +35,9 @@ _LENIENT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[./\-]?((?:\s*[\d./\-]){3
 _CROSSED_DATE = re.compile(r"(?<![\d〇零○一二三四五六七八九十])"
                            r"(19\d{2}(?!\d)|20\d{0,2}(?!\d)|2\d{2}(?=\s*年)|[〇零○一二三四五六七八九十]{2,4})"
                            r"\s*([年月./\-][\d〇零○一二三四五六七八九十年月日./\-\s]*)")
-# A date whose year the seal hid (7月19日 or 二月二十七日 after what is left of it), or whose year lost a digit or
-# was misread before its month and day in full (023/10/3, 1021.2.7): the month and the day are checked.
-_CROSSED_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日|(?<!\d)\d{3,4}([./\-])(\d{1,2})\3(\d{1,2})(?!\d)"
+# A date whose year the seal hid (7月19日 or 二月二十七日 after what is left of it), or whose year lost a digit before
+# its month and day in full (023/10/3): the month and the day are checked.
+_CROSSED_MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日|(?<!\d)\d{3}([./\-])(\d{1,2})\3(\d{1,2})(?!\d)"
                                 r"|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 # A year, a separator (年, or any mark the seal's ink turned it into) and a digit: the part of a date a seal left.
 _PARTIAL_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:年|[^\w\s])\s*\d[\d年月日./\-]*")
@@ -53,8 +56,9 @@ def parse_dates(text: str) -> list[tuple[date | None, int, int]]:
     """Dates in a line of text, (value, start, end): 2024年3月5日, 2024.3.5, 2024-03-05, 2024/3/5 and
     二〇二四年三月五日. Handwritten dates come back from OCR with slips (20243.5, 2024-0305, 2024/8127 for
     2024/8/27, a stray digit before the year or after the day, 〇二四年 for 二〇二四年); those are read
-    leniently, and a date with all its separators may follow other digits. A Chinese date whose month
-    numerals were lost is still a date, of unknown value (None). Impossible dates are skipped."""
+    leniently, and a date with all its separators may follow other digits. A date whose year was misread
+    (3024.3.17, 202g/7/12) and a Chinese date whose month numerals were lost are still dates, of unknown value
+    (None). Impossible dates are skipped."""
     text = text.translate(_DATE_SLIPS)
     found = []
     for m in _ARABIC_DATE.finditer(text):
@@ -67,6 +71,10 @@ def parse_dates(text: str) -> list[tuple[date | None, int, int]]:
         value = _lenient(int(m.group(1)), m.group(2))
         if value:
             found.append((value, m.start(), m.end()))
+    for m in _MISREAD_YEAR_DATE.finditer(text):
+        if sum(c.isdigit() for c in m.group(1)) >= 3 and _date(2000, int(m.group(3)), int(m.group(4))) and not any(
+                start <= m.start() < end for _, start, end in found):
+            found.append((None, m.start(), m.end()))
     for m in _CHINESE_DATE.finditer(text):
         numerals = "二〇"[:4 - len(m.group(1))] + m.group(1)  # numerals lost from the front: this century's
         year = int("".join(str(_CN_DIGIT[c]) for c in numerals))
@@ -83,9 +91,8 @@ def parse_crossed_dates(text: str, least_chars: int) -> list[tuple[None, int, in
     """Dates in a line a seal crosses that `parse_dates` does not take, (None, start, end): a year followed by 年, 月
     or a separator and what was read of the month and day (2025年月2日 with the month under the seal's star,
     二〇二一年九 cut short by its ring), at least `least_chars` date characters in all (spaces left out); or a
-    month and a day in full whose year the seal hid or spoilt (7月19日, 二〇第二月二十七日, 023/10/3, 1021.2.7). A
-    Chinese year has a 〇; digits alone are no date (2024725 is one for `parse_dates`, 20224 none). The value is
-    unknown."""
+    month and a day in full whose year the seal hid or cut short (7月19日, 二〇第二月二十七日, 023/10/3). A Chinese year
+    has a 〇; digits alone are no date (2024725 is one for `parse_dates`, 20224 none). The value is unknown."""
     text = text.translate(_DATE_SLIPS)
     found = []
     for m in _CROSSED_DATE.finditer(text):
