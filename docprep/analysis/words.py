@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import cv2
@@ -180,23 +182,18 @@ def _find_across_reads(reads: list[list[TextLine]], seals: tuple[Box, ...], sett
     `words_under_seal_cost` of an edit; at least `words_crossed_min_chars` must be read. Each read's pieces that
     cross a seal are taken left to right as one text. As `_find_in` gives it (on the read holding most of the
     phrase), or None."""
-    texts = [TextLine("".join(line.text for line in row), Box.from_corners(
-        min(line.box.x for line in row), min(line.box.y for line in row), max(line.box.right for line in row),
-        max(line.box.bottom for line in row)))
-        for row in ([line for line in sorted(read, key=lambda line: line.box.x)
-                     if any(line.box.overlap(seal) > 0 for seal in seals)] for read in reads) if row]
+    cost = settings.words_under_seal_cost
+    texts = [_joined(row) for row in ([line for line in read if any(line.box.overlap(seal) > 0 for seal in seals)]
+                                      for read in reads) if row]
     best = None
     for phrase in settings.phrases:
-        found = [(match_phrase(line.text, (phrase,), settings.words_under_seal_cost), line) for line in texts]
-        found = [(match, line) for match, line in found if match is not None]
-        bits = [_fuzzy_find(phrase, _NOT_TEXT.sub("", line.text), settings.words_under_seal_cost)[3]
-                for _match, line in found]
-        right = sum(1 << i for i in range(len(phrase)) if any(b >> i & 1 for b in bits)).bit_count()
-        score = 1 - settings.words_under_seal_cost * (len(phrase) - right) / len(phrase)
-        if right >= settings.words_crossed_min_chars and score >= settings.min_match and found and (
+        bits = [_fuzzy_find(phrase, _NOT_TEXT.sub("", line.text), cost)[3] for line in texts]
+        right = reduce(or_, bits, 0).bit_count()
+        score = 1 - cost * (len(phrase) - right) / len(phrase)
+        if right >= settings.words_crossed_min_chars and score >= settings.min_match and (
                 best is None or score > best[2]):
-            match, line = max(found, key=lambda pair: pair[0][1])
-            best = (line, phrase, score) + match[2:]
+            line = texts[max(range(len(texts)), key=lambda k: bits[k].bit_count())]
+            best = (line, phrase, score) + match_phrase(line.text, (phrase,), cost)[2:]
     return best
 
 
@@ -213,10 +210,15 @@ def _find_ringed(lines: list[TextLine], rings: tuple[Seal, ...], settings: MarkS
 def ring_rows(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[TextLine]:
     """The lines that cross each ring joined by rows, left to right, however far apart within it: a seal's star and
     arc text cut the words and the date in pieces (与原件 … 致). Rows of one line are left out."""
-    return [TextLine("".join(line.text for line in row),
-                     Box.from_corners(min(line.box.x for line in row), min(line.box.y for line in row),
-                                      max(line.box.right for line in row), max(line.box.bottom for line in row)))
-            for _ring, row in _rows_in_rings(lines, rings) if len(row) > 1]
+    return [_joined(row) for _ring, row in _rows_in_rings(lines, rings) if len(row) > 1]
+
+
+def _joined(row: list[TextLine]) -> TextLine:
+    """The pieces of one row read as one line, left to right: their texts joined, round them all."""
+    row = sorted(row, key=lambda line: line.box.x)
+    return TextLine("".join(line.text for line in row),
+                    Box.from_corners(min(line.box.x for line in row), min(line.box.y for line in row),
+                                     max(line.box.right for line in row), max(line.box.bottom for line in row)))
 
 
 def _rows_in_rings(lines: list[TextLine], rings: tuple[Seal, ...]) -> list[tuple[Box, list[TextLine]]]:
