@@ -95,9 +95,10 @@ def plan_check(paths: Iterable[str | os.PathLike], profile: Profile, report_path
                applications: bool = False) -> CheckPlan:
     """Find the files to check (leaving out what the `settings`' ignore patterns match in folders) and the
     applications among the folders: those holding an application.toml or whose files' names show the profile's
-    [app.discovery] kinds, and with `applications` (`check --applications`) every direct subfolder of a folder named, or the folder itself when it holds documents
-    (engine.applications); every zip found is an application too, its members checked in place (engine.archives). Raises UsageError when the report would overwrite a checked file, OutputError when the
-    report or the pictures cannot be written — before any file is read."""
+    [app.discovery] kinds, and with `applications` (`check --applications`) every direct subfolder of a folder
+    named, or the folder itself when it holds documents (engine.applications); every zip found is an application
+    too, its members checked in place (engine.archives). Raises UsageError when the report would overwrite a
+    checked file, OutputError when the report or the pictures cannot be written — before any file is read."""
     paths = [Path(p) for p in paths]
     if annotate_dir is not None:
         ensure_writable(annotate_dir, folder=True)

@@ -2,10 +2,11 @@
 file (its type and a short text in the message, the traceback in the log), every other file is still checked and
 reported, and the command exits 2 — in this process and in `-j` worker processes.
 
-How failures are injected: one registered rule's check replaced by one that raises — through the rule registry, the seam every check goes through, in this process with
-pytest's monkeypatch; for worker processes by tests/faulty_docprep.py, a script that replaces it when imported,
-since spawned workers import the main script (as they would a user's). No switch in docprep turns failures on: nothing a profile or the
-environment could set by accident."""
+How failures are injected: one registered rule's check replaced by one that raises — through the rule registry,
+the seam every check goes through, in this process with pytest's monkeypatch; for worker processes by
+tests/faulty_docprep.py, a script that replaces it when imported, since spawned workers import the main script (as
+they would a user's). No switch in docprep turns failures on: nothing a profile or the environment could set by
+accident."""
 from __future__ import annotations
 
 import dataclasses

@@ -112,8 +112,9 @@ def test_words_and_a_date_a_one_bit_seal_crosses_are_found(seed):
     ring; the row under the words, read alone, gives 202107-12 (before: no date). Seed 89: 与原件数 and 与康件致,
     three characters of five (before `words_crossed_min_chars`: no words). Seed 100137: 核对无误 under the arc text,
     which no line read round the ring touched, read in a band down the ring (before: no words). Seed 100017: its
-    date read as 2021:11.19 (before: no date). Seed 71: 二〇二一年二月二十七日 read as 二第二月七日 and 二0乙第二月一十七日: a
-    month and a day whose year the seal spoilt (before: no date). Seed 131: 2021.2.12 read as 1021.2.7A (before: no date)."""
+    date read as 2021:11.19 (before: no date). Seed 71: 二〇二一年二月二十七日 read as 二第二月七日 and
+    二0乙第二月一十七日: a month and a day whose year the seal spoilt (before: no date). Seed 131: 2021.2.12 read as
+    1021.2.7A, a date whose year was misread (before: no date)."""
     found, truth = marks("date-under-seal-bitonal", seed)
     assert hit(found.words, truth.words) and hit(found.date, truth.date)
 

@@ -91,7 +91,8 @@ def test_the_band_read_is_centred_on_the_densest_red_row():
     middle = 200 + mm_to_px(5, 100) / 2
     assert band.h == height and band.x == 100 and band.w == 400
     assert abs(band.y + band.h / 2 - middle) <= 2
-    assert InkLayers(red_page(200), 100, S).red_words_band(Box(100, 100, 400, height), S.red_words_band_mm) is None  # no lower: none
+    low = Box(100, 100, 400, height)
+    assert InkLayers(red_page(200), 100, S).red_words_band(low, S.red_words_band_mm) is None  # no lower: none
     blank = np.full((500, 600, 3), 250, np.uint8)
     assert InkLayers(blank, 100, S).red_words_band(Box(100, 100, 400, 300), S.red_words_band_mm) is None  # no red ink
 

@@ -8,8 +8,8 @@ counted are the folder's own and those in its subfolders named after a kind (照
 sorts them; a subfolder named after no kind (photos/, 散件/) is a loose folder of its own. Names only, no content:
 finding the applications of a share costs a directory listing. The innermost folder that qualifies wins, and a
 folder with an application below it is one only by its application.toml: an applicant's folder under a unit's
-folder is the application, not the unit, whatever the unit's loose folders (照片汇总/, 表格/) hold. Asked for every folder (`check
---applications`), each direct subfolder of a folder named is one as well (an HR share: a folder per applicant,
+folder is the application, not the unit, whatever the unit's loose folders (照片汇总/, 表格/) hold. Asked for
+every folder (`check --applications`), each direct subfolder of a folder named is one as well (an HR share: a folder per applicant,
 empty ones included, so a missing applicant's folder is reported), or the named folder itself when it holds
 documents directly. A file belongs to the innermost application above it.
 
