@@ -45,6 +45,17 @@ def test_readme_command_example_parses(command):
         cli.commands[name].make_context(name, args, parent=top)  # raises click.UsageError on a wrong option
 
 
+def test_readmes_applications_example_runs(capsys, monkeypatch):
+    """README's Python example for applications, run as written from the repository's root: the three sample
+    applicants with their verdicts (王芳 with the typical mistakes)."""
+    [block] = [b for b in re.findall(r"```python\n(.*?)```", README, re.DOTALL) if "plan_check" in b]
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in printed] == [["张伟", "ok"], ["李娜", "ok"], ["王芳", "error"]]
+    assert "app.missing-attachment" in printed[2]
+
+
 # --- docs/ci.md and the pre-commit hook: what CI users copy must run ---------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
